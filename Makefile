@@ -1,0 +1,47 @@
+# OpenIOP developer commands. `make run` and `make test` work on a fresh
+# machine: they create .venv, install the pinned requirements and, where
+# DATABASE_URL / REDIS_URL are unset, start embedded PostgreSQL and Redis.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test checks lint format migrations-check worker beat seed clean-var
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The app with demo data: web, Celery worker and beat (Ctrl-C stops all).
+run: $(STAMP)
+	$(PY) -m iop.devstack run
+
+## Lint, migrations check and the whole test suite, on PostgreSQL and Redis.
+test: $(STAMP)
+	$(PY) -m iop.devstack exec -- $(MAKE) --no-print-directory checks
+
+# The steps of `make test`; expects DATABASE_URL and REDIS_URL to be set.
+checks: lint migrations-check
+	$(VENV)/bin/pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check:
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+seed: $(STAMP)
+	$(PY) -m iop.devstack exec -- $(PY) manage.py seed_demo
+
+clean-var:
+	rm -rf var/

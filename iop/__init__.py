@@ -1,0 +1,6 @@
+"""OpenIOP: the project package and the program's shared core."""
+
+# Load the Celery app with Django so that shared_task binds to it.
+from iop.celery import app as celery_app
+
+__all__ = ("celery_app",)

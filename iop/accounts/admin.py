@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from iop.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Staff management for administrators: accounts, roles (groups), in-training flag."""
+
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "roles",
+        "in_training",
+        "is_active",
+    )
+    list_filter = ("groups", "in_training", "is_active")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Clinical"), {"fields": ("credentials", "in_training")}),
+    )
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return ", ".join(group.name for group in obj.groups.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from iop.accounts import roles
+
+
+def _nav_items(user):
+    """The navigation a role sees: only what that role uses."""
+    items = [(_("Home"), reverse("dashboard:home"))]
+    if user.has_role(roles.COUNSELOR):
+        items.append((_("My caseload"), reverse("clients:client-list") + "?mine=1"))
+    if user.has_role(roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR, roles.ADMINISTRATOR):
+        items.append((_("Clients"), reverse("clients:client-list")))
+    if user.has_role(roles.INTAKE, roles.SUPERVISOR):
+        items.append((_("New client"), reverse("clients:client-create")))
+    if user.has_role(roles.ADMINISTRATOR):
+        items.append((_("Audit trail"), reverse("audit:event-list")))
+        items.append((_("System status"), reverse("dashboard:system-status")))
+        items.append((_("Staff"), reverse("admin:accounts_user_changelist")))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    context = {"program_name": settings.PROGRAM_NAME, "nav_items": []}
+    if user is not None and user.is_authenticated:
+        context["nav_items"] = _nav_items(user)
+    return context

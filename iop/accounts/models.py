@@ -1,0 +1,55 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from iop.accounts import roles
+
+
+class User(AbstractUser):
+    """A staff member. Clients and family members are not users."""
+
+    credentials = models.CharField(
+        _("credentials"), max_length=60, blank=True, help_text=_("e.g. LCDC, LPC-A, CADC")
+    )
+    in_training = models.BooleanField(
+        _("counselor in training"),
+        default=False,
+        help_text=_("Notes of counselors in training need a supervisor's co-signature."),
+    )
+
+    class Meta:
+        verbose_name = _("staff user")
+        verbose_name_plural = _("staff users")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *names: str) -> bool:
+        return bool(self.role_names.intersection(names))
+
+    @property
+    def is_intake(self) -> bool:
+        return self.has_role(roles.INTAKE)
+
+    @property
+    def is_counselor(self) -> bool:
+        return self.has_role(roles.COUNSELOR)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.has_role(roles.SUPERVISOR)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.has_role(roles.ADMINISTRATOR)
+
+    @property
+    def sees_whole_program(self) -> bool:
+        return self.has_role(*roles.PROGRAM_WIDE_ROLES)

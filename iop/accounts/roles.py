@@ -1,0 +1,12 @@
+"""The four staff roles. A role is a Django group; its permissions are created
+by the data migration accounts/0002_roles and kept there."""
+
+INTAKE = "Intake"
+COUNSELOR = "Counselor"
+SUPERVISOR = "Supervisor"
+ADMINISTRATOR = "Administrator"
+
+ALL_ROLES = (INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR)
+
+# Roles that see every client of the program (DESIGN.md, the access policy).
+PROGRAM_WIDE_ROLES = (SUPERVISOR, ADMINISTRATOR)

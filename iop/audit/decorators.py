@@ -1,0 +1,34 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from iop.audit.policy import client_get_for_user
+from iop.audit.services import audit_view
+
+
+def client_view(*role_names: str):
+    """For every view of one client's record, addressed by `client_id` in the URL.
+
+    Order matters: the access policy is applied before the role check, so a
+    client outside the policy is always a 404 (never a 403 that would confirm
+    the person is a client). A GET that renders the record writes one "view"
+    audit event. The view receives the Client as its second argument.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, client_id, *args, **kwargs):
+            client = client_get_for_user(request.user, client_id)
+            if not request.user.has_role(*role_names):
+                raise PermissionDenied
+            if request.method in ("GET", "HEAD"):
+                audit_view(request, client=client)
+            return view(request, client, *args, **kwargs)
+
+        wrapped.required_roles = role_names
+        wrapped.client_scoped = True
+        return wrapped
+
+    return decorator

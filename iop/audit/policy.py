@@ -1,0 +1,63 @@
+"""The one access policy: which clients a staff member may see.
+
+DESIGN.md: a counselor sees their own caseload and the members of the groups
+they facilitate; supervisors and administrators see the whole program; intake
+staff see clients still in screening. Every client-scoped query starts here,
+and a client outside the policy is a 404 identical to a missing one.
+
+Feature apps that widen a counselor's view (groups: members of the groups a
+counselor facilitates) register a scope in their AppConfig.ready(), so the
+core never imports them.
+"""
+
+from collections.abc import Callable
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from iop.clients.models import Client, Episode
+
+# Each scope takes a user and returns a Q over Client naming extra clients
+# that user may see because of a relationship the feature app owns.
+ClientScope = Callable[[object], Q]
+_counselor_scopes: list[ClientScope] = []
+
+
+def register_counselor_scope(scope: ClientScope) -> None:
+    if scope not in _counselor_scopes:
+        _counselor_scopes.append(scope)
+
+
+def _open_episode(**filters) -> Exists:
+    return Exists(
+        Episode.objects.filter(client=OuterRef("pk"), **filters).exclude(
+            phase=Episode.Phase.DISCHARGED
+        )
+    )
+
+
+def clients_visible_to(user) -> QuerySet[Client]:
+    """The clients `user` may see, as a queryset to filter further."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Client.objects.none()
+    if user.sees_whole_program:
+        return Client.objects.all()
+    visible = Q(pk__in=[])
+    if user.is_counselor:
+        visible |= Q(_open_episode(primary_counselor=user))
+        for scope in _counselor_scopes:
+            visible |= scope(user)
+    if user.is_intake:
+        visible |= Q(_open_episode(phase=Episode.Phase.SCREENING))
+    return Client.objects.filter(visible)
+
+
+def client_get_for_user(user, public_id: UUID | str) -> Client:
+    """The client with this public id if `user` may see it; else Http404,
+    the same answer as for an id that does not exist."""
+    try:
+        return clients_visible_to(user).get(public_id=public_id)
+    except (Client.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc

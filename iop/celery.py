@@ -1,0 +1,21 @@
+"""The Celery app and the one beat schedule of the project."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
+
+app = Celery("iop")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic task of every app is listed here, and only here.
+app.conf.beat_schedule = {
+    "worker-heartbeat": {
+        "task": "iop.reminders.tasks.heartbeat",
+        "schedule": 60.0,
+        # A heartbeat older than a minute says nothing new: drop it.
+        "options": {"expires": 55},
+    },
+}

@@ -1,0 +1,228 @@
+"""Writes to clients and episodes. Each service validates, changes and writes
+its audit row in one transaction (STYLE.md)."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
+from iop.clients.models import CaseloadAssignment, Client, Episode
+
+# The words a client agrees to when consenting to a reminder channel; stored
+# with the consent so that what was agreed to can be shown later.
+SMS_CONSENT_WORDING = (
+    "I agree to receive appointment reminders by text message at this number. "
+    "Reply STOP at any time to stop them."
+)
+EMAIL_CONSENT_WORDING = "I agree to receive appointment reminders by email at this address."
+
+CONSENT_FIELDS = {
+    "sms_consent": ("sms_consent_at", "sms_consent_wording", SMS_CONSENT_WORDING),
+    "email_consent": ("email_consent_at", "email_consent_wording", EMAIL_CONSENT_WORDING),
+}
+
+
+def _luhn_check_digit(number: int) -> int:
+    """Check digit so a mistyped record number is caught (Luhn mod 10)."""
+    total = 0
+    for position, char in enumerate(reversed(str(number))):
+        digit = int(char)
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10
+
+
+def mrn_next() -> str:
+    """A new record number: a PostgreSQL sequence (migration 0002) plus a check digit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('clients_mrn_seq')")
+        (number,) = cursor.fetchone()
+    return f"{number}{_luhn_check_digit(number)}"
+
+
+def _apply_consents(client: Client, *, previous: dict[str, bool]) -> None:
+    now = timezone.now()
+    for flag, (at_field, wording_field, wording) in CONSENT_FIELDS.items():
+        given = getattr(client, flag)
+        if given and not previous.get(flag, False):
+            setattr(client, at_field, now)
+            setattr(client, wording_field, wording)
+        elif not given:
+            setattr(client, at_field, None)
+            setattr(client, wording_field, "")
+
+
+def client_create(
+    *, actor, data: dict[str, Any], referral_date: date | None = None, request=None
+) -> Client:
+    """Register a client and open an episode of care in the screening phase."""
+    with transaction.atomic():
+        client = Client(**data)
+        client.mrn = mrn_next()
+        _apply_consents(client, previous={})
+        client.full_clean()
+        client.save()
+        episode = Episode.objects.create(
+            client=client,
+            phase=Episode.Phase.SCREENING,
+            referral_date=referral_date or timezone.localdate(),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            client=client,
+            obj=client,
+            request=request,
+            details={"episode": str(episode.public_id)},
+        )
+    return client
+
+
+def client_update(*, actor, client: Client, data: dict[str, Any], request=None) -> Client:
+    """Change demographics and contact consent; the audit row names the fields."""
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        previous = {flag: getattr(client, flag) for flag in CONSENT_FIELDS}
+        changed = sorted(name for name, value in data.items() if getattr(client, name) != value)
+        for name, value in data.items():
+            setattr(client, name, value)
+        _apply_consents(client, previous=previous)
+        client.full_clean()
+        client.save()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=client,
+            obj=client,
+            request=request,
+            details={"fields": changed},
+        )
+    return client
+
+
+def episode_assign_counselor(
+    *, actor, episode: Episode, counselor, reason: str = "", request=None
+) -> Episode:
+    """Make `counselor` the episode's primary counselor, closing the previous
+    assignment so the caseload history stays complete."""
+    if not counselor.is_active or not counselor.is_counselor:
+        raise ValidationError({"counselor": _("Choose an active counselor.")})
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        if not episode.is_open:
+            raise ValidationError(_("A discharged episode cannot be reassigned."))
+        if episode.primary_counselor_id == counselor.pk:
+            return episode
+        now = timezone.now()
+        CaseloadAssignment.objects.filter(episode=episode, ended_at__isnull=True).update(
+            ended_at=now
+        )
+        CaseloadAssignment.objects.create(
+            episode=episode, counselor=counselor, started_at=now, assigned_by=actor, reason=reason
+        )
+        episode.primary_counselor = counselor
+        episode.save(update_fields=["primary_counselor", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=episode.client,
+            obj=episode,
+            request=request,
+            details={"primary_counselor": counselor.username},
+        )
+    return episode
+
+
+def episode_admit(
+    *,
+    actor,
+    episode: Episode,
+    admission_date: date,
+    level_of_care: str,
+    counselor,
+    request=None,
+) -> Episode:
+    """Admit a screened client: the episode enters the intensive phase."""
+    if episode.phase != Episode.Phase.SCREENING:
+        raise ValidationError(_("Only an episode in screening can be admitted."))
+    if admission_date < episode.referral_date:
+        raise ValidationError({"admission_date": _("Admission cannot precede the referral.")})
+    if admission_date > timezone.localdate():
+        raise ValidationError({"admission_date": _("Admission cannot be in the future.")})
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        episode.phase = Episode.Phase.INTENSIVE
+        episode.admission_date = admission_date
+        episode.level_of_care = level_of_care
+        episode.full_clean()
+        episode.save(update_fields=["phase", "admission_date", "level_of_care", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=episode.client,
+            obj=episode,
+            request=request,
+            details={"phase": episode.phase, "level_of_care": level_of_care},
+        )
+        episode_assign_counselor(actor=actor, episode=episode, counselor=counselor, request=request)
+    episode.refresh_from_db()
+    return episode
+
+
+def episode_start_aftercare(*, actor, episode: Episode, request=None) -> Episode:
+    """Step an episode down from the intensive phase to aftercare."""
+    if episode.phase != Episode.Phase.INTENSIVE:
+        raise ValidationError(_("Only an episode in the intensive phase can step down."))
+    with transaction.atomic():
+        Episode.objects.filter(pk=episode.pk).update(
+            phase=Episode.Phase.AFTERCARE, updated_at=timezone.now()
+        )
+        episode.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=episode.client,
+            obj=episode,
+            request=request,
+            details={"phase": episode.phase},
+        )
+    return episode
+
+
+def episode_discharge(
+    *, actor, episode: Episode, discharge_date: date, reason: int, request=None
+) -> Episode:
+    """Close an episode with its TEDS discharge reason."""
+    if not episode.is_open:
+        raise ValidationError(_("This episode is already discharged."))
+    if reason not in Episode.DischargeReason.values:
+        raise ValidationError({"discharge_reason": _("Choose a TEDS discharge reason.")})
+    start = episode.admission_date or episode.referral_date
+    if discharge_date < start:
+        raise ValidationError({"discharge_date": _("Discharge cannot precede admission.")})
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        episode.phase = Episode.Phase.DISCHARGED
+        episode.discharge_date = discharge_date
+        episode.discharge_reason = reason
+        episode.save(update_fields=["phase", "discharge_date", "discharge_reason", "updated_at"])
+        CaseloadAssignment.objects.filter(episode=episode, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=episode.client,
+            obj=episode,
+            request=request,
+            details={"phase": episode.phase, "discharge_reason": reason},
+        )
+    return episode

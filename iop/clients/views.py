@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from iop.accounts import roles
+from iop.accounts.decorators import role_required
+from iop.audit.decorators import client_view
+from iop.audit.policy import clients_visible_to
+from iop.clients import selectors, services
+from iop.clients.chart import chart_sections
+from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
+from iop.clients.models import Episode
+
+CLIENTS_PER_PAGE = 25
+EDITORS = (roles.INTAKE, roles.SUPERVISOR)
+
+
+@role_required(*roles.ALL_ROLES)
+def client_list(request):
+    filters = ClientFilterForm(request.GET or None)
+    search = {}
+    if filters.is_valid():
+        data = filters.cleaned_data
+        counselor = request.user if data["mine"] else data["counselor"]
+        search = {
+            "query": data["q"],
+            "phase": data["phase"],
+            "counselor_id": counselor.pk if counselor else None,
+        }
+    clients = selectors.client_search(clients_visible_to(request.user), **search)
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "clients/client_list.html",
+        {"filters": filters, "page": page, "query_string": query_string.urlencode()},
+    )
+
+
+@role_required(*EDITORS)
+def client_create(request):
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = services.client_create(
+            actor=request.user, data=form.client_data(), request=request
+        )
+        messages.success(request, _("Client registered with record number %s.") % client.mrn)
+        return redirect("clients:client-detail", client_id=client.public_id)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@client_view(*roles.ALL_ROLES)
+def client_detail(request, client):
+    episodes = list(selectors.client_episodes(client))
+    context = {
+        "client": client,
+        "episodes": episodes,
+        "current_episode": episodes[0] if episodes else None,
+        "sections": chart_sections(request, client),
+        "can_edit": request.user.has_role(*EDITORS),
+        "can_assign": request.user.has_role(roles.SUPERVISOR),
+    }
+    return render(request, "clients/client_detail.html", context)
+
+
+@client_view(*EDITORS)
+def client_update(request, client):
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        services.client_update(
+            actor=request.user, client=client, data=form.client_data(), request=request
+        )
+        messages.success(request, _("Client record updated."))
+        return redirect("clients:client-detail", client_id=client.public_id)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@client_view(roles.SUPERVISOR)
+def episode_assign(request, client, episode_id):
+    episode = get_object_or_404(Episode, client=client, public_id=episode_id)
+    form = AssignCounselorForm(
+        request.POST or None, initial={"counselor": episode.primary_counselor}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_assign_counselor(
+                actor=request.user,
+                episode=episode,
+                counselor=form.cleaned_data["counselor"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Primary counselor assigned."))
+            return redirect("clients:client-detail", client_id=client.public_id)
+    return render(
+        request,
+        "clients/episode_assign.html",
+        {"form": form, "client": client, "episode": episode},
+    )

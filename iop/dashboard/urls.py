@@ -1,0 +1,10 @@
+from django.urls import path
+
+from iop.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("system/", views.system_status, name="system-status"),
+]

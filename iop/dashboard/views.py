@@ -1,0 +1,64 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from iop.accounts import roles
+from iop.accounts.decorators import role_required
+from iop.audit.policy import clients_visible_to
+from iop.dashboard import selectors
+from iop.reminders.services import heartbeat_last
+
+# Beat runs the heartbeat every minute; three missed runs mean trouble.
+HEARTBEAT_STALE_SECONDS = 180
+
+
+def _heartbeat_status() -> dict:
+    beat = heartbeat_last()
+    if beat is None:
+        return {"last_run_at": None, "age_seconds": None, "ok": False}
+    age = (timezone.now() - beat.last_run_at).total_seconds()
+    return {
+        "last_run_at": beat.last_run_at,
+        "age_seconds": int(age),
+        "ok": age <= HEARTBEAT_STALE_SECONDS,
+        "hostname": beat.hostname,
+        "runs": beat.runs,
+    }
+
+
+@role_required(*roles.ALL_ROLES)
+def home(request):
+    visible = clients_visible_to(request.user)
+    context = {"phase_counts": selectors.open_episodes_by_phase(visible)}
+    if request.user.sees_whole_program:
+        context["caseloads"] = selectors.caseload_by_counselor(visible)
+    if request.user.is_counselor:
+        context["my_phase_counts"] = selectors.open_episodes_by_phase(
+            visible, counselor=request.user
+        )
+    return render(request, "dashboard/home.html", context)
+
+
+@role_required(roles.ADMINISTRATOR)
+def system_status(request):
+    return render(request, "dashboard/system_status.html", {"heartbeat": _heartbeat_status()})
+
+
+@never_cache
+@require_GET
+def health(request):
+    """Liveness for load balancers: no client data, no authentication."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    heartbeat = _heartbeat_status()
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "worker_heartbeat_age_seconds": heartbeat["age_seconds"],
+            "worker_ok": heartbeat["ok"],
+        }
+    )

@@ -1,0 +1,18 @@
+"""The project's URL map: one namespace per app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from iop.dashboard import views as dashboard_views
+
+admin.site.site_header = "OpenIOP administration"
+admin.site.site_title = "OpenIOP"
+
+urlpatterns = [
+    path("", include("iop.dashboard.urls")),
+    path("accounts/", include("iop.accounts.urls")),
+    path("clients/", include("iop.clients.urls")),
+    path("audit/", include("iop.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("health", dashboard_views.health, name="health"),
+]

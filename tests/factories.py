@@ -1,0 +1,56 @@
+"""factory_boy factories shared by the test suite."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from iop.accounts.models import User
+from iop.clients.models import Client, Episode
+from iop.clients.services import mrn_next
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@clinic.test")
+    password = factory.django.Password("correct-horse-battery-staple")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    mrn = factory.LazyFunction(mrn_next)
+    legal_first_name = factory.Faker("first_name")
+    legal_last_name = factory.Faker("last_name")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=70)
+    sex = Client.Sex.FEMALE
+    phone = "+15555550100"
+
+
+class EpisodeFactory(factory.django.DjangoModelFactory):
+    """An episode in the intensive phase unless told otherwise."""
+
+    class Meta:
+        model = Episode
+
+    client = factory.SubFactory(ClientFactory)
+    phase = Episode.Phase.INTENSIVE
+    referral_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    admission_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=21)
+    )
+    level_of_care = "2.1"
