@@ -1,0 +1,25 @@
+# OpenIOP production image: gunicorn for the web, the same image runs the
+# Celery worker and beat (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+
+# Static files are collected at build time and served by WhiteNoise.
+RUN DEBUG=0 SECRET_KEY=build-only-not-secret DATABASE_URL=postgres://build@localhost/build \
+    python manage.py collectstatic --no-input
+
+RUN useradd --system --uid 1000 --home /app openiop && chown -R openiop /app
+USER openiop
+
+EXPOSE 8000
+CMD ["gunicorn", "iop.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
