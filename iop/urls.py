@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("iop.accounts.urls")),
     path("clients/", include("iop.clients.urls")),
     path("audit/", include("iop.audit.urls")),
+    path("screening/", include("screening.urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
 ]

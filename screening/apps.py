@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = "Intake screening and admission"
+
+    def ready(self):
+        from screening import chart
+
+        chart.register()

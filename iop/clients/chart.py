@@ -21,6 +21,8 @@ class ChartSection:
     template: str
     context: Callable[[HttpRequest, Client], dict[str, Any]]
     order: int = 100
+    # "alerts" sections render above the chart (safety flags); "body" below.
+    region: str = "body"
 
 
 _sections: dict[str, ChartSection] = {}
@@ -30,9 +32,12 @@ def register_chart_section(section: ChartSection) -> None:
     _sections[section.key] = section
 
 
-def chart_sections(request: HttpRequest, client: Client) -> list[dict[str, Any]]:
-    """The registered sections with their rendered context, in display order."""
+def chart_sections(request: HttpRequest, client: Client) -> dict[str, list[dict[str, Any]]]:
+    """The registered sections with their context, by region, in display order."""
     ordered = sorted(_sections.values(), key=lambda section: (section.order, section.key))
-    return [
-        {"section": section, "context": section.context(request, client)} for section in ordered
-    ]
+    regions: dict[str, list[dict[str, Any]]] = {"alerts": [], "body": []}
+    for section in ordered:
+        regions.setdefault(section.region, []).append(
+            {"section": section, "context": section.context(request, client)}
+        )
+    return regions

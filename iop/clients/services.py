@@ -1,7 +1,7 @@
 """Writes to clients and episodes. Each service validates, changes and writes
 its audit row in one transaction (STYLE.md)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
-from iop.clients.models import CaseloadAssignment, Client, Episode
+from iop.clients.models import Appointment, CaseloadAssignment, Client, Episode
 
 # The words a client agrees to when consenting to a reminder channel; stored
 # with the consent so that what was agreed to can be shown later.
@@ -226,3 +226,41 @@ def episode_discharge(
             details={"phase": episode.phase, "discharge_reason": reason},
         )
     return episode
+
+
+def appointment_schedule(
+    *,
+    actor,
+    episode: Episode,
+    kind: str,
+    starts_at: datetime,
+    counselor,
+    duration_minutes: int = 50,
+    mode: str = Appointment.Mode.IN_PERSON,
+    request=None,
+) -> Appointment:
+    """Book a session for the episode's client with a counselor."""
+    if not episode.is_open:
+        raise ValidationError(_("A discharged episode cannot have new appointments."))
+    if not 5 <= duration_minutes <= 240:
+        raise ValidationError({"duration_minutes": _("A session lasts 5 to 240 minutes.")})
+    with transaction.atomic():
+        appointment = Appointment.objects.create(
+            client=episode.client,
+            episode=episode,
+            kind=kind,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            counselor=counselor,
+            mode=mode,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            client=episode.client,
+            obj=appointment,
+            request=request,
+            details={"kind": kind},
+        )
+    return appointment

@@ -1,7 +1,7 @@
 from django.db.models import F
 from django.utils import timezone
 
-from iop.reminders.models import WorkerHeartbeat
+from iop.reminders.models import StaffNotification, WorkerHeartbeat
 
 HEARTBEAT_NAME = "worker-heartbeat"
 
@@ -22,3 +22,23 @@ def heartbeat_record(*, hostname: str = "", name: str = HEARTBEAT_NAME) -> Worke
 
 def heartbeat_last() -> WorkerHeartbeat | None:
     return WorkerHeartbeat.objects.filter(name=HEARTBEAT_NAME).first()
+
+
+def staff_notify(
+    *, recipients, kind: str, message: str, client=None, link: str = ""
+) -> list[StaffNotification]:
+    """Leave an in-app notification for each recipient (one bulk insert)."""
+    return StaffNotification.objects.bulk_create(
+        StaffNotification(
+            recipient=recipient, kind=kind, message=message[:300], client=client, link=link[:300]
+        )
+        for recipient in recipients
+    )
+
+
+def notifications_unread(user):
+    return StaffNotification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def notifications_mark_read(*, user, ids) -> int:
+    return notifications_unread(user).filter(pk__in=ids).update(read_at=timezone.now())

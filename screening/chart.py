@@ -1,0 +1,55 @@
+"""The screening sections of the client chart: safety alerts on top, then
+screenings and each instrument's scores over time."""
+
+from iop.accounts import roles
+from iop.clients.chart import ChartSection, register_chart_section
+from iop.clients.models import Episode
+from screening import selectors
+from screening.instruments import REGISTRY
+from screening.models import Screening
+
+
+def _alerts(request, client):
+    return {"client": client, "flags": list(selectors.client_open_safety_flags(client))}
+
+
+def _screening_section(request, client):
+    screenings = list(
+        Screening.objects.filter(episode__client=client)
+        .select_related("completed_by")
+        .order_by("-started_at")
+    )
+    in_screening = client.episodes.filter(phase=Episode.Phase.SCREENING).exists()
+    can_screen = request.user.has_role(roles.INTAKE, roles.SUPERVISOR)
+    return {
+        "client": client,
+        "screenings": screenings,
+        "can_start": in_screening
+        and can_screen
+        and not any(s.status == Screening.Status.DRAFT for s in screenings),
+        "can_administer": request.user.has_role(roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR),
+        "instruments": REGISTRY.values(),
+        "scores": selectors.client_scores_by_instrument(client),
+    }
+
+
+def register() -> None:
+    register_chart_section(
+        ChartSection(
+            key="safety-alerts",
+            title="Safety flags",
+            template="screening/includes/_chart_alerts.html",
+            context=_alerts,
+            order=0,
+            region="alerts",
+        )
+    )
+    register_chart_section(
+        ChartSection(
+            key="screening",
+            title="Screening and measures",
+            template="screening/includes/_chart_section.html",
+            context=_screening_section,
+            order=10,
+        )
+    )

@@ -1,0 +1,109 @@
+"""Reads for the screening pages and the chart's screening section."""
+
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.timezone import localdate
+
+from iop.clients.models import Client, Episode
+from screening.instruments import (
+    DEFAULT_PLACEMENT_TABLE,
+    DIMENSIONS,
+    Placement,
+    ScoreResult,
+    recommend_level,
+)
+from screening.models import InstrumentAdministration, LevelOfCareRule, SafetyFlag, Screening
+
+
+def placement_table() -> list[tuple[str, dict]]:
+    """The administrator-edited table, least intensive first. An empty table
+    (nothing active) falls back to the published default rather than
+    recommending nothing."""
+    rules = list(LevelOfCareRule.objects.filter(active=True).order_by("order", "code"))
+    if not rules:
+        return [(code, dict(caps)) for code, caps in DEFAULT_PLACEMENT_TABLE]
+    return [(rule.code, rule.caps) for rule in rules]
+
+
+def _as_result(administration: InstrumentAdministration) -> ScoreResult:
+    return ScoreResult(
+        code=administration.code,
+        version=administration.version,
+        total=administration.total,
+        band=administration.band,
+        band_label=administration.band_label,
+        flags=list(administration.flags),
+        answers=dict(administration.answers),
+    )
+
+
+def screening_placement(screening: Screening) -> Placement | None:
+    """The placement aid's recommendation from this screening's ratings and
+    latest result of each instrument; None until all six dimensions are rated."""
+    ratings = {rating.dimension: rating.rating for rating in screening.ratings.all()}
+    if set(ratings) != set(DIMENSIONS):
+        return None
+    latest: dict[str, ScoreResult] = {}
+    for administration in screening.administrations.order_by("administered_at", "id"):
+        latest[administration.code] = _as_result(administration)
+    return recommend_level(
+        ratings,
+        latest,
+        table=placement_table(),
+        complicated_withdrawal=screening.complicated_withdrawal,
+    )
+
+
+def client_open_safety_flags(client: Client) -> QuerySet[SafetyFlag]:
+    return SafetyFlag.objects.filter(client=client, addressed_at__isnull=True).select_related(
+        "administration"
+    )
+
+
+def client_scores_by_instrument(client: Client) -> list[dict]:
+    """Each instrument's administrations for the chart, oldest first, grouped
+    in one query."""
+    rows = InstrumentAdministration.objects.filter(client=client).order_by(
+        "code", "administered_at", "id"
+    )
+    grouped: dict[str, list[InstrumentAdministration]] = {}
+    for row in rows:
+        grouped.setdefault(row.code, []).append(row)
+    return [
+        {
+            "code": code,
+            "dom_id": f"scores-{code.lower()}",
+            "administrations": items,
+            "series": {
+                "labels": [localdate(item.administered_at).isoformat() for item in items],
+                "totals": [item.total for item in items],
+            },
+        }
+        for code, items in grouped.items()
+    ]
+
+
+def clients_in_screening(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """The intake worklist: visible clients whose open episode is in screening,
+    with referral date and the status of the latest screening, oldest first."""
+    open_screening_episode = Episode.objects.filter(
+        client=OuterRef("pk"), phase=Episode.Phase.SCREENING
+    )
+    latest_screening = Screening.objects.filter(
+        episode__client=OuterRef("pk"), episode__phase=Episode.Phase.SCREENING
+    ).order_by("-started_at")
+    return (
+        clients.annotate(
+            referral_date=Subquery(open_screening_episode.values("referral_date")[:1]),
+            screening_status=Subquery(latest_screening.values("status")[:1]),
+            screening_public_id=Subquery(latest_screening.values("public_id")[:1]),
+            open_flags=Subquery(
+                SafetyFlag.objects.filter(client=OuterRef("pk"), addressed_at__isnull=True)
+                .values("client")
+                .annotate(n=models.Count("id"))
+                .values("n")[:1]
+            ),
+        )
+        .filter(referral_date__isnull=False)
+        .order_by("referral_date", "legal_last_name")
+    )

@@ -1,0 +1,314 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iop.accounts import roles
+from iop.accounts.decorators import role_required
+from iop.audit.decorators import client_view
+from iop.audit.models import AuditEvent
+from iop.audit.policy import clients_visible_to
+from iop.audit.services import audit_record
+from iop.clients.forms import ClientForm
+from iop.clients.models import Episode
+from screening import selectors, services
+from screening.forms import (
+    AddendumForm,
+    CompletionForm,
+    DimensionRatingsForm,
+    InstrumentForm,
+    ReferralForm,
+    SafetyActionForm,
+    substance_forms,
+)
+from screening.instruments import REGISTRY, InstrumentValidationError, get_instrument
+from screening.models import SafetyFlag, Screening
+
+SCREENERS = (roles.INTAKE, roles.SUPERVISOR)
+CLINICAL = (roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR)
+
+
+def _screening_for(client, screening_id) -> Screening:
+    return get_object_or_404(
+        Screening.objects.select_related("episode", "completed_by", "started_by"),
+        episode__client=client,
+        public_id=screening_id,
+    )
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@role_required(*SCREENERS)
+def referral_create(request):
+    client_form = ClientForm(request.POST or None, prefix="client")
+    client_form.helper.form_tag = False
+    client_form.helper.inputs = []
+    referral_form = ReferralForm(request.POST or None, prefix="referral")
+    substances = substance_forms(request.POST or None)
+    forms_valid = (
+        all([client_form.is_valid(), referral_form.is_valid(), *(f.is_valid() for f in substances)])
+        if request.method == "POST"
+        else False
+    )
+    if forms_valid:
+        try:
+            referral = services.referral_register(
+                actor=request.user,
+                client_data=client_form.client_data(),
+                referral_data=referral_form.cleaned_data,
+                substances=[
+                    {"rank": form.rank, **form.cleaned_data}
+                    for form in substances
+                    if form.has_changed()
+                ],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(referral_form, error)
+        else:
+            client = referral.episode.client
+            messages.success(request, _("Referral registered: record number %s.") % client.mrn)
+            return redirect("clients:client-detail", client_id=client.public_id)
+    return render(
+        request,
+        "screening/referral_form.html",
+        {"client_form": client_form, "referral_form": referral_form, "substances": substances},
+    )
+
+
+@role_required(*SCREENERS)
+def worklist(request):
+    clients = selectors.clients_in_screening(clients_visible_to(request.user))
+    return render(request, "screening/worklist.html", {"clients": clients})
+
+
+@client_view(*SCREENERS)
+@require_POST
+def screening_start(request, client):
+    episode = client.episodes.filter(phase=Episode.Phase.SCREENING).first()
+    if episode is None:
+        raise Http404
+    try:
+        screening = services.screening_start(actor=request.user, episode=episode, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("clients:client-detail", client_id=client.public_id)
+    return redirect(
+        "screening:screening-detail", client_id=client.public_id, screening_id=screening.public_id
+    )
+
+
+def _detail_context(request, client, screening, **forms):
+    can_act = request.user.has_role(*SCREENERS) and not screening.is_completed
+    context = {
+        "client": client,
+        "screening": screening,
+        "administrations": screening.administrations.select_related("administered_by"),
+        "flags": SafetyFlag.objects.filter(administration__screening=screening).select_related(
+            "addressed_by"
+        ),
+        "ratings": screening.ratings.all(),
+        "instruments": REGISTRY.values(),
+        "can_act": can_act,
+        "addenda": screening.addenda.select_related("author"),
+    }
+    if can_act:
+        context["dimension_form"] = forms.get("dimension_form") or DimensionRatingsForm(
+            initial=DimensionRatingsForm.initial_from(screening)
+        )
+        context["completion_form"] = forms.get("completion_form") or CompletionForm(
+            screening=screening
+        )
+    elif screening.is_completed and request.user.has_role(*SCREENERS):
+        context["addendum_form"] = forms.get("addendum_form") or AddendumForm()
+    return context
+
+
+@client_view(*CLINICAL)
+def screening_detail(request, client, screening_id):
+    screening = _screening_for(client, screening_id)
+    return render(
+        request, "screening/screening_detail.html", _detail_context(request, client, screening)
+    )
+
+
+@client_view(*SCREENERS)
+@require_POST
+def screening_dimensions(request, client, screening_id):
+    screening = _screening_for(client, screening_id)
+    form = DimensionRatingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.screening_rate_dimensions(
+                actor=request.user,
+                screening=screening,
+                ratings=form.ratings(),
+                complicated_withdrawal=form.cleaned_data["complicated_withdrawal"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Dimension ratings saved."))
+            return redirect(screening_detail_url(client, screening) + "#recommendation")
+    context = _detail_context(request, client, screening, dimension_form=form)
+    return render(request, "screening/screening_detail.html", context, status=400)
+
+
+@client_view(*SCREENERS)
+@require_POST
+def screening_complete(request, client, screening_id):
+    screening = _screening_for(client, screening_id)
+    form = CompletionForm(request.POST, screening=screening)
+    if form.is_valid():
+        try:
+            services.screening_complete(
+                actor=request.user,
+                screening=screening,
+                decision=form.decision_data(),
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Screening completed and signed."))
+            return redirect(screening_detail_url(client, screening))
+    context = _detail_context(request, client, screening, completion_form=form)
+    return render(request, "screening/screening_detail.html", context, status=400)
+
+
+@client_view(*SCREENERS)
+@require_POST
+def screening_addendum(request, client, screening_id):
+    screening = _screening_for(client, screening_id)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.screening_addendum_add(
+                actor=request.user,
+                screening=screening,
+                text=form.cleaned_data["text"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Addendum signed."))
+            return redirect(screening_detail_url(client, screening))
+    context = _detail_context(request, client, screening, addendum_form=form)
+    return render(request, "screening/screening_detail.html", context, status=400)
+
+
+@client_view(*SCREENERS)
+def referral_letter(request, client, screening_id):
+    screening = _screening_for(client, screening_id)
+    if not screening.is_completed or screening.decision != Screening.Decision.REFER:
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.PRINT,
+        client=client,
+        obj=screening,
+        request=request,
+        details={"document": "referral letter"},
+    )
+    context = {
+        "client": client,
+        "screening": screening,
+        "administrations": screening.administrations.all()
+        if screening.share_results_in_letter
+        else [],
+    }
+    return render(request, "screening/referral_letter.html", context)
+
+
+@client_view(*CLINICAL)
+def administer(request, client, code, screening_id=None):
+    try:
+        instrument = get_instrument(code)
+    except KeyError as error:
+        raise Http404 from error
+    screening = _screening_for(client, screening_id) if screening_id else None
+    if screening is not None and (screening.is_completed or not request.user.has_role(*SCREENERS)):
+        raise Http404
+    form = InstrumentForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = services.administration_record(
+                actor=request.user,
+                client=client,
+                code=code,
+                answers=form.answers(),
+                screening=screening,
+                request=request,
+            )
+        except InstrumentValidationError as error:
+            form.add_item_errors(error.errors)
+        else:
+            messages.success(
+                request,
+                _("%(code)s scored %(total)s: %(band)s.")
+                % {
+                    "code": code,
+                    "total": administration.total if administration.total is not None else "—",
+                    "band": administration.band_label,
+                },
+            )
+            if administration.safety_flags.exists():
+                messages.error(request, _("Safety flag raised: record the action taken now."))
+            if screening is not None:
+                return redirect(screening_detail_url(client, screening))
+            return redirect("clients:client-detail", client_id=client.public_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"client": client, "screening": screening, "instrument": instrument, "form": form}
+    return render(request, "screening/administer.html", context, status=status)
+
+
+@client_view(*CLINICAL)
+def flag_address(request, client, flag_id):
+    flag = get_object_or_404(
+        SafetyFlag.objects.select_related("administration__screening"),
+        client=client,
+        public_id=flag_id,
+    )
+    form = SafetyActionForm(request.POST or None)
+    if request.method == "POST" and flag.is_open and form.is_valid():
+        try:
+            services.safety_flag_address(
+                actor=request.user,
+                flag=flag,
+                action=form.cleaned_data["action"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Action recorded on the safety flag."))
+            screening = flag.administration.screening
+            if screening is not None:
+                return redirect(screening_detail_url(client, screening))
+            return redirect("clients:client-detail", client_id=client.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "screening/flag_address.html",
+        {"client": client, "flag": flag, "form": form},
+        status=status,
+    )
+
+
+def screening_detail_url(client, screening) -> str:
+    return reverse(
+        "screening:screening-detail",
+        kwargs={"client_id": client.public_id, "screening_id": screening.public_id},
+    )
