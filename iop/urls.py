@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/", include("iop.clients.urls")),
     path("audit/", include("iop.audit.urls")),
     path("screening/", include("screening.urls")),
+    path("reminders/", include("iop.reminders.urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
 ]

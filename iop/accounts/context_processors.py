@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from iop.accounts import roles
+from iop.reminders.services import notifications_unread
 
 
 def _nav_items(user):
@@ -24,7 +25,9 @@ def _nav_items(user):
 
 def navigation(request):
     user = getattr(request, "user", None)
-    context = {"program_name": settings.PROGRAM_NAME, "nav_items": []}
+    context = {"program_name": settings.PROGRAM_NAME, "nav_items": [], "unread_notifications": 0}
     if user is not None and user.is_authenticated:
         context["nav_items"] = _nav_items(user)
+        # One small indexed count per page (partial index on unread rows).
+        context["unread_notifications"] = notifications_unread(user).count()
     return context

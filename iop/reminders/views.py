@@ -1,0 +1,32 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iop.accounts import roles
+from iop.accounts.decorators import role_required
+from iop.reminders.models import StaffNotification
+from iop.reminders.services import notifications_mark_read
+
+NOTIFICATIONS_SHOWN = 100
+
+
+@role_required(*roles.ALL_ROLES)
+def notification_list(request):
+    notifications = StaffNotification.objects.filter(recipient=request.user).select_related(
+        "client"
+    )[:NOTIFICATIONS_SHOWN]
+    return render(request, "reminders/notification_list.html", {"notifications": notifications})
+
+
+@role_required(*roles.ALL_ROLES)
+@require_POST
+def notification_mark_read(request):
+    ids = [value for value in request.POST.getlist("id") if value.isdigit()]
+    if request.POST.get("all"):
+        ids = list(
+            StaffNotification.objects.filter(recipient=request.user).values_list("pk", flat=True)
+        )
+    count = notifications_mark_read(user=request.user, ids=ids)
+    messages.info(request, _("%d notifications marked as read.") % count)
+    return redirect("reminders:notification-list")
