@@ -28,5 +28,13 @@ class UserAdmin(DjangoUserAdmin):
     def roles(self, obj):
         return ", ".join(group.name for group in obj.groups.all())
 
+    def get_readonly_fields(self, request, obj=None):
+        # Administrators manage staff through roles (groups); only a superuser
+        # may grant superuser status or individual permissions.
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            readonly = (*readonly, "is_superuser", "user_permissions")
+        return readonly
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -2,9 +2,12 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 
 from iop.audit.policy import client_get_for_user
 from iop.audit.services import audit_view
+
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
 
 def client_view(*role_names: str):
@@ -12,8 +15,10 @@ def client_view(*role_names: str):
 
     Order matters: the access policy is applied before the role check, so a
     client outside the policy is always a 404 (never a 403 that would confirm
-    the person is a client). A GET that renders the record writes one "view"
-    audit event. The view receives the Client as its second argument.
+    the person is a client). A response that shows the record (a GET, or a
+    POST that re-renders a form) writes one "view" audit event; successful
+    POSTs redirect and leave the audit to the service that made the change.
+    The view receives the Client as its second argument.
     """
 
     def decorator(view):
@@ -23,9 +28,13 @@ def client_view(*role_names: str):
             client = client_get_for_user(request.user, client_id)
             if not request.user.has_role(*role_names):
                 raise PermissionDenied
-            if request.method in ("GET", "HEAD"):
+            if request.method not in ALLOWED_METHODS:
+                return HttpResponseNotAllowed(ALLOWED_METHODS)
+            response = view(request, client, *args, **kwargs)
+            shows_record = response.status_code < 300 or response.status_code == 400
+            if shows_record:
                 audit_view(request, client=client)
-            return view(request, client, *args, **kwargs)
+            return response
 
         wrapped.required_roles = role_names
         wrapped.client_scoped = True

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
+from iop.clients.hooks import run_admission_hooks
 from iop.clients.models import Appointment, CaseloadAssignment, Client, Episode
 
 # The words a client agrees to when consenting to a reminder channel; stored
@@ -151,14 +152,17 @@ def episode_admit(
     request=None,
 ) -> Episode:
     """Admit a screened client: the episode enters the intensive phase."""
-    if episode.phase != Episode.Phase.SCREENING:
-        raise ValidationError(_("Only an episode in screening can be admitted."))
-    if admission_date < episode.referral_date:
-        raise ValidationError({"admission_date": _("Admission cannot precede the referral.")})
-    if admission_date > timezone.localdate():
-        raise ValidationError({"admission_date": _("Admission cannot be in the future.")})
     with transaction.atomic():
+        # Checks run on the locked row: a double submit must not admit twice.
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        if episode.phase != Episode.Phase.SCREENING:
+            raise ValidationError(_("Only an episode in screening can be admitted."))
+        if admission_date < episode.referral_date:
+            raise ValidationError(
+                {"admission_date": _("Admission cannot precede the referral.")}
+            )
+        if admission_date > timezone.localdate():
+            raise ValidationError({"admission_date": _("Admission cannot be in the future.")})
         episode.phase = Episode.Phase.INTENSIVE
         episode.admission_date = admission_date
         episode.level_of_care = level_of_care
@@ -173,18 +177,20 @@ def episode_admit(
             details={"phase": episode.phase, "level_of_care": level_of_care},
         )
         episode_assign_counselor(actor=actor, episode=episode, counselor=counselor, request=request)
-    episode.refresh_from_db()
+        episode.refresh_from_db()
+        run_admission_hooks(actor=actor, episode=episode)
     return episode
 
 
 def episode_start_aftercare(*, actor, episode: Episode, request=None) -> Episode:
     """Step an episode down from the intensive phase to aftercare."""
-    if episode.phase != Episode.Phase.INTENSIVE:
-        raise ValidationError(_("Only an episode in the intensive phase can step down."))
     with transaction.atomic():
-        Episode.objects.filter(pk=episode.pk).update(
-            phase=Episode.Phase.AFTERCARE, updated_at=timezone.now()
-        )
+        # Conditional update: only an episode still in the intensive phase moves.
+        stepped_down = Episode.objects.filter(
+            pk=episode.pk, phase=Episode.Phase.INTENSIVE
+        ).update(phase=Episode.Phase.AFTERCARE, updated_at=timezone.now())
+        if not stepped_down:
+            raise ValidationError(_("Only an episode in the intensive phase can step down."))
         episode.refresh_from_db()
         audit_record(
             actor=actor,
@@ -201,15 +207,15 @@ def episode_discharge(
     *, actor, episode: Episode, discharge_date: date, reason: int, request=None
 ) -> Episode:
     """Close an episode with its TEDS discharge reason."""
-    if not episode.is_open:
-        raise ValidationError(_("This episode is already discharged."))
     if reason not in Episode.DischargeReason.values:
         raise ValidationError({"discharge_reason": _("Choose a TEDS discharge reason.")})
-    start = episode.admission_date or episode.referral_date
-    if discharge_date < start:
-        raise ValidationError({"discharge_date": _("Discharge cannot precede admission.")})
     with transaction.atomic():
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        if not episode.is_open:
+            raise ValidationError(_("This episode is already discharged."))
+        start = episode.admission_date or episode.referral_date
+        if discharge_date < start:
+            raise ValidationError({"discharge_date": _("Discharge cannot precede admission.")})
         episode.phase = Episode.Phase.DISCHARGED
         episode.discharge_date = discharge_date
         episode.discharge_reason = reason

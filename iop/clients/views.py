@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
@@ -53,6 +54,7 @@ def client_create(request):
 
 
 @client_view(*roles.ALL_ROLES)
+@require_safe
 def client_detail(request, client):
     episodes = list(selectors.client_episodes(client))
     context = {

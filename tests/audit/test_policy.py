@@ -1,0 +1,226 @@
+"""The one access policy (DESIGN.md, "Rules that hold everywhere"): which
+clients each role may see, and a 404 for everyone else."""
+
+import datetime
+import uuid
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from iop.accounts import roles
+from iop.audit import policy
+from iop.audit.policy import client_get_for_user, clients_visible_to, register_counselor_scope
+from iop.clients.models import Episode
+from tests.factories import ClientFactory, EpisodeFactory, UserFactory
+
+
+def _discharged_client(counselor):
+    today = timezone.localdate()
+    return EpisodeFactory(
+        primary_counselor=counselor,
+        phase=Episode.Phase.DISCHARGED,
+        discharge_date=today - datetime.timedelta(days=1),
+        discharge_reason=Episode.DischargeReason.COMPLETED,
+    ).client
+
+
+@pytest.fixture
+def cast(client_of_counselor1, client_of_counselor2, screening_client):
+    return {client_of_counselor1, client_of_counselor2, screening_client}
+
+
+@pytest.fixture
+def counselor_scopes(monkeypatch):
+    """A private copy of the scope registry, restored after the test."""
+    monkeypatch.setattr(policy, "_counselor_scopes", list(policy._counselor_scopes))
+    return policy._counselor_scopes
+
+
+def test_counselor_sees_own_open_episode_clients(counselor1, client_of_counselor1, cast):
+    assert set(clients_visible_to(counselor1)) == {client_of_counselor1}
+
+
+def test_counselor_does_not_see_other_caseload(counselor2, client_of_counselor1, cast):
+    assert client_of_counselor1 not in clients_visible_to(counselor2)
+
+
+def test_counselor_does_not_see_own_discharged_client(counselor1, client_of_counselor1):
+    discharged = _discharged_client(counselor1)
+
+    visible = set(clients_visible_to(counselor1))
+
+    assert discharged not in visible
+    assert client_of_counselor1 in visible
+
+
+def test_counselor_sees_readmitted_client_through_the_open_episode(counselor1):
+    client = _discharged_client(counselor1)
+    EpisodeFactory(client=client, primary_counselor=counselor1)
+
+    assert list(clients_visible_to(counselor1)) == [client]
+
+
+def test_counselor_does_not_see_unassigned_screening_client(counselor1, screening_client):
+    assert screening_client not in clients_visible_to(counselor1)
+
+
+def test_intake_sees_only_clients_in_screening(intake, screening_client, cast):
+    assert set(clients_visible_to(intake)) == {screening_client}
+
+
+def test_intake_does_not_see_client_after_admission(intake, screening_client):
+    screening_client.episodes.update(
+        phase=Episode.Phase.INTENSIVE, admission_date=timezone.localdate()
+    )
+
+    assert not clients_visible_to(intake).exists()
+
+
+def test_intake_does_not_see_discharged_client(intake):
+    _discharged_client(None)
+
+    assert not clients_visible_to(intake).exists()
+
+
+def test_supervisor_sees_every_client(supervisor, cast):
+    discharged = _discharged_client(None)
+    assert set(clients_visible_to(supervisor)) == cast | {discharged}
+
+
+def test_administrator_sees_every_client(administrator, cast):
+    discharged = _discharged_client(None)
+    assert set(clients_visible_to(administrator)) == cast | {discharged}
+
+
+def test_intake_counselor_sees_both_screening_and_own_caseload(
+    client_of_counselor1, screening_client, cast
+):
+    both = UserFactory(username="both", roles=[roles.INTAKE, roles.COUNSELOR])
+    EpisodeFactory(primary_counselor=both)
+
+    visible = clients_visible_to(both)
+
+    assert screening_client in visible
+    assert client_of_counselor1 not in visible
+    assert visible.count() == 2
+
+
+def test_user_without_role_sees_no_client(cast):
+    nobody = UserFactory(username="nobody")
+    assert not clients_visible_to(nobody).exists()
+
+
+def test_inactive_supervisor_sees_no_client(supervisor, cast):
+    supervisor.is_active = False
+    assert not clients_visible_to(supervisor).exists()
+
+
+def test_inactive_counselor_sees_no_client(counselor1, cast):
+    counselor1.is_active = False
+    assert not clients_visible_to(counselor1).exists()
+
+
+def test_anonymous_user_sees_no_client(cast):
+    assert not clients_visible_to(AnonymousUser()).exists()
+
+
+def test_none_user_sees_no_client(cast):
+    assert not clients_visible_to(None).exists()
+
+
+def test_client_get_for_user_returns_visible_client(counselor1, client_of_counselor1):
+    assert client_get_for_user(counselor1, client_of_counselor1.public_id) == client_of_counselor1
+
+
+def test_client_get_for_user_accepts_the_id_as_text(counselor1, client_of_counselor1):
+    found = client_get_for_user(counselor1, str(client_of_counselor1.public_id))
+    assert found == client_of_counselor1
+
+
+def test_client_get_for_user_raises_404_for_other_caseload(counselor2, client_of_counselor1):
+    with pytest.raises(Http404):
+        client_get_for_user(counselor2, client_of_counselor1.public_id)
+
+
+def test_client_get_for_user_raises_404_for_intake_on_admitted_client(intake, client_of_counselor1):
+    with pytest.raises(Http404):
+        client_get_for_user(intake, client_of_counselor1.public_id)
+
+
+def test_client_get_for_user_raises_404_for_anonymous(client_of_counselor1):
+    with pytest.raises(Http404):
+        client_get_for_user(AnonymousUser(), client_of_counselor1.public_id)
+
+
+def test_client_get_for_user_raises_404_for_nonexistent_uuid(supervisor, cast):
+    with pytest.raises(Http404):
+        client_get_for_user(supervisor, uuid.uuid4())
+
+
+@pytest.mark.parametrize("bad_id", ["not-a-uuid", "123", "", "1' OR '1'='1"])
+def test_client_get_for_user_raises_404_for_malformed_id(supervisor, cast, bad_id):
+    with pytest.raises(Http404):
+        client_get_for_user(supervisor, bad_id)
+
+
+def test_client_get_for_user_does_not_accept_the_primary_key(supervisor, client_of_counselor1):
+    with pytest.raises(Http404):
+        client_get_for_user(supervisor, client_of_counselor1.pk)
+
+
+def test_registered_counselor_scope_widens_counselor_view(
+    counselor_scopes, counselor1, client_of_counselor2
+):
+    extra = ClientFactory()
+    register_counselor_scope(lambda user: Q(pk=extra.pk))
+
+    visible = clients_visible_to(counselor1)
+
+    assert extra in visible
+    assert client_of_counselor2 not in visible
+
+
+def test_registered_counselor_scope_receives_the_user(
+    counselor_scopes, counselor1, counselor2, client_of_counselor2
+):
+    # A scope computed from the user: counselor1 "facilitates a group" with
+    # counselor2's client; counselor2 gains nobody from it.
+    def group_members(user):
+        return Q(pk=client_of_counselor2.pk) if user == counselor1 else Q(pk__in=[])
+
+    register_counselor_scope(group_members)
+
+    assert client_of_counselor2 in clients_visible_to(counselor1)
+    assert set(clients_visible_to(counselor2)) == {client_of_counselor2}
+
+
+def test_registered_counselor_scope_does_not_widen_intake_view(
+    counselor_scopes, intake, screening_client
+):
+    extra = ClientFactory()
+    register_counselor_scope(lambda user: Q(pk=extra.pk))
+
+    assert set(clients_visible_to(intake)) == {screening_client}
+
+
+def test_registering_a_scope_twice_keeps_one_entry(counselor_scopes):
+    def scope(user):
+        return Q(pk__in=[])
+
+    before = len(counselor_scopes)
+    register_counselor_scope(scope)
+    register_counselor_scope(scope)
+
+    assert len(policy._counselor_scopes) == before + 1
+
+
+def test_registered_counselor_scope_lets_client_get_for_user_find_the_client(
+    counselor_scopes, counselor1
+):
+    extra = ClientFactory()
+    register_counselor_scope(lambda user: Q(pk=extra.pk))
+
+    assert client_get_for_user(counselor1, extra.public_id) == extra
