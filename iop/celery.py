@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
@@ -17,5 +18,10 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         # A heartbeat older than a minute says nothing new: drop it.
         "options": {"expires": 55},
+    },
+    "generate-group-sessions": {
+        "task": "groups.tasks.generate_group_sessions",
+        # Nightly, and idempotent: a missed night is caught up by the next.
+        "schedule": crontab(hour=2, minute=15),
     },
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("iop.audit.urls")),
     path("screening/", include("screening.urls")),
     path("reminders/", include("iop.reminders.urls")),
+    path("groups/", include("groups.urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
 ]

@@ -10,7 +10,10 @@ def _nav_items(user):
     """The navigation a role sees: only what that role uses."""
     items = [(_("Home"), reverse("dashboard:home"))]
     if user.has_role(roles.COUNSELOR):
+        items.append((_("My day"), reverse("dashboard:my-day")))
         items.append((_("My caseload"), reverse("clients:client-list") + "?mine=1"))
+    if user.has_role(roles.COUNSELOR, roles.SUPERVISOR):
+        items.append((_("Groups"), reverse("groups:group-list")))
     if user.has_role(roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR, roles.ADMINISTRATOR):
         items.append((_("Clients"), reverse("clients:client-list")))
     if user.has_role(roles.INTAKE, roles.SUPERVISOR):

@@ -26,6 +26,14 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. `obj` names the record touched (type and id);
     `details` holds field names or counts, never note text or identifiers."""
+    event = _build_event(
+        actor=actor, action=action, client=client, obj=obj, request=request, details=details
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def _build_event(*, actor, action, client, obj, request, details) -> AuditEvent:
     event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_username=getattr(actor, "username", "") or "",
@@ -40,7 +48,6 @@ def audit_record(
         event.path = request.path[:500]
         event.ip_address = _client_ip(request)
         event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-    event.save(force_insert=True)
     return event
 
 
@@ -49,3 +56,23 @@ def audit_view(request: HttpRequest, *, client, obj: models.Model | None = None)
     return audit_record(
         actor=request.user, action=AuditEvent.Action.VIEW, client=client, obj=obj, request=request
     )
+
+
+def audit_record_many(
+    *,
+    actor,
+    action: str,
+    clients,
+    obj: models.Model | None = None,
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """One event per client in a single insert, for pages and actions that
+    touch many clients at once (a group session's roster)."""
+    events = [
+        _build_event(
+            actor=actor, action=action, client=client, obj=obj, request=request, details=details
+        )
+        for client in clients
+    ]
+    return AuditEvent.objects.bulk_create(events)

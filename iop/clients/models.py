@@ -288,3 +288,7 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+# The shared note mechanism's concrete model lives beside its abstract base.
+from iop.clients.notes import NoteAddendum  # noqa: E402, F401

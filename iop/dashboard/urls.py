@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("system/", views.system_status, name="system-status"),
+    path("my-day/", views.my_day, name="my-day"),
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from groups import selectors as group_selectors
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.policy import clients_visible_to
@@ -62,3 +63,11 @@ def health(request):
             "worker_ok": heartbeat["ok"],
         }
     )
+
+
+@role_required(roles.COUNSELOR, roles.SUPERVISOR)
+@require_GET
+def my_day(request):
+    """Today's groups and individual sessions with links to document them, and
+    the last 7 days' group sessions whose notes are not signed."""
+    return render(request, "dashboard/my_day.html", group_selectors.counselor_day(request.user))

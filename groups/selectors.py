@@ -1,0 +1,207 @@
+"""Reads for the group pages, My day and the chart's progress section. Each
+function makes a fixed number of queries, whatever the roster or history."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
+from iop.clients.models import Appointment, Client, Episode
+
+OPEN_PHASES = (Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
+# IOP: at least 9 hours a week for adults; a day of 3+ hours, in a week with
+# 3+ such days, counts toward H0015 (DOMAIN.md sections 1 and 5a).
+IOP_WEEKLY_MINUTES = 9 * 60
+H0015_DAY_MINUTES = 3 * 60
+H0015_DAYS_PER_WEEK = 3
+
+
+@dataclass
+class RosterEntry:
+    client: Client
+    episode_id: int
+    attendance: Attendance | None
+    enrolled: bool
+
+    @property
+    def drop_in(self) -> bool:
+        return not self.enrolled
+
+
+def session_roster(session: GroupSession) -> list[RosterEntry]:
+    """Enrolled clients of the group on the session's day, plus anyone with a
+    line on the session (drop-ins, clients since moved). Two queries."""
+    day = timezone.localdate(session.starts_at)
+    enrollments = (
+        Enrollment.objects.filter(
+            group_id=session.group_id,
+            status=Enrollment.Status.ACTIVE,
+            start_date__lte=day,
+            episode__phase__in=OPEN_PHASES,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("episode__client")
+    )
+    rows = {row.client_id: row for row in session.attendance.select_related("client")}
+    entries: dict[int, RosterEntry] = {}
+    for enrollment in enrollments:
+        client = enrollment.episode.client
+        entries[client.pk] = RosterEntry(
+            client=client,
+            episode_id=enrollment.episode_id,
+            attendance=rows.get(client.pk),
+            enrolled=True,
+        )
+    for client_id, row in rows.items():
+        if client_id not in entries:
+            entries[client_id] = RosterEntry(
+                client=row.client, episode_id=row.episode_id, attendance=row, enrolled=False
+            )
+    return sorted(
+        entries.values(), key=lambda entry: (entry.client.legal_last_name, entry.client.pk)
+    )
+
+
+def groups_visible_to(user) -> QuerySet[RecurringGroup]:
+    """Supervisors and administrators see every group; a counselor the groups
+    they facilitate or co-facilitate."""
+    groups = RecurringGroup.objects.select_related("track", "facilitator", "co_facilitator")
+    if user.sees_whole_program:
+        return groups
+    if user.is_counselor:
+        return groups.filter(Q(facilitator=user) | Q(co_facilitator=user))
+    return groups.none()
+
+
+def sessions_visible_to(user) -> QuerySet[GroupSession]:
+    return GroupSession.objects.filter(group__in=groups_visible_to(user)).select_related(
+        "group__track", "topic"
+    )
+
+
+def counselor_day(user, day: date | None = None) -> dict:
+    """My day: today's groups and individual sessions, and the last 7 days'
+    sessions whose notes are not signed. Three queries."""
+    day = day or timezone.localdate()
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = start + timedelta(days=1)
+    mine = Q(group__facilitator=user) | Q(group__co_facilitator=user)
+    sessions = (
+        GroupSession.objects.filter(mine, starts_at__gte=start, starts_at__lt=end)
+        .select_related("group__track", "topic")
+        .annotate(marked=Count("attendance"))
+        .order_by("starts_at")
+    )
+    appointments = (
+        Appointment.objects.filter(counselor=user, starts_at__gte=start, starts_at__lt=end)
+        .select_related("client")
+        .order_by("starts_at")
+    )
+    unsigned = (
+        GroupSession.objects.filter(
+            mine,
+            starts_at__gte=start - timedelta(days=7),
+            starts_at__lt=timezone.now(),
+            status=GroupSession.Status.SCHEDULED,
+            signed_at__isnull=True,
+        )
+        .exclude(starts_at__gte=start)
+        .select_related("group__track", "topic")
+        .order_by("starts_at")
+    )
+    return {
+        "day": day,
+        "sessions": list(sessions),
+        "appointments": list(appointments),
+        "unsigned_sessions": list(unsigned),
+    }
+
+
+def episode_track_progress(episode: Episode) -> list[dict]:
+    """Per enrolled track: sessions attended of required, topics covered and
+    absences. Three queries."""
+    enrollments = list(
+        episode.enrollments.select_related("program_track__track", "group").order_by(
+            "program_track__start_week", "pk"
+        )
+    )
+    counts = (
+        Attendance.objects.filter(episode=episode, session__status=GroupSession.Status.SCHEDULED)
+        .values("session__group__track_id")
+        .annotate(
+            attended=Count("pk", filter=Q(status__in=["present", "late"])),
+            absent=Count("pk", filter=Q(status="absent")),
+            excused=Count("pk", filter=Q(status="excused")),
+        )
+    )
+    by_track = {row["session__group__track_id"]: row for row in counts}
+    topics = defaultdict(list)
+    covered = (
+        Attendance.objects.filter(
+            episode=episode, status__in=["present", "late"], session__topic__isnull=False
+        )
+        .values_list("session__group__track_id", "session__topic__number", "session__topic__title")
+        .distinct()
+        .order_by("session__group__track_id", "session__topic__number")
+    )
+    for track_id, number, title in covered:
+        topics[track_id].append((number, title))
+    progress = []
+    for enrollment in enrollments:
+        track = enrollment.program_track.track
+        row = by_track.get(track.pk, {})
+        required = enrollment.program_track.sessions_required
+        attended = row.get("attended", 0)
+        progress.append(
+            {
+                "enrollment": enrollment,
+                "track": track,
+                "required": required,
+                "attended": attended,
+                "percent": min(100, round(100 * attended / required)) if required else 0,
+                "absent": row.get("absent", 0),
+                "excused": row.get("excused", 0),
+                "topics": topics.get(track.pk, []),
+            }
+        )
+    return progress
+
+
+def episode_weekly_hours(episode: Episode) -> list[dict]:
+    """Attended hours per week (groups and attended individual sessions),
+    against the 9-hour IOP minimum, and whether each week qualifies for
+    H0015 (3 or more days of 3 or more hours). Two queries."""
+    tz = timezone.get_current_timezone()
+    per_day: dict[date, int] = defaultdict(int)
+    group_days = (
+        Attendance.objects.filter(episode=episode, status__in=["present", "late"])
+        .annotate(day=TruncDate("session__starts_at", tzinfo=tz))
+        .values("day")
+        .annotate(minutes=Sum("minutes"))
+    )
+    for row in group_days:
+        per_day[row["day"]] += row["minutes"] or 0
+    session_days = (
+        Appointment.objects.filter(episode=episode, status=Appointment.Status.ATTENDED)
+        .annotate(day=TruncDate("starts_at", tzinfo=tz))
+        .values("day")
+        .annotate(minutes=Sum("duration_minutes"))
+    )
+    for row in session_days:
+        per_day[row["day"]] += row["minutes"] or 0
+    weeks: dict[date, dict] = {}
+    for day, minutes in sorted(per_day.items()):
+        monday = day - timedelta(days=day.weekday())
+        week = weeks.setdefault(monday, {"week_of": monday, "minutes": 0, "full_days": 0})
+        week["minutes"] += minutes
+        if minutes >= H0015_DAY_MINUTES:
+            week["full_days"] += 1
+    for week in weeks.values():
+        week["hours"] = round(week["minutes"] / 60, 1)
+        week["meets_minimum"] = week["minutes"] >= IOP_WEEKLY_MINUTES
+        week["h0015"] = week["full_days"] >= H0015_DAYS_PER_WEEK
+    return sorted(weeks.values(), key=lambda week: week["week_of"], reverse=True)

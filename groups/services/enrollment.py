@@ -1,0 +1,95 @@
+"""Rolling enrollment: on admission an episode is enrolled in its program's
+tracks and placed into a recurring group of each, from the right week."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from groups.models import Enrollment, Program, ProgramTrack, RecurringGroup
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
+from iop.clients.models import Episode
+
+
+def default_program() -> Program | None:
+    return Program.objects.filter(is_default=True).first()
+
+
+def group_with_room(track, *, exclude_pk=None) -> RecurringGroup | None:
+    """The active group of the track with the fewest active members that
+    still has a place; None when every group is full."""
+    groups = (
+        RecurringGroup.objects.filter(track=track, active=True)
+        .annotate(
+            members=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE))
+        )
+        .filter(members__lt=track.capacity)
+        .order_by("members", "weekday", "start_time", "pk")
+    )
+    if exclude_pk is not None:
+        groups = groups.exclude(pk=exclude_pk)
+    return groups.first()
+
+
+def episode_enroll(*, actor, episode: Episode, program: Program | None = None) -> list[Enrollment]:
+    """Enroll an admitted episode in every track of its program. A track that
+    starts later (Social Support from week 13) is enrolled now with its start
+    date; the client joins each group's topic cycle wherever it stands."""
+    program = program or default_program()
+    if program is None or episode.admission_date is None:
+        return []
+    if episode.enrollments.exists():
+        return []
+    enrollments = []
+    plans = ProgramTrack.objects.filter(program=program).select_related("track")
+    for plan in plans:
+        start = episode.admission_date + timedelta(weeks=plan.start_week - 1)
+        enrollments.append(
+            Enrollment(
+                episode=episode,
+                program_track=plan,
+                group=group_with_room(plan.track),
+                start_date=start,
+                end_date=start + timedelta(weeks=plan.weeks, days=-1),
+            )
+        )
+    Enrollment.objects.bulk_create(enrollments)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        client=episode.client,
+        obj=episode,
+        details={"enrolled_tracks": [plan.track.code for plan in plans]},
+    )
+    return enrollments
+
+
+def on_admission(*, actor, episode: Episode) -> None:
+    """The admission hook registered by GroupsConfig.ready()."""
+    episode_enroll(actor=actor, episode=episode)
+
+
+def enrollment_change_group(
+    *, actor, enrollment: Enrollment, group: RecurringGroup | None, request=None
+) -> Enrollment:
+    """A supervisor moves a client to another group of the same track."""
+    if group is not None and group.track_id != enrollment.program_track.track_id:
+        raise ValidationError({"group": _("Choose a group of the same track.")})
+    if group is not None and not group.active:
+        raise ValidationError({"group": _("That group no longer meets.")})
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        enrollment.group = group
+        enrollment.save(update_fields=["group"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=enrollment.episode.client,
+            obj=enrollment,
+            request=request,
+            details={"group": group.name if group else None},
+        )
+    return enrollment

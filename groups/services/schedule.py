@@ -1,0 +1,171 @@
+"""Recurring groups generate their occurrences ahead; a facilitator can move,
+cancel or add a single occurrence. Topics follow the track's rolling cycle."""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.models import Attendance, GroupSession, RecurringGroup, Topic
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
+from iop.clients.signing import note_ensure_unsigned
+
+# How far ahead occurrences exist (reminders and My day need them ahead).
+HORIZON_WEEKS = 8
+
+
+def occurrence_start(group: RecurringGroup, day: date) -> datetime:
+    """The aware start of the group on `day` in the program's time zone; the
+    wall-clock time stays the same across a daylight-saving change."""
+    return timezone.make_aware(datetime.combine(day, group.start_time))
+
+
+def _meeting_days(group: RecurringGroup, start: date, end: date) -> list[date]:
+    first = start + timedelta(days=(group.weekday - start.weekday()) % 7)
+    days = []
+    day = first
+    while day <= end:
+        days.append(day)
+        day += timedelta(days=7)
+    return days
+
+
+def _topic_cycle(group: RecurringGroup) -> list[Topic]:
+    return list(Topic.objects.filter(track_id=group.track_id).order_by("number"))
+
+
+def group_sessions_generate(
+    *, group: RecurringGroup, until: date | None = None, today: date | None = None
+) -> list[GroupSession]:
+    """Create the missing occurrences from today (or the group's first day)
+    until `until`, each taking the next topic of the cycle. Idempotent."""
+    today = today or timezone.localdate()
+    until = until or today + timedelta(weeks=HORIZON_WEEKS)
+    with transaction.atomic():
+        # The lock serialises generators so the topic pointer never skips.
+        group = RecurringGroup.objects.select_for_update().get(pk=group.pk)
+        if not group.active:
+            return []
+        start = max(group.starts_on, today)
+        existing = set(
+            GroupSession.objects.filter(
+                group=group, starts_at__gte=occurrence_start(group, start)
+            ).values_list("starts_at", flat=True)
+        )
+        topics = _topic_cycle(group)
+        pointer = group.next_topic_number
+        created = []
+        for day in _meeting_days(group, start, until):
+            starts_at = occurrence_start(group, day)
+            if starts_at in existing:
+                continue
+            topic = None
+            if topics:
+                topic = topics[(pointer - 1) % len(topics)]
+                pointer = pointer % len(topics) + 1
+            created.append(
+                GroupSession(
+                    group=group,
+                    starts_at=starts_at,
+                    duration_minutes=group.track.session_minutes,
+                    topic=topic,
+                    room=group.room,
+                )
+            )
+        GroupSession.objects.bulk_create(created)
+        if pointer != group.next_topic_number:
+            group.next_topic_number = pointer
+            group.save(update_fields=["next_topic_number"])
+    return created
+
+
+def group_sessions_generate_all(*, weeks: int = HORIZON_WEEKS) -> int:
+    """The periodic task's work: keep every active group `weeks` ahead."""
+    until = timezone.localdate() + timedelta(weeks=weeks)
+    total = 0
+    for group in RecurringGroup.objects.filter(active=True).select_related("track"):
+        total += len(group_sessions_generate(group=group, until=until))
+    return total
+
+
+def _ensure_changeable(session: GroupSession) -> None:
+    note_ensure_unsigned(session)
+    if session.is_cancelled:
+        raise ValidationError(_("This session is cancelled."))
+
+
+def group_session_move(*, actor, session: GroupSession, starts_at: datetime) -> GroupSession:
+    """Move one occurrence. Two occurrences of a group at one time are refused."""
+    _ensure_changeable(session)
+    if session.attendance.exists():
+        raise ValidationError(_("Attendance is recorded: this session can no longer move."))
+    try:
+        with transaction.atomic():
+            GroupSession.objects.filter(pk=session.pk).update(starts_at=starts_at)
+    except IntegrityError as error:
+        raise ValidationError({"starts_at": _("The group already meets at that time.")}) from error
+    session.starts_at = starts_at
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"moved": True})
+    return session
+
+
+def group_session_cancel(*, actor, session: GroupSession, reason: str) -> GroupSession:
+    """Cancel one occurrence: it is not an absence for anyone, and the later
+    undocumented occurrences step back one topic so none is skipped."""
+    _ensure_changeable(session)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the session is cancelled.")})
+    with transaction.atomic():
+        group = RecurringGroup.objects.select_for_update().get(pk=session.group_id)
+        session = GroupSession.objects.select_for_update().get(pk=session.pk)
+        later = list(
+            GroupSession.objects.filter(
+                group=group,
+                starts_at__gt=session.starts_at,
+                status=GroupSession.Status.SCHEDULED,
+                signed_at__isnull=True,
+            )
+            .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+            .order_by("starts_at")
+        )
+        topic = session.topic_id
+        for occurrence in later:
+            occurrence.topic_id, topic = topic, occurrence.topic_id
+        GroupSession.objects.bulk_update(later, ["topic"])
+        if topic is not None:
+            group.next_topic_number = Topic.objects.get(pk=topic).number
+            group.save(update_fields=["next_topic_number"])
+        session.status = GroupSession.Status.CANCELLED
+        session.cancel_reason = reason.strip()
+        session.save(update_fields=["status", "cancel_reason", "updated_at"])
+        # Attendance marked before the cancellation is not an absence.
+        session.attendance.filter(signed_at__isnull=True).delete()
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"cancelled": True}
+        )
+    return session
+
+
+def group_session_add(
+    *, actor, group: RecurringGroup, starts_at: datetime, topic: Topic | None = None
+) -> GroupSession:
+    """An extra occurrence outside the weekly pattern."""
+    if topic is not None and topic.track_id != group.track_id:
+        raise ValidationError({"topic": _("Choose a topic of this group's track.")})
+    try:
+        with transaction.atomic():
+            session = GroupSession.objects.create(
+                group=group,
+                starts_at=starts_at,
+                duration_minutes=group.track.session_minutes,
+                topic=topic,
+                room=group.room,
+            )
+    except IntegrityError as error:
+        raise ValidationError({"starts_at": _("The group already meets at that time.")}) from error
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=session)
+    return session
