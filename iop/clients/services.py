@@ -158,9 +158,7 @@ def episode_admit(
         if episode.phase != Episode.Phase.SCREENING:
             raise ValidationError(_("Only an episode in screening can be admitted."))
         if admission_date < episode.referral_date:
-            raise ValidationError(
-                {"admission_date": _("Admission cannot precede the referral.")}
-            )
+            raise ValidationError({"admission_date": _("Admission cannot precede the referral.")})
         if admission_date > timezone.localdate():
             raise ValidationError({"admission_date": _("Admission cannot be in the future.")})
         episode.phase = Episode.Phase.INTENSIVE
@@ -186,9 +184,9 @@ def episode_start_aftercare(*, actor, episode: Episode, request=None) -> Episode
     """Step an episode down from the intensive phase to aftercare."""
     with transaction.atomic():
         # Conditional update: only an episode still in the intensive phase moves.
-        stepped_down = Episode.objects.filter(
-            pk=episode.pk, phase=Episode.Phase.INTENSIVE
-        ).update(phase=Episode.Phase.AFTERCARE, updated_at=timezone.now())
+        stepped_down = Episode.objects.filter(pk=episode.pk, phase=Episode.Phase.INTENSIVE).update(
+            phase=Episode.Phase.AFTERCARE, updated_at=timezone.now()
+        )
         if not stepped_down:
             raise ValidationError(_("Only an episode in the intensive phase can step down."))
         episode.refresh_from_db()
