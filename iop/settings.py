@@ -192,4 +192,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default; silences the transitional warning
