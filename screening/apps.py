@@ -6,6 +6,8 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Intake screening and admission"
 
     def ready(self):
-        from screening import chart
+        from iop.audit.policy import register_intake_scope
+        from screening import chart, policy
 
+        register_intake_scope(policy.recently_screened_by)
         chart.register()

@@ -236,6 +236,7 @@ class CompletionForm(forms.Form):
             Fieldset(_("Admission"), Row(Column("counselor"), Column("orientation_at"))),
             Fieldset(_("Referral out"), "referred_to", "share_results_in_letter"),
         )
+        self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Complete and sign the screening")))
 
     def clean_orientation_at(self):
@@ -265,4 +266,5 @@ class AddendumForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Sign and add the addendum")))

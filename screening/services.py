@@ -150,6 +150,10 @@ def administration_record(
         screening.episode if screening else client.episodes.exclude(phase="discharged").first()
     )
     with transaction.atomic():
+        if screening is not None:
+            # Re-check on the locked row: it may have been signed meanwhile.
+            screening = Screening.objects.select_for_update().get(pk=screening.pk)
+            _ensure_draft(screening)
         administration = InstrumentAdministration.objects.create(
             client=client,
             episode=episode,
@@ -312,7 +316,7 @@ def _completion_errors(screening: Screening, decision: dict[str, Any]) -> dict[s
     else:
         errors["decision"] = _("Choose admit or refer.")
     if level != screening.recommended_level and not decision.get("reason", "").strip():
-        errors["decision_reason"] = _(
+        errors["reason"] = _(
             "The decision differs from the recommendation: give the reason."
         )
     return errors

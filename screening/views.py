@@ -82,6 +82,7 @@ def referral_create(request):
         request,
         "screening/referral_form.html",
         {"client_form": client_form, "referral_form": referral_form, "substances": substances},
+        status=400 if request.method == "POST" else 200,
     )
 
 

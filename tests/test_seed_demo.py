@@ -12,6 +12,9 @@ from iop.accounts.models import User
 from iop.audit.models import AuditEvent
 from iop.clients.management.commands.seed_demo import DEMO_PASSWORD
 from iop.clients.models import CaseloadAssignment, Client, Episode
+from iop.reminders.models import StaffNotification
+from screening.models import InstrumentAdministration, Referral, SafetyFlag, Screening
+from tests.factories import EpisodeFactory
 
 DEMO_ROLES = {
     "admin": roles.ADMINISTRATOR,
@@ -29,7 +32,10 @@ def seed() -> str:
 
 
 def counts() -> dict[str, int]:
-    models = (User, Client, Episode, CaseloadAssignment, AuditEvent)
+    models = (
+        *(User, Client, Episode, CaseloadAssignment, AuditEvent),
+        *(Screening, InstrumentAdministration, SafetyFlag, StaffNotification, Referral),
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -89,7 +95,9 @@ def test_discharges_use_several_teds_reasons_and_no_date_is_in_the_future(seeded
 
     assert discharged.values("discharge_reason").distinct().count() >= 4
     for episode in discharged:
-        assert episode.admission_date <= episode.discharge_date <= timezone.localdate()
+        # The client referred out at screening was never admitted.
+        start = episode.admission_date or episode.referral_date
+        assert start <= episode.discharge_date <= timezone.localdate()
 
 
 def test_counselor_caseloads_are_non_empty_and_disjoint(seeded):
@@ -109,7 +117,7 @@ def test_counselor_caseloads_are_non_empty_and_disjoint(seeded):
 
 def test_screening_clients_have_no_counselor_and_admitted_ones_have_one(seeded):
     screening = Episode.objects.filter(phase=Episode.Phase.SCREENING)
-    admitted = Episode.objects.exclude(phase=Episode.Phase.SCREENING)
+    admitted = Episode.objects.filter(admission_date__isnull=False)
 
     assert not screening.filter(primary_counselor__isnull=False).exists()
     assert not admitted.filter(primary_counselor__isnull=True).exists()
@@ -126,3 +134,96 @@ def test_two_clients_are_readmitted_with_one_discharged_and_one_open_episode(see
 
 def test_about_forty_clients_are_seeded(seeded):
     assert 35 <= Client.objects.count() <= 45
+
+
+def test_every_admitted_episode_has_the_completed_screening_that_admitted_it(seeded):
+    admitted = Episode.objects.filter(admission_date__isnull=False)
+
+    for episode in admitted:
+        screening = episode.screenings.get()
+        assert screening.status == Screening.Status.COMPLETED
+        assert screening.decision == Screening.Decision.ADMIT
+        assert screening.decided_level == episode.level_of_care
+        assert timezone.localdate(screening.completed_at) == episode.admission_date
+        assert screening.recommended_level in ("2.1", "2.5")
+        assert screening.recommended_level == "2.1" or screening.decision_reason
+        assert screening.ratings.count() == 6
+        codes = set(screening.administrations.values_list("code", flat=True))
+        assert {"PHQ-9", "GAD-7"} < codes and len(codes & {"AUDIT", "DAST-10"}) == 1
+    assert admitted.count() >= 30
+
+
+def test_every_episode_has_a_referral_with_one_to_three_substances(seeded):
+    for episode in Episode.objects.all():
+        assert 1 <= episode.referral.substances.count() <= 3
+
+
+def test_clients_in_screening_wait_or_are_part_way_through(seeded):
+    waiting = Episode.objects.filter(phase=Episode.Phase.SCREENING, screenings__isnull=True)
+    drafts = Screening.objects.filter(status=Screening.Status.DRAFT)
+
+    assert waiting.count() == 3
+    assert drafts.count() == 4
+    assert all(draft.episode.phase == Episode.Phase.SCREENING for draft in drafts)
+    assert drafts.filter(ratings__isnull=True).distinct().count() == 3
+
+
+def test_one_suicide_risk_flag_is_addressed_and_one_is_open(seeded):
+    addressed = SafetyFlag.objects.get(addressed_at__isnull=False)
+    open_flag = SafetyFlag.objects.get(addressed_at__isnull=True)
+
+    assert addressed.administration.code == "PHQ-9"
+    assert addressed.administration.answers["9"] == 1
+    assert addressed.action == SafetyFlag.Action.SAFETY_PLAN
+    assert "safety plan" in addressed.action_note
+    assert addressed.administration.screening.ratings.count() == 6
+    assert addressed.administration.screening.status == Screening.Status.DRAFT
+    assert open_flag.administration.code == "C-SSRS"
+    assert open_flag.administration.band == "moderate"
+    supervisor = User.objects.get(username="supervisor")
+    notified = StaffNotification.objects.filter(recipient=supervisor, kind="safety_flag")
+    assert set(notified.values_list("client", flat=True)) == {
+        addressed.client_id,
+        open_flag.client_id,
+    }
+
+
+def test_one_client_is_referred_out_to_residential_care(seeded):
+    referred = Screening.objects.get(decision=Screening.Decision.REFER)
+
+    assert referred.status == Screening.Status.COMPLETED
+    assert referred.recommended_level == referred.decided_level == "3.5"
+    assert referred.referred_to == "Riverside Residential Treatment Center"
+    assert referred.share_results_in_letter
+    assert referred.episode.phase == Episode.Phase.DISCHARGED
+    assert referred.episode.discharge_reason == Episode.DischargeReason.TRANSFERRED
+    assert referred.episode.admission_date is None
+
+
+def test_some_clients_in_treatment_repeat_phq9_and_gad7_monthly_and_improve(seeded):
+    repeated = InstrumentAdministration.objects.filter(screening__isnull=True)
+    followed = set(repeated.values_list("client", flat=True))
+
+    assert set(repeated.values_list("code", flat=True)) == {"PHQ-9", "GAD-7"}
+    assert 8 <= len(followed) <= 10
+    for client in followed:
+        # From the screening that admitted the current episode to the latest.
+        totals = list(
+            InstrumentAdministration.objects.filter(
+                client=client, code="PHQ-9", episode__admission_date__isnull=False
+            )
+            .exclude(episode__phase=Episode.Phase.DISCHARGED)
+            .order_by("administered_at")
+            .values_list("total", flat=True)
+        )
+        assert len(totals) >= 3
+        assert totals[-1] < totals[0]
+
+
+def test_clients_that_are_not_demo_clients_are_left_alone(db):
+    other = EpisodeFactory(phase=Episode.Phase.SCREENING, admission_date=None, level_of_care="")
+
+    seed()
+
+    assert not Referral.objects.filter(episode=other).exists()
+    assert not Screening.objects.filter(episode=other).exists()

@@ -23,11 +23,18 @@ from iop.clients.models import Client, Episode
 # that user may see because of a relationship the feature app owns.
 ClientScope = Callable[[object], Q]
 _counselor_scopes: list[ClientScope] = []
+_intake_scopes: list[ClientScope] = []
 
 
 def register_counselor_scope(scope: ClientScope) -> None:
     if scope not in _counselor_scopes:
         _counselor_scopes.append(scope)
+
+
+def register_intake_scope(scope: ClientScope) -> None:
+    """Widen intake staff's view (screening: clients they recently screened)."""
+    if scope not in _intake_scopes:
+        _intake_scopes.append(scope)
 
 
 def _open_episode(**filters) -> Exists:
@@ -51,6 +58,8 @@ def clients_visible_to(user) -> QuerySet[Client]:
             visible |= scope(user)
     if user.is_intake:
         visible |= Q(_open_episode(phase=Episode.Phase.SCREENING))
+        for scope in _intake_scopes:
+            visible |= scope(user)
     return Client.objects.filter(visible)
 
 

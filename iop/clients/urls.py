@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iop.clients import views
+from iop.clients.views import records as views
 
 app_name = "clients"
 

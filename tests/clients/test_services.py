@@ -11,6 +11,7 @@ from django.utils import timezone
 from iop.audit.models import AuditEvent
 from iop.clients import services
 from iop.clients.models import CaseloadAssignment, Client, Episode
+from iop.clients.services import records
 from tests.factories import EpisodeFactory
 
 TODAY = timezone.localdate
@@ -70,7 +71,7 @@ def test_client_create_record_numbers_have_valid_check_digits(intake):
 # 7992739871 -> 3 is the worked example of ISO/IEC 7812-1 (Luhn) in common references.
 @pytest.mark.parametrize(("number", "check"), [(7992739871, 3), (12345, 5), (100001, 7)])
 def test_luhn_check_digit_matches_reference_values(number, check):
-    assert services._luhn_check_digit(number) == check
+    assert records._luhn_check_digit(number) == check
 
 
 def test_mrn_next_counts_up_from_the_sequence(db):

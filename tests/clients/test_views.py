@@ -16,7 +16,7 @@ from iop.clients import chart
 from iop.clients.forms import ClientForm
 from iop.clients.models import CaseloadAssignment, Client, Episode
 from iop.clients.services import EMAIL_CONSENT_WORDING, SMS_CONSENT_WORDING
-from iop.clients.views import CLIENTS_PER_PAGE
+from iop.clients.views.records import CLIENTS_PER_PAGE
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 
 LIST_URL = reverse("clients:client-list")

@@ -4,8 +4,8 @@ Run by `make run` on every start, so it is idempotent: users are looked up by
 username and clients by legal name + date of birth, and anything already
 there is left alone. Clients are written through the services in
 iop.clients.services, so audit rows and caseload history look exactly as if
-staff had entered them. Later features extend this by adding a `seed_*`
-function and calling it from `handle()`.
+staff had entered them. Feature apps seed their own data after the clients
+exist, through the seeders named in EXTRA_SEEDERS.
 """
 
 import random
@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
@@ -47,6 +48,12 @@ SEED = 2026
 
 Phase = Episode.Phase
 Reason = Episode.DischargeReason
+
+# Feature apps' demo seeders, by dotted path: the core app names them rather
+# than importing them, so its imports keep pointing one way. Each is called as
+# seeder(users=..., rng=..., today=...) once the clients exist, is idempotent
+# like the rest, and returns a line for the summary. A feature appends its own.
+EXTRA_SEEDERS = ("screening.demo.seed_screenings",)
 
 # The Matrix intensive phase lasts 16 weeks (DOMAIN.md section 2).
 INTENSIVE_DAYS = 16 * 7
@@ -244,6 +251,16 @@ def seed_clients(*, users: dict[str, User], rng: random.Random, today: date) -> 
     return created
 
 
+def seed_extras(*, users: dict[str, User], today: date) -> list[str]:
+    """Run EXTRA_SEEDERS in order. Each gets its own generator, seeded from its
+    path, so adding a seeder does not change the data of the others."""
+    lines = []
+    for path in EXTRA_SEEDERS:
+        rng = random.Random(f"{SEED}:{path}")  # noqa: S311 -- demo data, not a secret
+        lines.append(import_string(path)(users=users, rng=rng, today=today))
+    return lines
+
+
 class Command(BaseCommand):
     help = "Create demo staff accounts and fictitious clients (safe to run again)."
 
@@ -252,11 +269,16 @@ class Command(BaseCommand):
         users = seed_users()
         # A fixed seed: the same demo data on every machine, not a secret.
         rng = random.Random(SEED)  # noqa: S311
-        created = seed_clients(users=users, rng=rng, today=timezone.localdate())
+        today = timezone.localdate()
+        created = seed_clients(users=users, rng=rng, today=today)
+        extras = seed_extras(users=users, today=today)
         if options["verbosity"] > 0:
-            self.print_summary(users, created=created, seconds=time.monotonic() - started)
+            seconds = time.monotonic() - started
+            self.print_summary(users, created=created, extras=extras, seconds=seconds)
 
-    def print_summary(self, users: dict[str, User], *, created: int, seconds: float) -> None:
+    def print_summary(
+        self, users: dict[str, User], *, created: int, extras: list[str], seconds: float
+    ) -> None:
         write = self.stdout.write
         total = len(DEMO_CLIENTS)
         write(self.style.SUCCESS(f"Demo data ready: {created} new of {total} demo clients."))
@@ -283,5 +305,7 @@ class Command(BaseCommand):
             .order_by("username")
         )
         write("Open caseloads: " + ", ".join(f"{user.username} {user.n}" for user in caseloads))
+        for line in extras:
+            write(line)
         write(f"Done in {seconds:.1f} s.")
         write(self.style.WARNING("Demo data only: never seed a database that holds real records."))

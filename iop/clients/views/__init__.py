@@ -1,0 +1,1 @@
+"""Views of the clinical record, one module per responsibility."""

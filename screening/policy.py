@@ -1,0 +1,24 @@
+"""Screening's part of the access policy: intake staff keep seeing a client
+they screened for two weeks after completing it, to print the referral
+letter or add an addendum once the client has left the screening phase."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from screening.models import Screening
+
+RECENTLY_SCREENED = timedelta(days=14)
+
+
+def recently_screened_by(user) -> Q:
+    return Q(
+        Exists(
+            Screening.objects.filter(
+                episode__client=OuterRef("pk"),
+                completed_by=user,
+                completed_at__gte=timezone.now() - RECENTLY_SCREENED,
+            )
+        )
+    )
