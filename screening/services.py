@@ -316,9 +316,7 @@ def _completion_errors(screening: Screening, decision: dict[str, Any]) -> dict[s
     else:
         errors["decision"] = _("Choose admit or refer.")
     if level != screening.recommended_level and not decision.get("reason", "").strip():
-        errors["reason"] = _(
-            "The decision differs from the recommendation: give the reason."
-        )
+        errors["reason"] = _("The decision differs from the recommendation: give the reason.")
     return errors
 
 
