@@ -1,8 +1,16 @@
 """The groups section of the client chart: Matrix progress per track and
 attended hours per week against the IOP minimum and H0015."""
 
+from django.urls import reverse
+
 from groups import selectors
-from iop.clients.chart import ChartSection, register_chart_section
+from groups.models import Attendance
+from iop.clients.chart import (
+    ChartSection,
+    TimelineEntry,
+    register_chart_section,
+    register_timeline_source,
+)
 
 
 def _progress_section(request, client):
@@ -21,7 +29,25 @@ def _progress_section(request, client):
     }
 
 
+def _timeline_entries(client):
+    rows = Attendance.objects.filter(client=client).select_related(
+        "session__group", "session__topic"
+    )
+    return [
+        TimelineEntry(
+            when=row.session.starts_at,
+            kind="group",
+            title=row.session.group.name,
+            detail=f"{row.get_status_display()}"
+            + (f" · {row.session.topic.title}" if row.session.topic else ""),
+            url=reverse("groups:session-detail", args=[row.session.public_id]),
+        )
+        for row in rows
+    ]
+
+
 def register() -> None:
+    register_timeline_source("groups", _timeline_entries)
     register_chart_section(
         ChartSection(
             key="groups",

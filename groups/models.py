@@ -248,6 +248,14 @@ class Attendance(SignableNote):
         _("participation"), max_length=12, choices=Participation.choices, blank=True
     )
     remark = models.CharField(_("individual remark"), max_length=500, blank=True)
+    objective = models.ForeignKey(
+        "clients.Objective",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_lines",
+        verbose_name=_("treatment-plan objective addressed"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -205,3 +205,28 @@ def episode_weekly_hours(episode: Episode) -> list[dict]:
         week["meets_minimum"] = week["minutes"] >= IOP_WEEKLY_MINUTES
         week["h0015"] = week["full_days"] >= H0015_DAYS_PER_WEEK
     return sorted(weeks.values(), key=lambda week: week["week_of"], reverse=True)
+
+
+def unsigned_group_sessions(user, *, days: int = 30) -> QuerySet[GroupSession]:
+    """Past sessions of the user's groups whose note is not signed."""
+    now = timezone.now()
+    return (
+        GroupSession.objects.filter(
+            Q(group__facilitator=user) | Q(group__co_facilitator=user),
+            starts_at__lt=now,
+            starts_at__gte=now - timedelta(days=days),
+            status=GroupSession.Status.SCHEDULED,
+            signed_at__isnull=True,
+        )
+        .select_related("group")
+        .order_by("starts_at")
+    )
+
+
+def sessions_awaiting_cosignature() -> QuerySet[GroupSession]:
+    return (
+        GroupSession.objects.filter(cosign_required=True, cosigned_at__isnull=True)
+        .exclude(signed_at__isnull=True)
+        .select_related("group", "signed_by")
+        .order_by("signed_at")
+    )

@@ -17,5 +17,6 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/move/", views.session_move, name="session-move"),
     path("sessions/<uuid:session_id>/cancel/", views.session_cancel, name="session-cancel"),
     path("sessions/<uuid:session_id>/addendum/", views.session_addendum, name="session-addendum"),
+    path("sessions/<uuid:session_id>/cosign/", views.session_cosign, name="session-cosign"),
     path("clients/<uuid:client_id>/", views.client_groups, name="client-groups"),
 ]

@@ -326,3 +326,16 @@ def client_groups(request, client):
         {"client": client, "episode": episode, "rows": rows},
         status=status,
     )
+
+
+@role_required(roles.SUPERVISOR)
+@require_POST
+def session_cosign(request, session_id):
+    session = _session_for(request.user, session_id)
+    try:
+        sessions.session_cosign(actor=request.user, session=session, request=request)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("Group note co-signed."))
+    return redirect("groups:session-detail", session_id=session.public_id)

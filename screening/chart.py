@@ -1,12 +1,19 @@
 """The screening sections of the client chart: safety alerts on top, then
 screenings and each instrument's scores over time."""
 
+from django.urls import reverse
+
 from iop.accounts import roles
-from iop.clients.chart import ChartSection, register_chart_section
+from iop.clients.chart import (
+    ChartSection,
+    TimelineEntry,
+    register_chart_section,
+    register_timeline_source,
+)
 from iop.clients.models import Episode
 from screening import selectors
 from screening.instruments import REGISTRY
-from screening.models import Screening
+from screening.models import InstrumentAdministration, Screening
 
 
 def _alerts(request, client):
@@ -34,6 +41,7 @@ def _screening_section(request, client):
 
 
 def register() -> None:
+    register_timeline_source("instruments", _timeline_entries)
     register_chart_section(
         ChartSection(
             key="safety-alerts",
@@ -53,3 +61,27 @@ def register() -> None:
             order=10,
         )
     )
+
+
+def _timeline_entries(client):
+    entries = []
+    for administration in InstrumentAdministration.objects.filter(client=client).select_related(
+        "screening"
+    ):
+        url = ""
+        if administration.screening_id:
+            url = reverse(
+                "screening:screening-detail",
+                args=[client.public_id, administration.screening.public_id],
+            )
+        total = "" if administration.total is None else f" {administration.total}"
+        entries.append(
+            TimelineEntry(
+                when=administration.administered_at,
+                kind="instrument",
+                title=f"{administration.code}{total}",
+                detail=administration.band_label,
+                url=url,
+            )
+        )
+    return entries

@@ -18,7 +18,7 @@ from groups.selectors import session_roster
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record, audit_record_many
 from iop.clients.models import Client, Episode
-from iop.clients.signing import note_ensure_unsigned, signature_fields
+from iop.clients.signing import note_cosign, note_ensure_unsigned, signature_fields
 
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 # A late arrival misses the opening check-in: the default minutes reflect it.
@@ -265,4 +265,29 @@ def session_sign(
             details={"signed": True},
         )
     session.refresh_from_db()
+    return session
+
+
+def session_cosign(*, actor, session: GroupSession, request=None) -> GroupSession:
+    """A supervisor co-signs a group note of a counselor in training, and with
+    it every participant line signed with it."""
+    with transaction.atomic():
+        session = GroupSession.objects.select_for_update().get(pk=session.pk)
+        note_cosign(note=session, actor=actor)
+        rows = list(
+            session.attendance.filter(cosign_required=True, cosigned_at__isnull=True)
+            .exclude(signed_at__isnull=True)
+            .select_related("client")
+        )
+        Attendance.objects.filter(pk__in=[row.pk for row in rows]).update(
+            cosigned_by=actor, cosigned_at=session.cosigned_at
+        )
+        audit_record_many(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            clients=[row.client for row in rows],
+            obj=session,
+            request=request,
+            details={"cosigned": True},
+        )
     return session

@@ -5,3 +5,8 @@ class ClientsConfig(AppConfig):
     name = "iop.clients"
     label = "clients"
     verbose_name = "Clients and episodes of care"
+
+    def ready(self):
+        from iop.clients import chart_sections
+
+        chart_sections.register()

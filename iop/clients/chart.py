@@ -7,9 +7,11 @@ the chart renders them in order with the context each one computes.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from iop.clients.models import Client
 
@@ -41,3 +43,34 @@ def chart_sections(request: HttpRequest, client: Client) -> dict[str, list[dict[
             {"section": section, "context": section.context(request, client)}
         )
     return regions
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One documented item on the chart's chronological timeline."""
+
+    when: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+TimelineSource = Callable[[Client], list[TimelineEntry]]
+_timeline_sources: dict[str, TimelineSource] = {}
+
+
+def register_timeline_source(key: str, source: TimelineSource) -> None:
+    """Each source returns one client's entries with a fixed number of queries."""
+    _timeline_sources[key] = source
+
+
+def chart_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
+    entries = [entry for source in _timeline_sources.values() for entry in source(client)]
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:limit]
+
+
+def day_start(day: date) -> datetime:
+    """Date-only items sit at the start of their day on the timeline."""
+    return timezone.make_aware(datetime.combine(day, time.min))

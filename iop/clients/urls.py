@@ -1,17 +1,40 @@
 from django.urls import path
 
-from iop.clients.views import records as views
+from iop.clients.views import plans, records, sessions, treatment
 
 app_name = "clients"
 
+CLIENT = "<uuid:client_id>/"
+APPOINTMENT = CLIENT + "appointments/<uuid:appointment_id>/"
+
 urlpatterns = [
-    path("", views.client_list, name="client-list"),
-    path("new/", views.client_create, name="client-create"),
-    path("<uuid:client_id>/", views.client_detail, name="client-detail"),
-    path("<uuid:client_id>/edit/", views.client_update, name="client-update"),
+    path("", records.client_list, name="client-list"),
+    path("new/", records.client_create, name="client-create"),
+    path(CLIENT, records.client_detail, name="client-detail"),
+    path(CLIENT + "edit/", records.client_update, name="client-update"),
+    path(CLIENT + "print/", treatment.chart_print, name="client-print"),
     path(
-        "<uuid:client_id>/episodes/<uuid:episode_id>/assign/",
-        views.episode_assign,
+        CLIENT + "episodes/<uuid:episode_id>/assign/",
+        records.episode_assign,
         name="episode-assign",
     ),
+    path(CLIENT + "appointments/new/", sessions.appointment_new, name="appointment-new"),
+    path(APPOINTMENT, sessions.session_document, name="session-document"),
+    path(APPOINTMENT + "cancel/", sessions.appointment_cancel, name="appointment-cancel"),
+    path(APPOINTMENT + "cosign/", sessions.note_cosign, name="note-cosign"),
+    path(APPOINTMENT + "addendum/", sessions.note_addendum, name="note-addendum"),
+    path(CLIENT + "plan/", plans.plan_detail, name="plan-detail"),
+    path(CLIENT + "plan/start/", plans.plan_start, name="plan-start"),
+    path(CLIENT + "plan/add/<str:part>/", plans.plan_add, name="plan-add"),
+    path(CLIENT + "plan/objective-status/", plans.objective_status, name="plan-objective-status"),
+    path(CLIENT + "plan/sign/", plans.plan_sign, name="plan-sign"),
+    path(CLIENT + "plan/review/", plans.plan_review, name="plan-review"),
+    path(CLIENT + "drug-tests/new/", treatment.drug_test_new, name="drug-test-new"),
+    path(CLIENT + "medications/new/", treatment.medication_new, name="medication-new"),
+    path(
+        CLIENT + "medications/<uuid:medication_id>/stop/",
+        treatment.medication_stop,
+        name="medication-stop",
+    ),
+    path(CLIENT + "meetings/new/", treatment.meeting_new, name="meeting-new"),
 ]

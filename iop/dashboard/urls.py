@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("system/", views.system_status, name="system-status"),
     path("my-day/", views.my_day, name="my-day"),
+    path("worklists/", views.worklists, name="worklists"),
 ]

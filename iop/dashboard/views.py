@@ -9,6 +9,7 @@ from groups import selectors as group_selectors
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.policy import clients_visible_to
+from iop.clients.selectors import clinical
 from iop.dashboard import selectors
 from iop.reminders.services import heartbeat_last
 
@@ -71,3 +72,24 @@ def my_day(request):
     """Today's groups and individual sessions with links to document them, and
     the last 7 days' group sessions whose notes are not signed."""
     return render(request, "dashboard/my_day.html", group_selectors.counselor_day(request.user))
+
+
+@role_required(roles.COUNSELOR, roles.SUPERVISOR)
+@require_GET
+def worklists(request):
+    """What needs doing: unsigned notes, co-signatures (supervisors), plan
+    reviews that are due, and today's random drug tests."""
+    user = request.user
+    visible = clients_visible_to(user)
+    counselor = None if user.is_supervisor else user
+    context = {
+        "unsigned_notes": list(clinical.unsigned_session_notes(user)),
+        "unsigned_groups": list(group_selectors.unsigned_group_sessions(user)),
+        "reviews_due": list(clinical.plans_due_for_review(visible, counselor=counselor)),
+        "tests_due": clinical.drug_tests_due(visible),
+        "cosign_notes": list(clinical.notes_awaiting_cosignature()) if user.is_supervisor else [],
+        "cosign_groups": list(group_selectors.sessions_awaiting_cosignature())
+        if user.is_supervisor
+        else [],
+    }
+    return render(request, "dashboard/worklists.html", context)

@@ -13,6 +13,7 @@ from iop.clients import selectors, services
 from iop.clients.chart import chart_sections
 from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
+from iop.clients.selectors.clinical import current_medications
 
 CLIENTS_PER_PAGE = 25
 EDITORS = (roles.INTAKE, roles.SUPERVISOR)
@@ -53,19 +54,25 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
 
-@client_view(*roles.ALL_ROLES)
-@require_safe
-def client_detail(request, client):
+def chart_context(request, client) -> dict:
+    """Everything the chart page shows; the printable chart uses it too."""
     episodes = list(selectors.client_episodes(client))
-    context = {
+    return {
         "client": client,
         "episodes": episodes,
         "current_episode": episodes[0] if episodes else None,
+        "medications": current_medications(client),
         "sections": chart_sections(request, client),
         "can_edit": request.user.has_role(*EDITORS),
         "can_assign": request.user.has_role(roles.SUPERVISOR),
+        "clinician": request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR),
     }
-    return render(request, "clients/client_detail.html", context)
+
+
+@client_view(*roles.ALL_ROLES)
+@require_safe
+def client_detail(request, client):
+    return render(request, "clients/client_detail.html", chart_context(request, client))
 
 
 @client_view(*EDITORS)

@@ -1,0 +1,215 @@
+"""The clinical record's own chart sections and timeline sources: sessions
+and notes, treatment plan, drug tests, medications, mutual help, and the
+chronological timeline of everything documented."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from iop.accounts import roles
+from iop.clients.chart import (
+    ChartSection,
+    TimelineEntry,
+    chart_timeline,
+    day_start,
+    register_chart_section,
+    register_timeline_source,
+)
+from iop.clients.models import Appointment, DrugTest, Medication, MutualHelpMeeting, TreatmentPlan
+from iop.clients.selectors import clinical
+
+CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
+
+
+def _sessions(request, client):
+    appointments = clinical.client_appointments(client)
+    now = timezone.now()
+    return {
+        "client": client,
+        "upcoming": [a for a in reversed(appointments) if a.starts_at >= now][:5],
+        "past": [a for a in appointments if a.starts_at < now][:10],
+        "can_edit": request.user.has_role(*CLINICIANS),
+    }
+
+
+def _plan(request, client):
+    plan = (
+        TreatmentPlan.objects.filter(client=client, status=TreatmentPlan.Status.ACTIVE)
+        .prefetch_related("problems__goals__objectives")
+        .first()
+    )
+    today = timezone.localdate()
+    return {
+        "client": client,
+        "plan": plan,
+        "review_overdue": bool(plan and plan.next_review_due and plan.next_review_due < today),
+        "review_due_soon": bool(
+            plan and plan.next_review_due and today <= plan.next_review_due <= today + timedelta(7)
+        ),
+    }
+
+
+def _drug_tests(request, client):
+    tests = clinical.client_drug_tests(client)
+    return {
+        "client": client,
+        "tests": tests[:12],
+        "timeline": list(reversed(tests[:16])),
+        "last_unexpected": clinical.last_unexpected_positive(tests),
+        "can_edit": request.user.has_role(*CLINICIANS),
+    }
+
+
+def _medications(request, client):
+    medications = list(client.medications.order_by("-start_date"))
+    today = timezone.localdate()
+    return {
+        "client": client,
+        "current": [m for m in medications if m.stop_date is None or m.stop_date >= today],
+        "past": [m for m in medications if m.stop_date is not None and m.stop_date < today],
+        "today": today,
+        "can_edit": request.user.has_role(*CLINICIANS),
+    }
+
+
+def _mutual_help(request, client):
+    return {
+        "client": client,
+        "weeks": clinical.meetings_per_week(client),
+        "recent": list(client.meetings.order_by("-attended_on")[:8]),
+        "can_edit": request.user.has_role(*CLINICIANS),
+    }
+
+
+def _timeline(request, client):
+    return {"client": client, "entries": chart_timeline(client)}
+
+
+# --- timeline sources: one query each ---------------------------------------
+
+
+def _appointment_entries(client):
+    entries = []
+    for appointment in Appointment.objects.filter(client=client).select_related("note"):
+        note = getattr(appointment, "note", None)
+        detail = appointment.get_status_display()
+        if note is not None:
+            detail += " · " + (_("note signed") if note.is_signed else _("note in draft"))
+        entries.append(
+            TimelineEntry(
+                when=appointment.starts_at,
+                kind="session",
+                title=appointment.get_kind_display(),
+                detail=detail,
+                url=reverse(
+                    "clients:session-document", args=[client.public_id, appointment.public_id]
+                ),
+            )
+        )
+    return entries
+
+
+def _drug_test_entries(client):
+    entries = []
+    for test in DrugTest.objects.filter(client=client).prefetch_related("results"):
+        positives = [r.get_substance_display() for r in test.results.all() if r.unexpected_positive]
+        entries.append(
+            TimelineEntry(
+                when=day_start(test.collected_on),
+                kind="drug_test",
+                title=_("Drug test (%s)") % test.get_specimen_display(),
+                detail=_("Unexpected positive: %s") % ", ".join(positives)
+                if positives
+                else _("No unexpected positive"),
+            )
+        )
+    return entries
+
+
+def _medication_entries(client):
+    entries = []
+    for medication in Medication.objects.filter(client=client):
+        entries.append(
+            TimelineEntry(
+                when=day_start(medication.start_date),
+                kind="medication",
+                title=_("Medication started: %s") % medication,
+                detail=f"{medication.dose} · {medication.schedule}",
+            )
+        )
+        if medication.stop_date:
+            entries.append(
+                TimelineEntry(
+                    when=day_start(medication.stop_date),
+                    kind="medication",
+                    title=_("Medication stopped: %s") % medication,
+                )
+            )
+    return entries
+
+
+def _meeting_entries(client):
+    return [
+        TimelineEntry(
+            when=day_start(meeting.attended_on),
+            kind="meeting",
+            title=meeting.get_kind_display(),
+            detail=meeting.meeting_name + (" · " + _("verified") if meeting.verified else ""),
+        )
+        for meeting in MutualHelpMeeting.objects.filter(client=client)
+    ]
+
+
+def _plan_entries(client):
+    return [
+        TimelineEntry(
+            when=plan.signed_at,
+            kind="plan",
+            title=_("Treatment plan version %s signed") % plan.version,
+            url=reverse("clients:plan-detail", args=[client.public_id]),
+        )
+        for plan in TreatmentPlan.objects.filter(client=client, signed_at__isnull=False)
+    ]
+
+
+SECTIONS = [
+    (
+        "sessions",
+        gettext_lazy("Individual sessions and notes"),
+        "_chart_sessions.html",
+        _sessions,
+        30,
+    ),
+    ("plan", gettext_lazy("Treatment plan"), "_chart_plan.html", _plan, 25),
+    ("drug-tests", gettext_lazy("Drug tests"), "_chart_drug_tests.html", _drug_tests, 40),
+    ("medications", gettext_lazy("Medications"), "_chart_medications.html", _medications, 45),
+    (
+        "mutual-help",
+        gettext_lazy("Mutual-help meetings"),
+        "_chart_mutual_help.html",
+        _mutual_help,
+        50,
+    ),
+    ("timeline", gettext_lazy("Timeline"), "_chart_timeline.html", _timeline, 90),
+]
+
+
+def register() -> None:
+    for key, title, template, context, order in SECTIONS:
+        register_chart_section(
+            ChartSection(
+                key=key,
+                title=title,
+                template=f"clients/includes/{template}",
+                context=context,
+                order=order,
+            )
+        )
+    register_timeline_source("appointments", _appointment_entries)
+    register_timeline_source("drug_tests", _drug_test_entries)
+    register_timeline_source("medications", _medication_entries)
+    register_timeline_source("meetings", _meeting_entries)
+    register_timeline_source("plans", _plan_entries)

@@ -1,0 +1,236 @@
+"""Forms of the clinical record: appointments, session notes, plans, drug
+tests, medications and mutual-help meetings."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from iop.clients.forms import counselor_choices
+from iop.clients.models import (
+    Appointment,
+    DrugTest,
+    DrugTestResult,
+    Medication,
+    MutualHelpMeeting,
+    Objective,
+    ServiceCode,
+    Substance,
+)
+
+DATE = {"type": "date"}
+DATETIME = {"type": "datetime-local"}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class AppointmentForm(forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = ["kind", "starts_at", "duration_minutes", "counselor", "mode"]
+        widgets = {"starts_at": forms.DateTimeInput(attrs=DATETIME, format=DATETIME_FORMAT)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselor_choices()
+        self.fields["duration_minutes"].min_value = 5
+        self.fields["duration_minutes"].max_value = 240
+        self.helper = _helper(_("Schedule"))
+        self.helper.layout = Layout(
+            Row(Column("kind"), Column("starts_at"), Column("duration_minutes")),
+            Row(Column("counselor"), Column("mode")),
+        )
+
+
+class SessionNoteForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Attendance"),
+        choices=[c for c in Appointment.Status.choices if c[0] != Appointment.Status.SCHEDULED],
+        widget=forms.RadioSelect,
+    )
+    data = forms.CharField(
+        label=_("Data (what was observed and said)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=8000,
+    )
+    assessment = forms.CharField(
+        label=_("Assessment (clinical interpretation, progress on objectives)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=8000,
+    )
+    plan = forms.CharField(
+        label=_("Plan (next steps, homework, next session)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=8000,
+    )
+    service_code = forms.ChoiceField(label=_("Service code"), choices=ServiceCode.choices)
+    minutes = forms.IntegerField(label=_("Minutes of service"), min_value=0, max_value=480)
+    objectives = forms.ModelMultipleChoiceField(
+        label=_("Treatment-plan objectives addressed"),
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    next_starts_at = forms.DateTimeField(
+        label=_("Next appointment (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs=DATETIME, format=DATETIME_FORMAT),
+    )
+
+    def __init__(self, *args, objectives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objectives"].queryset = objectives
+        self.fields["objectives"].label_from_instance = lambda objective: objective.label
+
+    def clean_next_starts_at(self):
+        when = self.cleaned_data.get("next_starts_at")
+        if when and when < timezone.now():
+            raise forms.ValidationError(_("The next appointment must be in the future."))
+        return when
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label=_("Addendum"), widget=forms.Textarea(attrs={"rows": 2}), max_length=8000
+    )
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ObjectiveForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Measurable objective"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs=DATE))
+
+
+class InterventionForm(forms.Form):
+    description = forms.CharField(label=_("Intervention"), max_length=500)
+    responsible = forms.CharField(label=_("Who"), max_length=120)
+    frequency = forms.CharField(label=_("How often"), max_length=120)
+
+
+class PlanSignForm(forms.Form):
+    client_agreed_on = forms.DateField(
+        label=_("Client agreed on"), widget=forms.DateInput(attrs=DATE)
+    )
+    agreement_note = forms.CharField(
+        label=_("How (signature on paper, verbal in session …)"), max_length=200, required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Review note (no changes needed because …)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+
+RESULT_CHOICES = [("", _("Not tested")), *DrugTestResult.Result.choices]
+
+
+class DrugTestForm(forms.Form):
+    collected_on = forms.DateField(label=_("Collected on"), widget=forms.DateInput(attrs=DATE))
+    specimen = forms.ChoiceField(label=_("Specimen"), choices=DrugTest.Specimen.choices)
+    observed = forms.BooleanField(label=_("Observed collection"), required=False)
+    random_selection = forms.BooleanField(
+        label=_("Random weekly test"), required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collected_on"].initial = timezone.localdate()
+        for value, label in Substance.choices:
+            self.fields[f"result_{value}"] = forms.ChoiceField(
+                label=label, choices=RESULT_CHOICES, required=False
+            )
+        self.helper = _helper(_("Record test"))
+
+    def clean_collected_on(self):
+        collected_on = self.cleaned_data["collected_on"]
+        if collected_on > timezone.localdate():
+            raise forms.ValidationError(_("A test cannot be dated in the future."))
+        return collected_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.results():
+            raise forms.ValidationError(_("Record at least one result."))
+        return cleaned
+
+    def results(self) -> dict[str, str]:
+        return {
+            name.removeprefix("result_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("result_") and value
+        }
+
+
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = Medication
+        fields = [
+            "drug",
+            "other_name",
+            "dose",
+            "schedule",
+            "prescriber_name",
+            "prescriber_internal",
+            "prescriber_contact",
+            "start_date",
+            "stop_date",
+            "next_injection_due",
+            "expected_substance",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs=DATE),
+            "stop_date": forms.DateInput(attrs=DATE),
+            "next_injection_due": forms.DateInput(attrs=DATE),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add medication"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, stop = cleaned.get("start_date"), cleaned.get("stop_date")
+        if start and stop and stop < start:
+            self.add_error("stop_date", _("The stop date is before the start date."))
+        if cleaned.get("drug") == Medication.Drug.OTHER and not cleaned.get("other_name"):
+            self.add_error("other_name", _("Name the medication."))
+        return cleaned
+
+
+class StopMedicationForm(forms.Form):
+    stop_date = forms.DateField(label=_("Stopped on"), widget=forms.DateInput(attrs=DATE))
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = MutualHelpMeeting
+        fields = ["attended_on", "kind", "meeting_name", "verified"]
+        widgets = {"attended_on": forms.DateInput(attrs=DATE)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended_on"].initial = timezone.localdate()
+        self.helper = _helper(_("Record meeting"))
+
+    def clean_attended_on(self):
+        attended_on = self.cleaned_data["attended_on"]
+        if attended_on > timezone.localdate():
+            raise forms.ValidationError(_("A meeting cannot be dated in the future."))
+        return attended_on

@@ -1,0 +1,140 @@
+"""Drug tests, medications, mutual-help meetings and the printable chart."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from iop.accounts import roles
+from iop.audit.decorators import client_view
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
+from iop.clients.clinical_forms import (
+    DrugTestForm,
+    MedicationForm,
+    MeetingForm,
+    StopMedicationForm,
+)
+from iop.clients.models import Medication
+from iop.clients.services import treatment as services
+from iop.clients.views.records import chart_context
+
+CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
+
+
+def _chart(client):
+    return redirect("clients:client-detail", client_id=client.public_id)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _form_page(request, client, form, title):
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "clients/record_form.html",
+        {"client": client, "form": form, "title": title},
+        status=status,
+    )
+
+
+@client_view(*CLINICIANS)
+def drug_test_new(request, client):
+    form = DrugTestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.drug_test_record(
+                actor=request.user,
+                client=client,
+                collected_on=data["collected_on"],
+                specimen=data["specimen"],
+                observed=data["observed"],
+                random_selection=data["random_selection"],
+                results=form.results(),
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Drug test recorded."))
+            return _chart(client)
+    return _form_page(request, client, form, _("Record a drug test"))
+
+
+@client_view(*CLINICIANS)
+def medication_new(request, client):
+    form = MedicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.medication_add(
+                actor=request.user, client=client, data=form.cleaned_data, request=request
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Medication added."))
+            return _chart(client)
+    return _form_page(request, client, form, _("Add a medication"))
+
+
+@client_view(*CLINICIANS)
+@require_POST
+def medication_stop(request, client, medication_id):
+    medication = get_object_or_404(Medication, client=client, public_id=medication_id)
+    form = StopMedicationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.medication_stop(
+                actor=request.user,
+                medication=medication,
+                stop_date=form.cleaned_data["stop_date"],
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Medication stopped."))
+    else:
+        messages.error(request, _("Give the date the medication stopped."))
+    return _chart(client)
+
+
+@client_view(*CLINICIANS)
+def meeting_new(request, client):
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_record(
+                actor=request.user, client=client, data=form.cleaned_data, request=request
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Meeting recorded."))
+            return _chart(client)
+    return _form_page(request, client, form, _("Record a mutual-help meeting"))
+
+
+@client_view(*roles.ALL_ROLES)
+@require_safe
+def chart_print(request, client):
+    """The whole chart laid out for paper; printing is audited as a print."""
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.PRINT,
+        client=client,
+        obj=client,
+        request=request,
+        details={"document": "chart"},
+    )
+    context = chart_context(request, client)
+    context["printing"] = True
+    return render(request, "clients/client_detail.html", context)
