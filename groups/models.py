@@ -163,6 +163,9 @@ class GroupSession(SignableNote):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     group = models.ForeignKey(RecurringGroup, on_delete=models.PROTECT, related_name="sessions")
     starts_at = models.DateTimeField(_("starts at"))
+    # The weekly slot the occurrence was generated for; a move changes
+    # starts_at only, so generation never fills the vacated slot again.
+    slot = models.DateTimeField(_("weekly slot"), null=True, blank=True, editable=False)
     duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -142,7 +142,10 @@ def episode_track_progress(episode: Episode) -> list[dict]:
     topics = defaultdict(list)
     covered = (
         Attendance.objects.filter(
-            episode=episode, status__in=["present", "late"], session__topic__isnull=False
+            episode=episode,
+            status__in=["present", "late"],
+            session__topic__isnull=False,
+            session__status=GroupSession.Status.SCHEDULED,
         )
         .values_list("session__group__track_id", "session__topic__number", "session__topic__title")
         .distinct()
@@ -178,7 +181,11 @@ def episode_weekly_hours(episode: Episode) -> list[dict]:
     tz = timezone.get_current_timezone()
     per_day: dict[date, int] = defaultdict(int)
     group_days = (
-        Attendance.objects.filter(episode=episode, status__in=["present", "late"])
+        Attendance.objects.filter(
+            episode=episode,
+            status__in=["present", "late"],
+            session__status=GroupSession.Status.SCHEDULED,
+        )
         .annotate(day=TruncDate("session__starts_at", tzinfo=tz))
         .values("day")
         .annotate(minutes=Sum("minutes"))

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from groups import selectors
 from groups.forms import (
@@ -96,6 +96,7 @@ def _session_context(request, session, form=None):
 
 
 @role_required(*GROUP_STAFF)
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_detail(request, session_id):
     """The one screen: roster, attendance, group note, per-client lines, sign."""
     session = _session_for(request.user, session_id)

@@ -19,6 +19,19 @@ app.conf.beat_schedule = {
         # A heartbeat older than a minute says nothing new: drop it.
         "options": {"expires": 55},
     },
+    "dispatch-due-reminders": {
+        "task": "iop.reminders.tasks.dispatch_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "plan-upcoming-reminders": {
+        "task": "iop.reminders.tasks.plan_upcoming_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "queue-staff-digests": {
+        "task": "iop.reminders.tasks.queue_staff_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "generate-group-sessions": {
         "task": "groups.tasks.generate_group_sessions",
         # Nightly, and idempotent: a missed night is caught up by the next.

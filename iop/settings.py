@@ -195,3 +195,28 @@ LOGGING = {
 
 # Program settings with defaults from DOMAIN.md (documented in the README).
 MUTUAL_HELP_PER_WEEK = env.int("MUTUAL_HELP_PER_WEEK", default=2)
+
+# Reminders (DOMAIN.md section 8). Client reminders go out these many hours
+# before an appointment, never inside the quiet hours (local time).
+REMINDER_OFFSETS_HOURS = env.list("REMINDER_OFFSETS_HOURS", cast=int, default=[24, 2])
+QUIET_HOURS_START = env.int("QUIET_HOURS_START", default=21)
+QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=8)
+# A neutral sender name shown in reminders; empty shows none (42 CFR Part 2).
+REMINDER_SENDER_NAME = env("REMINDER_SENDER_NAME", default="")
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_PROVIDER_TIMEOUT = env.float("REMINDER_PROVIDER_TIMEOUT", default=10.0)
+REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="openiop.invalid")
+REMINDER_SMS_FILE = env("REMINDER_SMS_FILE", default=str(BASE_DIR / "var" / "outbox" / "sms.jsonl"))
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+TWILIO_API_BASE = env("TWILIO_API_BASE", default="")
+# Twilio when configured, else messages are written to REMINDER_SMS_FILE.
+REMINDER_SMS_BACKEND = env(
+    "REMINDER_SMS_BACKEND",
+    default=(
+        "iop.reminders.channels.TwilioSmsBackend"
+        if TWILIO_ACCOUNT_SID
+        else "iop.reminders.channels.FileSmsBackend"
+    ),
+)

@@ -11,9 +11,10 @@ from iop.clients.chart import (
     register_timeline_source,
 )
 from iop.clients.models import Episode
+from iop.reminders.sources import register_digest_source
 from screening import selectors
 from screening.instruments import REGISTRY
-from screening.models import InstrumentAdministration, Screening
+from screening.models import InstrumentAdministration, SafetyFlag, Screening
 
 
 def _alerts(request, client):
@@ -42,6 +43,7 @@ def _screening_section(request, client):
 
 def register() -> None:
     register_timeline_source("instruments", _timeline_entries)
+    register_digest_source("safety-flags", digest_items)
     register_chart_section(
         ChartSection(
             key="safety-alerts",
@@ -85,3 +87,11 @@ def _timeline_entries(client):
             )
         )
     return entries
+
+
+def digest_items(user) -> list[str]:
+    """Supervisors hear of open safety flags every morning until addressed."""
+    if not user.is_supervisor:
+        return []
+    open_flags = SafetyFlag.objects.filter(addressed_at__isnull=True).count()
+    return [f"{open_flags} open safety flag(s)"] if open_flags else []

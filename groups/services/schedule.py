@@ -5,11 +5,12 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Attendance, GroupSession, RecurringGroup, Topic
+from groups.reminders import session_reminders_cancel, session_reminders_replan
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.signing import note_ensure_unsigned
@@ -51,11 +52,12 @@ def group_sessions_generate(
         if not group.active:
             return []
         start = max(group.starts_on, today)
-        existing = set(
-            GroupSession.objects.filter(
-                group=group, starts_at__gte=occurrence_start(group, start)
-            ).values_list("starts_at", flat=True)
-        )
+        first = occurrence_start(group, start)
+        existing = set()
+        for starts_at, slot in GroupSession.objects.filter(
+            Q(starts_at__gte=first) | Q(slot__gte=first), group=group
+        ).values_list("starts_at", "slot"):
+            existing.update({starts_at, slot})
         topics = _topic_cycle(group)
         pointer = group.next_topic_number
         created = []
@@ -71,6 +73,7 @@ def group_sessions_generate(
                 GroupSession(
                     group=group,
                     starts_at=starts_at,
+                    slot=starts_at,
                     duration_minutes=group.track.session_minutes,
                     topic=topic,
                     room=group.room,
@@ -109,6 +112,7 @@ def group_session_move(*, actor, session: GroupSession, starts_at: datetime) -> 
     except IntegrityError as error:
         raise ValidationError({"starts_at": _("The group already meets at that time.")}) from error
     session.starts_at = starts_at
+    session_reminders_replan(session)
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"moved": True})
     return session
 
@@ -116,12 +120,13 @@ def group_session_move(*, actor, session: GroupSession, starts_at: datetime) -> 
 def group_session_cancel(*, actor, session: GroupSession, reason: str) -> GroupSession:
     """Cancel one occurrence: it is not an absence for anyone, and the later
     undocumented occurrences step back one topic so none is skipped."""
-    _ensure_changeable(session)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the session is cancelled.")})
     with transaction.atomic():
         group = RecurringGroup.objects.select_for_update().get(pk=session.group_id)
         session = GroupSession.objects.select_for_update().get(pk=session.pk)
+        # Checked on the locked row: it may have been signed since it was loaded.
+        _ensure_changeable(session)
         later = list(
             GroupSession.objects.filter(
                 group=group,
@@ -144,6 +149,7 @@ def group_session_cancel(*, actor, session: GroupSession, reason: str) -> GroupS
         session.save(update_fields=["status", "cancel_reason", "updated_at"])
         # Attendance marked before the cancellation is not an absence.
         session.attendance.filter(signed_at__isnull=True).delete()
+        session_reminders_cancel(session)
         audit_record(
             actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"cancelled": True}
         )

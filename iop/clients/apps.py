@@ -7,6 +7,7 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients and episodes of care"
 
     def ready(self):
-        from iop.clients import chart_sections
+        from iop.clients import chart_sections, reminders
 
         chart_sections.register()
+        reminders.register()

@@ -31,6 +31,10 @@ def _helper(label) -> FormHelper:
 
 
 class AppointmentForm(forms.ModelForm):
+    duration_minutes = forms.IntegerField(
+        label=_("Length (minutes)"), min_value=5, max_value=240, initial=50
+    )
+
     class Meta:
         model = Appointment
         fields = ["kind", "starts_at", "duration_minutes", "counselor", "mode"]
@@ -39,8 +43,6 @@ class AppointmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselor_choices()
-        self.fields["duration_minutes"].min_value = 5
-        self.fields["duration_minutes"].max_value = 240
         self.helper = _helper(_("Schedule"))
         self.helper.layout = Layout(
             Row(Column("kind"), Column("starts_at"), Column("duration_minutes")),

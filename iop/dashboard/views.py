@@ -1,4 +1,5 @@
 from django.db import connection
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,10 +12,13 @@ from iop.accounts.decorators import role_required
 from iop.audit.policy import clients_visible_to
 from iop.clients.selectors import clinical
 from iop.dashboard import selectors
-from iop.reminders.services import heartbeat_last
+from iop.reminders.models import Reminder
+from iop.reminders.services import heartbeat_last, oldest_due_pending_age
 
 # Beat runs the heartbeat every minute; three missed runs mean trouble.
 HEARTBEAT_STALE_SECONDS = 180
+# The dispatcher runs every minute: a due reminder older than five is stuck.
+OUTBOX_STALE_SECONDS = 300
 
 
 def _heartbeat_status() -> dict:
@@ -44,9 +48,20 @@ def home(request):
     return render(request, "dashboard/home.html", context)
 
 
+def _outbox_status() -> dict:
+    age = oldest_due_pending_age()
+    counts = dict(Reminder.objects.values_list("status").annotate(n=Count("id")).order_by("status"))
+    return {
+        "oldest_due_seconds": age,
+        "ok": age is None or age <= OUTBOX_STALE_SECONDS,
+        "counts": sorted(counts.items()),
+    }
+
+
 @role_required(roles.ADMINISTRATOR)
 def system_status(request):
-    return render(request, "dashboard/system_status.html", {"heartbeat": _heartbeat_status()})
+    context = {"heartbeat": _heartbeat_status(), "outbox": _outbox_status()}
+    return render(request, "dashboard/system_status.html", context)
 
 
 @never_cache
@@ -62,6 +77,7 @@ def health(request):
             "database": "ok",
             "worker_heartbeat_age_seconds": heartbeat["age_seconds"],
             "worker_ok": heartbeat["ok"],
+            "reminders_oldest_due_seconds": oldest_due_pending_age(),
         }
     )
 

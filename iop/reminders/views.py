@@ -1,10 +1,13 @@
 from django.contrib import messages
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
+from iop.reminders import inbound
 from iop.reminders.models import StaffNotification
 from iop.reminders.services import notifications_mark_read
 
@@ -30,3 +33,17 @@ def notification_mark_read(request):
     count = notifications_mark_read(user=request.user, ids=ids)
     messages.info(request, _("%d notifications marked as read.") % count)
     return redirect("reminders:notification-list")
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request):
+    """Twilio's webhook for replies. Answers with empty TwiML (no auto-reply
+    from us: Twilio itself confirms an opt-out to the sender)."""
+    signature = request.META.get("HTTP_X_TWILIO_SIGNATURE", "")
+    url = request.build_absolute_uri()
+    if not inbound.signature_valid(url=url, params=request.POST.dict(), signature=signature):
+        return HttpResponseForbidden("invalid signature")
+    if inbound.is_stop(request.POST.get("Body", "")):
+        inbound.sms_opt_out(from_number=request.POST.get("From", ""), request=request)
+    return HttpResponse("<Response></Response>", content_type="application/xml")

@@ -30,7 +30,8 @@ LAYOUT_QUERIES = 7
 CLIENT_LIST_QUERIES = LAYOUT_QUERIES + 3
 # Chart without feature-app sections: client through the policy, audit insert,
 # episodes, assignments, their counselors, who assigned them.
-CHART_QUERIES = LAYOUT_QUERIES + 6
+# Client, episodes (+ assignments, counselors), current medications.
+CHART_QUERIES = LAYOUT_QUERIES + 7
 
 
 def _detail_url(client):

@@ -232,6 +232,7 @@ def test_health_contains_no_client_data(client, client_of_counselor1, screening_
         "status",
         "database",
         "worker_heartbeat_age_seconds",
+        "reminders_oldest_due_seconds",
         "worker_ok",
     }
     for person in (client_of_counselor1, screening_client):

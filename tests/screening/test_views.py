@@ -52,7 +52,7 @@ WORKLIST_QUERIES = 8
 # policy, the view event, episodes and their caseload assignments (none here,
 # so nothing is prefetched for them), then the sections' open flags,
 # screenings, "in screening?" and scores by instrument.
-SCREENING_CHART_QUERIES = 15
+SCREENING_CHART_QUERIES = 16  # includes the current-medications query of the header
 
 ALERT = 'data-testid="safety-alert"'
 PART_2_NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."

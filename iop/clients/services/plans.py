@@ -93,6 +93,9 @@ def plan_start_draft(*, actor, episode: Episode, request=None) -> TreatmentPlan:
 
 
 def _draft(plan: TreatmentPlan) -> TreatmentPlan:
+    """The plan re-read under a lock: a copy loaded before someone signed it
+    must not add to the signed version. Call inside a transaction."""
+    plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     note_ensure_unsigned(plan)
     if plan.status != TreatmentPlan.Status.DRAFT:
         raise ValidationError(_("Only a draft plan can change; start a new version."))
@@ -107,8 +110,9 @@ def _required(**texts: str) -> None:
         raise ValidationError(missing)
 
 
+@transaction.atomic
 def plan_add_problem(*, actor, plan: TreatmentPlan, statement: str, request=None) -> Problem:
-    _draft(plan)
+    plan = _draft(plan)
     _required(statement=statement)
     number = (plan.problems.aggregate(last=Max("number"))["last"] or 0) + 1
     problem = Problem.objects.create(plan=plan, number=number, statement=statement.strip())
@@ -116,8 +120,9 @@ def plan_add_problem(*, actor, plan: TreatmentPlan, statement: str, request=None
     return problem
 
 
+@transaction.atomic
 def plan_add_goal(*, actor, problem: Problem, statement: str, request=None) -> Goal:
-    _draft(problem.plan)
+    plan = _draft(problem.plan)
     _required(statement=statement)
     number = (problem.goals.aggregate(last=Max("number"))["last"] or 0) + 1
     goal = Goal.objects.create(problem=problem, number=number, statement=statement.strip())
@@ -125,6 +130,7 @@ def plan_add_goal(*, actor, problem: Problem, statement: str, request=None) -> G
     return goal
 
 
+@transaction.atomic
 def plan_add_objective(
     *, actor, goal: Goal, statement: str, target_date: date | None, request=None
 ) -> Objective:
@@ -141,6 +147,7 @@ def plan_add_objective(
     return objective
 
 
+@transaction.atomic
 def plan_add_intervention(
     *, actor, objective: Objective, description: str, responsible: str, frequency: str, request=None
 ) -> Intervention:
@@ -156,6 +163,7 @@ def plan_add_intervention(
     return intervention
 
 
+@transaction.atomic
 def plan_set_objective_status(*, actor, objective: Objective, status: str, request=None):
     plan = _draft(objective.goal.problem.plan)
     if status not in Objective.Status.values:

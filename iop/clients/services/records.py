@@ -13,6 +13,8 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.hooks import run_admission_hooks
 from iop.clients.models import Appointment, CaseloadAssignment, Client, Episode
+from iop.reminders.services.outbox import reminders_schedule
+from iop.reminders.texts import VIDEO
 
 # The words a client agrees to when consenting to a reminder channel; stored
 # with the consent so that what was agreed to can be shown later.
@@ -267,4 +269,17 @@ def appointment_schedule(
             request=request,
             details={"kind": kind},
         )
+        # The outbox rows commit with the appointment (no lost reminders).
+        reminders_schedule(**appointment_reminder_target(appointment))
     return appointment
+
+
+def appointment_reminder_target(appointment: Appointment) -> dict:
+    """What the reminders of an appointment need: who, when, where (no
+    clinical words: the kind of session is not part of it)."""
+    return {
+        "appointment_key": f"appointment:{appointment.public_id}",
+        "starts_at": appointment.starts_at,
+        "location": VIDEO if appointment.mode == Appointment.Mode.VIDEO else "",
+        "client": appointment.client,
+    }

@@ -16,6 +16,7 @@ from iop.clients.signing import (
     note_ensure_unsigned,
     note_sign,
 )
+from iop.reminders.services.outbox import reminders_cancel
 
 # Timed codes bill a 15-minute unit once at least 8 minutes of it are given
 # (CMS "8-minute rule", Medicare Claims Processing Manual ch. 5 §20.2), the
@@ -167,6 +168,7 @@ def appointment_cancel(*, actor, appointment: Appointment, by_client: bool, requ
         ).update(status=status)
         if not updated:
             raise ValidationError(_("Only a scheduled appointment can be cancelled."))
+        reminders_cancel(appointment_key=f"appointment:{appointment.public_id}")
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,

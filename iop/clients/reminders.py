@@ -1,0 +1,47 @@
+"""The clinical record's part in reminders: appointments for the planner,
+and the staff digest's lines (counts only, never client details)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from iop.clients.models import Appointment, SessionNote, TreatmentPlan
+from iop.clients.services.records import appointment_reminder_target
+from iop.reminders.sources import register_digest_source, register_reminder_source
+
+
+def upcoming_appointments(start, end):
+    appointments = Appointment.objects.filter(
+        status=Appointment.Status.SCHEDULED, starts_at__gte=start, starts_at__lt=end
+    ).select_related("client")
+    for appointment in appointments:
+        yield appointment_reminder_target(appointment)
+
+
+def digest_items(user) -> list[str]:
+    lines = []
+    day_ago = timezone.now() - timedelta(hours=24)
+    unsigned = SessionNote.objects.filter(
+        author=user, signed_at__isnull=True, appointment__starts_at__lt=day_ago
+    ).count()
+    if unsigned:
+        lines.append(f"{unsigned} session note(s) unsigned for more than 24 hours")
+    reviews = TreatmentPlan.objects.filter(
+        status=TreatmentPlan.Status.ACTIVE,
+        episode__primary_counselor=user,
+        next_review_due__lte=timezone.localdate(),
+    ).count()
+    if reviews:
+        lines.append(f"{reviews} treatment-plan review(s) due")
+    if user.is_supervisor:
+        cosign = SessionNote.objects.filter(
+            cosign_required=True, cosigned_at__isnull=True, signed_at__isnull=False
+        ).count()
+        if cosign:
+            lines.append(f"{cosign} note(s) awaiting your co-signature")
+    return lines
+
+
+def register() -> None:
+    register_reminder_source("appointments", upcoming_appointments)
+    register_digest_source("clinical-record", digest_items)

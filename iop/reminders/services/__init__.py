@@ -1,0 +1,38 @@
+"""The reminders API for other apps and the staff-facing services.
+
+Other apps call reminders_schedule / reminders_reschedule / reminders_cancel
+with who, what kind, when and where (no clinical words); this app knows
+nothing of groups or aftercare."""
+
+from iop.reminders.services.outbox import (
+    reminders_cancel,
+    reminders_reschedule,
+    reminders_schedule,
+)
+from iop.reminders.services.staff import (
+    HEARTBEAT_NAME,
+    heartbeat_last,
+    heartbeat_record,
+    notifications_mark_read,
+    notifications_unread,
+    staff_notify,
+)
+
+__all__ = [
+    "HEARTBEAT_NAME",
+    "heartbeat_last",
+    "heartbeat_record",
+    "notifications_mark_read",
+    "notifications_unread",
+    "reminders_cancel",
+    "reminders_reschedule",
+    "reminders_schedule",
+    "staff_notify",
+]
+
+from iop.reminders.services.dispatch import (  # noqa: E402
+    oldest_due_pending_age,
+    reminders_dispatch_due,
+)
+
+__all__ += ["oldest_due_pending_age", "reminders_dispatch_due"]

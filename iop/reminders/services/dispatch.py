@@ -1,0 +1,254 @@
+"""Sending what is due, exactly once.
+
+1. Expire: a pending reminder whose appointment has started is expired, not sent.
+2. Claim: due pending rows are claimed in one statement with
+   SELECT ... FOR UPDATE SKIP LOCKED and set to "sending", so two workers (or
+   two beat ticks) never take the same row.
+3. Send: the provider is called only for rows this worker claimed; the
+   provider's message id is stored with a conditional update.
+4. Reconcile: a row left in "sending" (a worker killed mid-batch, a provider
+   timeout) is not sent again blindly: the backend is asked whether the
+   message left; if it did, the row is marked sent; if the backend can tell it
+   did not, the row is retried; if nobody can tell, it fails visibly.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from iop.reminders import channels, texts
+from iop.reminders.models import Reminder, StaffNotification
+from iop.reminders.services.outbox import end_of_quiet_hours, in_quiet_hours
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+# A row "sending" for longer than this was abandoned by its worker.
+STALE_SENDING = timedelta(minutes=2)
+
+
+def _backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes between tries, capped at an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def reminders_expire(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return Reminder.objects.filter(
+        status=Reminder.Status.PENDING, appointment_starts_at__lte=now
+    ).update(status=Reminder.Status.EXPIRED, expired_at=now)
+
+
+def reminders_claim(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> list[int]:
+    """Atomically move up to `limit` due rows to "sending" for this worker."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(status=Reminder.Status.PENDING, send_at__lte=now)
+            .order_by("send_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if ids:
+            Reminder.objects.filter(id__in=ids).update(
+                status=Reminder.Status.SENDING, sending_at=now, attempts=F("attempts") + 1
+            )
+    return ids
+
+
+def _finish(reminder_id: int, **fields) -> int:
+    """Leave "sending" only from "sending": a late duplicate cannot overwrite."""
+    return Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(**fields)
+
+
+def _still_allowed(reminder: Reminder) -> str:
+    """Re-check at send time what may have changed since scheduling."""
+    client = reminder.client
+    if client is not None and reminder.channel == Reminder.Channel.SMS and not client.sms_consent:
+        return "consent_withdrawn"
+    if (
+        client is not None
+        and reminder.channel == Reminder.Channel.EMAIL
+        and not client.email_consent
+    ):
+        return "consent_withdrawn"
+    return ""
+
+
+def _deliver(reminder: Reminder) -> tuple[str, str]:
+    """Render and hand the message to its channel; returns (provider id, body)."""
+    reference = str(reminder.public_id)
+    if reminder.channel == Reminder.Channel.IN_APP:
+        notification = StaffNotification.objects.create(
+            recipient=reminder.staff, kind=reminder.kind, message=reminder.body[:300]
+        )
+        return f"in-app-{notification.pk}", reminder.body
+    if reminder.body:  # staff digests are rendered when they are made
+        subject, body = texts.TEMPLATES["en"]["digest_subject"], reminder.body
+    else:
+        rendered = texts.render(
+            channel=reminder.channel,
+            language=reminder.language,
+            starts_at=reminder.appointment_starts_at,
+            location=reminder.location,
+        )
+        subject, body = rendered["subject"], rendered["body"]
+    if reminder.channel == Reminder.Channel.SMS:
+        return channels.sms_backend().send(
+            to=reminder.address, body=body, reference=reference
+        ), body
+    return (
+        channels.email_backend().send(
+            to=reminder.address, body=body, reference=reference, subject=subject
+        ),
+        body,
+    )
+
+
+def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
+    """Send one claimed row and record the outcome. Returns the new status."""
+    now = now or timezone.now()
+    reminder = Reminder.objects.select_related("client", "staff").get(pk=reminder_id)
+    if reminder.status != Reminder.Status.SENDING:
+        return reminder.status
+    if reminder.appointment_starts_at and reminder.appointment_starts_at <= now:
+        _finish(reminder_id, status=Reminder.Status.EXPIRED, expired_at=now)
+        return Reminder.Status.EXPIRED
+    reason = _still_allowed(reminder)
+    if reason:
+        _finish(reminder_id, status=Reminder.Status.SKIPPED, skip_reason=reason, skipped_at=now)
+        return Reminder.Status.SKIPPED
+    if reminder.channel != Reminder.Channel.IN_APP and in_quiet_hours(now):
+        return _defer_past_quiet_hours(reminder, now)
+    try:
+        provider_id, body = _deliver(reminder)
+    except channels.DeliveryUnknown as error:
+        # Stay in "sending": the reconciler asks the provider before any retry.
+        Reminder.objects.filter(pk=reminder_id).update(last_error=f"timeout: {error}"[:300])
+        return Reminder.Status.SENDING
+    except channels.TransientError as error:
+        return _retry_or_fail(reminder, str(error), now)
+    except channels.PermanentError as error:
+        _finish(
+            reminder_id, status=Reminder.Status.FAILED, failed_at=now, last_error=str(error)[:300]
+        )
+        return Reminder.Status.FAILED
+    _finish(
+        reminder_id,
+        status=Reminder.Status.SENT,
+        sent_at=timezone.now(),
+        provider_message_id=provider_id[:120],
+        body=body,
+        last_error="",
+    )
+    return Reminder.Status.SENT
+
+
+def _defer_past_quiet_hours(reminder: Reminder, now: datetime) -> str:
+    """Quiet hours began while it waited: wait for their end, or skip it."""
+    later = end_of_quiet_hours(now)
+    if reminder.appointment_starts_at and later >= reminder.appointment_starts_at:
+        _finish(
+            reminder.pk, status=Reminder.Status.SKIPPED, skip_reason="quiet_hours", skipped_at=now
+        )
+        return Reminder.Status.SKIPPED
+    _finish(reminder.pk, status=Reminder.Status.PENDING, send_at=later, attempts=F("attempts") - 1)
+    return Reminder.Status.PENDING
+
+
+def _retry_or_fail(reminder: Reminder, error: str, now: datetime) -> str:
+    attempts = Reminder.objects.values_list("attempts", flat=True).get(pk=reminder.pk)
+    if attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        _finish(reminder.pk, status=Reminder.Status.FAILED, failed_at=now, last_error=error[:300])
+        return Reminder.Status.FAILED
+    _finish(
+        reminder.pk,
+        status=Reminder.Status.PENDING,
+        send_at=now + _backoff(attempts),
+        last_error=error[:300],
+    )
+    return Reminder.Status.PENDING
+
+
+def reminders_reconcile(*, now: datetime | None = None) -> int:
+    """Settle rows abandoned in "sending" (see the module docstring)."""
+    now = now or timezone.now()
+    stale = Reminder.objects.filter(
+        status=Reminder.Status.SENDING, sending_at__lt=now - STALE_SENDING
+    ).select_related("client")
+    settled = 0
+    for reminder in stale:
+        backend = None
+        if reminder.channel == Reminder.Channel.SMS:
+            backend = channels.sms_backend()
+        elif reminder.channel == Reminder.Channel.EMAIL:
+            backend = channels.email_backend()
+        provider_id = None
+        if backend is not None and backend.can_look_up:
+            try:
+                provider_id = backend.find_sent(
+                    to=reminder.address,
+                    reference=str(reminder.public_id),
+                    since=reminder.sending_at - timedelta(minutes=1),
+                )
+            except channels.TransientError:
+                continue  # ask again on the next sweep
+            if provider_id:
+                settled += _finish(
+                    reminder.pk,
+                    status=Reminder.Status.SENT,
+                    sent_at=now,
+                    provider_message_id=provider_id[:120],
+                )
+            else:
+                settled += _finish(reminder.pk, status=Reminder.Status.PENDING, send_at=now)
+        elif reminder.channel == Reminder.Channel.IN_APP:
+            sent = StaffNotification.objects.filter(
+                recipient=reminder.staff, kind=reminder.kind, created_at__gte=reminder.sending_at
+            ).exists()
+            fields = (
+                {"status": Reminder.Status.SENT, "sent_at": now}
+                if sent
+                else {"status": Reminder.Status.PENDING, "send_at": now}
+            )
+            settled += _finish(reminder.pk, **fields)
+        else:
+            # Email cannot be looked up: never risk a duplicate, say so.
+            settled += _finish(
+                reminder.pk,
+                status=Reminder.Status.FAILED,
+                failed_at=now,
+                last_error="delivery unknown after an interruption; not sent again",
+            )
+    return settled
+
+
+def reminders_dispatch_due(*, now: datetime | None = None, max_batches: int = 50) -> dict:
+    """One sweep: expire, reconcile, then claim and send batch after batch."""
+    now = now or timezone.now()
+    counts = {"expired": reminders_expire(now=now), "reconciled": reminders_reconcile(now=now)}
+    for _batch in range(max_batches):
+        ids = reminders_claim(now=now)
+        if not ids:
+            break
+        for reminder_id in ids:
+            status = reminder_send(reminder_id, now=now)
+            counts[str(status)] = counts.get(str(status), 0) + 1
+    return counts
+
+
+def oldest_due_pending_age(*, now: datetime | None = None) -> int | None:
+    """Seconds the oldest due pending reminder has waited: the outbox's
+    health figure (a broker or worker outage shows here first)."""
+    now = now or timezone.now()
+    oldest = (
+        Reminder.objects.filter(status=Reminder.Status.PENDING, send_at__lte=now)
+        .order_by("send_at")
+        .values_list("send_at", flat=True)
+        .first()
+    )
+    return None if oldest is None else int((now - oldest).total_seconds())
