@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test checks lint format migrations-check worker beat seed clean-var
+.PHONY: install run test checks lint format migrations-check bench seed clean-var
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ format: $(STAMP)
 
 migrations-check:
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+## Benchmarks (tests/perf), not part of `make test`; results in var/bench/.
+bench: $(STAMP)
+	OPENIOP_BENCH=1 $(PY) -m iop.devstack exec -- $(VENV)/bin/pytest tests/perf -q -s -p no:cacheprovider
 
 seed: $(STAMP)
 	$(PY) -m iop.devstack exec -- $(PY) manage.py seed_demo
