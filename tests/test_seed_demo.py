@@ -1,5 +1,8 @@
 """manage.py seed_demo: demo accounts and fictitious clients, safe to run again."""
 
+import random
+from collections import Counter
+from datetime import datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -7,10 +10,14 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.utils import timezone
 
+from groups.demo import seed_groups
+from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
+from groups.selectors import counselor_day
+from groups.services.sessions import session_cloned_remarks
 from iop.accounts import roles
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
-from iop.clients.management.commands.seed_demo import DEMO_PASSWORD
+from iop.clients.management.commands.seed_demo import DEMO_PASSWORD, seed_users
 from iop.clients.models import CaseloadAssignment, Client, Episode
 from iop.reminders.models import StaffNotification
 from screening.models import InstrumentAdministration, Referral, SafetyFlag, Screening
@@ -35,6 +42,7 @@ def counts() -> dict[str, int]:
     models = (
         *(User, Client, Episode, CaseloadAssignment, AuditEvent),
         *(Screening, InstrumentAdministration, SafetyFlag, StaffNotification, Referral),
+        *(RecurringGroup, GroupSession, Attendance, Enrollment),
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -227,3 +235,108 @@ def test_clients_that_are_not_demo_clients_are_left_alone(db):
 
     assert not Referral.objects.filter(episode=other).exists()
     assert not Screening.objects.filter(episode=other).exists()
+
+
+def _midnight(day=None):
+    return timezone.make_aware(datetime.combine(day or timezone.localdate(), time.min))
+
+
+def test_groups_meet_for_all_four_tracks_with_eight_weeks_of_sessions_each_way(seeded):
+    groups = RecurringGroup.objects.select_related("track")
+
+    assert {group.track.code for group in groups} == {"ers", "rp", "family", "social"}
+    assert groups.filter(video_link__gt="").exists()
+    today = timezone.localdate()
+    for group in groups:
+        assert group.starts_on == today - timedelta(weeks=8)
+        days = {timezone.localdate(at) for at in group.sessions.values_list("starts_at", flat=True)}
+        assert min(days) < today - timedelta(weeks=7)
+        assert max(days) > today + timedelta(weeks=7)
+
+
+def test_past_sessions_are_signed_with_attendance_and_a_group_note(seeded):
+    past = GroupSession.objects.filter(
+        starts_at__lt=_midnight(), status=GroupSession.Status.SCHEDULED
+    )
+    signed = past.filter(signed_at__isnull=False)
+
+    assert signed.count() >= 0.9 * past.count() > 50
+    for session in signed:
+        assert session.summary
+        lines = session.attendance.all()
+        assert lines
+        # Signing the group signs every participant's line with it.
+        assert {(line.signed_by_id, line.signed_at) for line in lines} == {
+            (session.signed_by_id, session.signed_at)
+        }
+        assert all(line.remark and line.participation for line in lines if line.attended)
+        assert not session_cloned_remarks(session)
+    present = Attendance.objects.filter(status="present").count() / Attendance.objects.count()
+    assert 0.7 <= present <= 0.9
+
+
+def test_notes_are_signed_as_a_clinic_would_with_one_signed_late(seeded):
+    signed = GroupSession.objects.filter(signed_at__isnull=False)
+
+    late = signed.get(signed_late=True)
+    assert late.signed_at - late.starts_at > timedelta(hours=72)
+    for session in signed.filter(signed_late=False):
+        assert session.starts_at < session.signed_at < session.starts_at + timedelta(hours=72)
+    # The counselor in training's notes await the supervisor's co-signature.
+    assert signed.filter(signed_by__username="counselor2", cosign_required=True).exists()
+
+
+def test_counselor1_has_groups_today_ready_to_document_and_unsigned_notes(seeded):
+    counselor1 = User.objects.get(username="counselor1")
+
+    day = counselor_day(counselor1)
+
+    assert day["sessions"]
+    assert all(s.marked == 0 and not s.is_signed for s in day["sessions"])
+    unsigned = day["unsigned_sessions"]
+    assert len(unsigned) >= 2
+    assert any(session.attendance.exists() for session in unsigned)
+    assert any(not session.attendance.exists() for session in unsigned)
+
+
+def test_one_past_session_is_cancelled_with_a_reason(seeded):
+    cancelled = GroupSession.objects.get(status=GroupSession.Status.CANCELLED)
+
+    assert cancelled.starts_at < timezone.now()
+    assert cancelled.cancel_reason.startswith("Facility closed")
+    assert not cancelled.attendance.exists()
+
+
+def test_clients_in_treatment_are_placed_in_a_group_of_each_current_track(seeded):
+    today = timezone.localdate()
+    current = Enrollment.objects.filter(
+        episode__phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE],
+        start_date__lte=today,
+        end_date__gte=today,
+    ).select_related("group", "program_track")
+
+    assert current.count() >= 30
+    for enrollment in current:
+        assert enrollment.group.track_id == enrollment.program_track.track_id
+    # Spread over the group pairs, not piled into one.
+    sizes = Counter(current.filter(program_track__track__code="rp").values_list("group", flat=True))
+    assert len(sizes) >= 4
+    assert max(sizes.values()) - min(sizes.values()) <= 3
+
+
+def test_groups_are_seeded_once_and_counselor1_meets_on_any_weekday(db):
+    users = seed_users()
+    today = timezone.localdate()
+    sunday = today - timedelta(days=(today.weekday() - 6) % 7)
+
+    summary = seed_groups(users=users, rng=random.Random(1), today=sunday)
+    again = seed_groups(users=users, rng=random.Random(1), today=sunday)
+
+    assert "already there" in again and summary.split(" attendance")[0] in again
+    sunday_groups = RecurringGroup.objects.filter(weekday=6, facilitator=users["counselor1"])
+    assert sunday_groups.get().track.code == "rp"
+    assert GroupSession.objects.filter(
+        group__in=sunday_groups,
+        starts_at__gte=_midnight(sunday),
+        starts_at__lt=_midnight(sunday + timedelta(days=1)),
+    ).exists()
