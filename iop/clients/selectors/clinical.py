@@ -96,7 +96,12 @@ def drug_tests_due(clients: QuerySet[Client], day: date | None = None) -> list[C
         clients.filter(episodes__phase=Episode.Phase.INTENSIVE)
         .annotate(
             tests_this_week=Count(
-                "drug_tests", filter=Q(drug_tests__collected_on__gte=monday), distinct=True
+                "drug_tests",
+                filter=Q(
+                    drug_tests__collected_on__gte=monday,
+                    drug_tests__collected_on__lt=monday + timedelta(days=7),
+                ),
+                distinct=True,
             )
         )
         .order_by("legal_last_name", "legal_first_name")

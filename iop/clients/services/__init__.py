@@ -10,6 +10,8 @@ from iop.clients.services.records import (
     episode_admit,
     episode_assign_counselor,
     episode_discharge,
+    episode_open_for_readmission,
+    episode_return_to_intensive,
     episode_start_aftercare,
     mrn_next,
 )
@@ -23,6 +25,8 @@ __all__ = [
     "episode_admit",
     "episode_assign_counselor",
     "episode_discharge",
+    "episode_open_for_readmission",
+    "episode_return_to_intensive",
     "episode_start_aftercare",
     "mrn_next",
 ]

@@ -126,7 +126,7 @@ def plan_add_goal(*, actor, problem: Problem, statement: str, request=None) -> G
     _required(statement=statement)
     number = (problem.goals.aggregate(last=Max("number"))["last"] or 0) + 1
     goal = Goal.objects.create(problem=problem, number=number, statement=statement.strip())
-    _audit(actor, problem.plan, request, added="goal")
+    _audit(actor, plan, request, added="goal")
     return goal
 
 
@@ -220,10 +220,11 @@ def plan_sign(
 def plan_review(*, actor, plan: TreatmentPlan, note: str, request=None) -> TreatmentPlan:
     """A review without changes: a signed addendum, and the next review is
     due 30 days from today. Changes need a new version instead."""
-    if plan.status != TreatmentPlan.Status.ACTIVE:
-        raise ValidationError(_("Only the active plan is reviewed."))
     _required(note=note)
     with transaction.atomic():
+        plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != TreatmentPlan.Status.ACTIVE:
+            raise ValidationError(_("Only the active plan is reviewed."))
         note_addendum_add(
             note=plan, actor=actor, text=_("Review: %s") % note.strip(), client=plan.client
         )

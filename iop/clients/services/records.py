@@ -283,3 +283,48 @@ def appointment_reminder_target(appointment: Appointment) -> dict:
         "location": VIDEO if appointment.mode == Appointment.Mode.VIDEO else "",
         "client": appointment.client,
     }
+
+
+def episode_return_to_intensive(*, actor, episode: Episode, request=None) -> Episode:
+    """Re-engagement: an aftercare client goes back to the intensive phase."""
+    with transaction.atomic():
+        moved = Episode.objects.filter(pk=episode.pk, phase=Episode.Phase.AFTERCARE).update(
+            phase=Episode.Phase.INTENSIVE, updated_at=timezone.now()
+        )
+        if not moved:
+            raise ValidationError(_("Only an episode in aftercare can return to intensive."))
+        episode.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=episode.client,
+            obj=episode,
+            request=request,
+            details={"phase": episode.phase, "re_engagement": True},
+        )
+    return episode
+
+
+def episode_open_for_readmission(
+    *, actor, client: Client, referral_date: date | None = None, request=None
+) -> Episode:
+    """A discharged client is referred again: a new episode in screening.
+    The old episodes stay as they were."""
+    with transaction.atomic():
+        Client.objects.select_for_update().get(pk=client.pk)
+        if client.episodes.exclude(phase=Episode.Phase.DISCHARGED).exists():
+            raise ValidationError(_("This client already has an open episode of care."))
+        episode = Episode.objects.create(
+            client=client,
+            phase=Episode.Phase.SCREENING,
+            referral_date=referral_date or timezone.localdate(),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            client=client,
+            obj=episode,
+            request=request,
+            details={"readmission": True},
+        )
+    return episode

@@ -155,6 +155,7 @@ def medication_stop(*, actor, medication: Medication, stop_date: date, request=N
             stop_date=stop_date, next_injection_due=None
         )
         medication.stop_date = stop_date
+        medication.next_injection_due = None
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
