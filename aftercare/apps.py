@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AftercareConfig(AppConfig):
     name = "aftercare"
     verbose_name = "Aftercare and discharge"
+
+    def ready(self):
+        from aftercare import chart
+
+        chart.register()

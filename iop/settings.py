@@ -220,3 +220,7 @@ REMINDER_SMS_BACKEND = env(
         else "iop.reminders.channels.FileSmsBackend"
     ),
 )
+
+# Aftercare check-ins: (from month, to month, step) from the step-down date.
+AFTERCARE_SCHEDULE = [(0, 1, "1w"), (1, 3, "2w"), (3, 12, "1m")]
+AFTERCARE_CHECKIN_HOUR = env.int("AFTERCARE_CHECKIN_HOUR", default=10)

@@ -15,6 +15,7 @@ def _nav_items(user):
         items.append((_("My caseload"), reverse("clients:client-list") + "?mine=1"))
     if user.has_role(roles.COUNSELOR, roles.SUPERVISOR):
         items.append((_("Groups"), reverse("groups:group-list")))
+        items.append((_("Aftercare"), reverse("aftercare:worklist")))
     if user.has_role(roles.SUPERVISOR) and not user.has_role(roles.COUNSELOR):
         items.append((_("To do"), reverse("dashboard:worklists")))
     if user.has_role(roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR, roles.ADMINISTRATOR):

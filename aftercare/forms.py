@@ -1,0 +1,126 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftercare.models import CheckIn, DischargeSummary, OutreachAttempt
+from iop.clients.models import Episode
+
+DATE = {"type": "date"}
+TEXT = {"rows": 2}
+
+
+class StepDownForm(forms.Form):
+    started_on = forms.DateField(label=_("Aftercare starts on"), widget=forms.DateInput(attrs=DATE))
+    recovery_goals = forms.CharField(label=_("Recovery goals"), widget=forms.Textarea(attrs=TEXT))
+    triggers = forms.CharField(label=_("Triggers"), widget=forms.Textarea(attrs=TEXT))
+    warning_signs = forms.CharField(label=_("Warning signs"), widget=forms.Textarea(attrs=TEXT))
+    coping_steps = forms.CharField(label=_("Coping steps"), widget=forms.Textarea(attrs=TEXT))
+    people_to_call = forms.CharField(
+        label=_("People to call (names and numbers)"), widget=forms.Textarea(attrs=TEXT)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].initial = timezone.localdate()
+
+    def clean_started_on(self):
+        started_on = self.cleaned_data["started_on"]
+        if started_on > timezone.localdate():
+            raise forms.ValidationError(_("Aftercare cannot start in the future."))
+        return started_on
+
+
+class CheckInForm(forms.Form):
+    contacted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
+    mode = forms.ChoiceField(label=_("Mode"), choices=CheckIn.Mode.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=CheckIn.Outcome.choices, widget=forms.RadioSelect
+    )
+    days_of_use = forms.IntegerField(
+        label=_("Days of use since the last contact"), min_value=0, max_value=366, initial=0
+    )
+    substances_used = forms.CharField(label=_("Substances used"), max_length=200, required=False)
+    mutual_help_meetings = forms.IntegerField(
+        label=_("Mutual-help meetings since the last contact"),
+        min_value=0,
+        max_value=400,
+        initial=0,
+    )
+    employment = forms.ChoiceField(
+        label=_("Employment"), choices=[("", "—"), *CheckIn.Employment.choices], required=False
+    )
+    housing = forms.ChoiceField(
+        label=_("Housing"), choices=[("", "—"), *CheckIn.Housing.choices], required=False
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=[("", "—"), *CheckIn.Risk.choices], required=False
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs=TEXT), required=False)
+    re_engagement = forms.ChoiceField(
+        label=_("Re-engagement (required for high risk or any use)"),
+        choices=CheckIn.ReEngagement.choices,
+        required=False,
+    )
+    re_engagement_detail = forms.CharField(
+        label=_("Referral or other detail"), max_length=300, required=False
+    )
+    session_at = forms.DateTimeField(
+        label=_("Extra session (when)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacted_on"].initial = timezone.localdate()
+
+    def clean_session_at(self):
+        when = self.cleaned_data.get("session_at")
+        if when and when < timezone.now():
+            raise forms.ValidationError(_("The extra session must be in the future."))
+        return when
+
+
+class OutreachAttemptForm(forms.Form):
+    method = forms.ChoiceField(label=_("How"), choices=OutreachAttempt.Method.choices)
+    outcome = forms.ChoiceField(label=_("Result"), choices=OutreachAttempt.Outcome.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class DischargeForm(forms.Form):
+    discharge_date = forms.DateField(label=_("Discharge date"), widget=forms.DateInput(attrs=DATE))
+    reason = forms.TypedChoiceField(
+        label=_("TEDS discharge reason"), choices=Episode.DischargeReason.choices, coerce=int
+    )
+    substances_at_discharge = forms.CharField(
+        label=_("Substances used in the past 30 days"), max_length=200, required=False
+    )
+    employment = forms.ChoiceField(
+        label=_("Employment"), choices=DischargeSummary.Employment.choices
+    )
+    living_arrangement = forms.ChoiceField(
+        label=_("Living arrangement"), choices=DischargeSummary.Living.choices
+    )
+    mutual_help = forms.ChoiceField(
+        label=_("Mutual-help attendance, past 30 days"), choices=DischargeSummary.MutualHelp.choices
+    )
+    summary = forms.CharField(
+        label=_("Discharge summary"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["discharge_date"].initial = timezone.localdate()
+
+    def summary_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in (
+                "substances_at_discharge",
+                "employment",
+                "living_arrangement",
+                "mutual_help",
+                "summary",
+            )
+        }

@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftercare import selectors, services
+from aftercare.forms import CheckInForm, DischargeForm, OutreachAttemptForm, StepDownForm
+from aftercare.models import CheckIn, OutreachTask
+from iop.accounts import roles
+from iop.accounts.decorators import role_required
+from iop.audit.decorators import client_view
+from iop.audit.policy import clients_visible_to
+from iop.clients.models import Episode
+from iop.clients.services import episode_open_for_readmission
+
+CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
+
+
+def _chart(client):
+    return redirect("clients:client-detail", client_id=client.public_id)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _episode(client, *phases) -> Episode | None:
+    return client.episodes.filter(phase__in=phases).first()
+
+
+@client_view(*CLINICIANS)
+def step_down(request, client):
+    """Complete the intensive phase and start the 12-month aftercare plan."""
+    episode = _episode(client, Episode.Phase.INTENSIVE)
+    if episode is None:
+        messages.error(request, _("Only a client in the intensive phase can step down."))
+        return _chart(client)
+    form = StepDownForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.aftercare_start(
+                actor=request.user,
+                episode=episode,
+                plan=data,
+                started_on=data["started_on"],
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Aftercare started: 12 months of check-ins are scheduled."))
+            return _chart(client)
+    context = {
+        "client": client,
+        "form": form,
+        "unmet": selectors.step_down_readiness(episode),
+    }
+    return render(
+        request,
+        "aftercare/step_down.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@client_view(*CLINICIANS)
+def check_in(request, client, check_in_id):
+    check_in = get_object_or_404(
+        CheckIn.objects.select_related("plan"), client=client, public_id=check_in_id
+    )
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_in_record(
+                actor=request.user, check_in=check_in, data=form.cleaned_data, request=request
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Check-in recorded and signed."))
+            return _chart(client)
+    context = {"client": client, "check_in": check_in, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "aftercare/check_in.html", context, status=status)
+
+
+@client_view(*CLINICIANS)
+@require_POST
+def outreach_attempt(request, client, task_id):
+    task = get_object_or_404(OutreachTask, client=client, public_id=task_id)
+    form = OutreachAttemptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.outreach_attempt_add(
+                actor=request.user, task=task, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Attempt logged."))
+    else:
+        messages.error(request, _("Choose how you tried and what happened."))
+    if request.POST.get("next") == "queue":
+        return redirect("aftercare:worklist")
+    return _chart(client)
+
+
+@client_view(*CLINICIANS)
+def discharge(request, client):
+    episode = _episode(client, Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
+    if episode is None:
+        messages.error(request, _("The client has no episode to discharge."))
+        return _chart(client)
+    form = DischargeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.episode_discharge_with_summary(
+                actor=request.user,
+                episode=episode,
+                discharge_date=data["discharge_date"],
+                reason=data["reason"],
+                summary=form.summary_data(),
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Client discharged; remaining appointments cancelled."))
+            return redirect("clients:client-list")
+    context = {"client": client, "episode": episode, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "aftercare/discharge.html", context, status=status)
+
+
+@client_view(roles.SUPERVISOR)
+@require_POST
+def readmit(request, client):
+    """Re-refer a discharged client: a new episode in screening."""
+    try:
+        episode_open_for_readmission(actor=request.user, client=client, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Re-referred: the client is on the screening worklist."))
+    return _chart(client)
+
+
+@role_required(*CLINICIANS)
+@require_GET
+def worklist(request):
+    """The counselor's Aftercare page: due, overdue and flagged clients and the
+    outreach queue, oldest first. Supervisors see the whole program."""
+    visible = clients_visible_to(request.user)
+    counselor = None if request.user.is_supervisor else request.user
+    context = {
+        **selectors.aftercare_worklist(visible, counselor=counselor),
+        "tasks": selectors.outreach_queue(visible, counselor=counselor),
+        "attempt_form": OutreachAttemptForm(),
+    }
+    return render(request, "aftercare/worklist.html", context)
