@@ -73,6 +73,8 @@ def reminders_schedule(
     stored as skipped with the reason, so the outbox says why.
     """
     now = now or timezone.now()
+    if starts_at <= now:
+        return []  # nothing to remind of: the appointment has begun
     targets = []
     if client is not None:
         for channel, address in client_channels(client):

@@ -53,7 +53,11 @@ Reason = Episode.DischargeReason
 # than importing them, so its imports keep pointing one way. Each is called as
 # seeder(users=..., rng=..., today=...) once the clients exist, is idempotent
 # like the rest, and returns a line for the summary. A feature appends its own.
-EXTRA_SEEDERS = ("screening.demo.seed_screenings", "groups.demo.seed_groups")
+EXTRA_SEEDERS = (
+    "screening.demo.seed_screenings",
+    "groups.demo.seed_groups",
+    "iop.clients.management.demo_clinical.seed_clinical",
+)
 
 # The Matrix intensive phase lasts 16 weeks (DOMAIN.md section 2).
 INTENSIVE_DAYS = 16 * 7
