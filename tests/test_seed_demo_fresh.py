@@ -1,0 +1,55 @@
+"""seed_demo tests that need an empty database to start from (the main
+module shares one seeded database between its tests)."""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.utils import timezone
+
+from groups.demo import seed_groups
+from groups.models import GroupSession, RecurringGroup
+from iop.accounts.models import User
+from iop.clients.management.commands.seed_demo import DEMO_PASSWORD, seed_users
+from iop.clients.models import Episode
+from screening.models import Referral, Screening
+from tests.factories import EpisodeFactory
+from tests.test_seed_demo import DEMO_ROLES, _midnight, seed
+
+
+def test_existing_user_keeps_a_usable_password_and_gets_one_if_unusable(db):
+    kept = User.objects.create_user("supervisor", password="someone-elses-choice")
+    unusable = User.objects.create_user("intake", password=None)
+
+    seed()
+
+    assert authenticate(username="supervisor", password="someone-elses-choice") == kept
+    assert authenticate(username="intake", password=DEMO_PASSWORD) == unusable
+    assert User.objects.filter(username__in=DEMO_ROLES).count() == 5
+
+
+def test_groups_are_seeded_once_and_counselor1_meets_on_any_weekday(db):
+    users = seed_users()
+    today = timezone.localdate()
+    sunday = today - timedelta(days=(today.weekday() - 6) % 7)
+
+    summary = seed_groups(users=users, rng=random.Random(1), today=sunday)
+    again = seed_groups(users=users, rng=random.Random(1), today=sunday)
+
+    assert "already there" in again and summary.split(" attendance")[0] in again
+    sunday_groups = RecurringGroup.objects.filter(weekday=6, facilitator=users["counselor1"])
+    assert sunday_groups.get().track.code == "rp"
+    assert GroupSession.objects.filter(
+        group__in=sunday_groups,
+        starts_at__gte=_midnight(sunday),
+        starts_at__lt=_midnight(sunday + timedelta(days=1)),
+    ).exists()
+
+
+def test_clients_that_are_not_demo_clients_are_left_alone(db):
+    other = EpisodeFactory(phase=Episode.Phase.SCREENING, admission_date=None, level_of_care="")
+
+    seed()
+
+    assert not Referral.objects.filter(episode=other).exists()
+    assert not Screening.objects.filter(episode=other).exists()
