@@ -128,11 +128,28 @@ def _place_enrollments(supervisor, *, starts_on: date, until: date) -> int:
     )
     placed = 0
     for enrollment in pending:
-        group = group_with_room(enrollment.program_track.track)
+        plan = enrollment.program_track
+        group = group_with_room(plan.track, on=enrollment.start_date)
         if group is None:
             continue
         enrollment_change_group(actor=supervisor, enrollment=enrollment, group=group)
         placed += 1
+        # Twice-weekly tracks (ERS, RP) meet in a second group on another day,
+        # as admission does with groups_for_plan.
+        weekdays = [group.weekday]
+        for _session in range(plan.sessions_per_week - 1):
+            other = group_with_room(plan.track, on=enrollment.start_date, exclude_weekdays=weekdays)
+            if other is None:
+                break
+            Enrollment.objects.create(
+                episode=enrollment.episode,
+                program_track=plan,
+                group=other,
+                start_date=enrollment.start_date,
+                end_date=enrollment.end_date,
+            )
+            weekdays.append(other.weekday)
+            placed += 1
     return placed
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Attendance, RecurringGroup, Topic
+from groups.selectors import active_objectives_by_client
 from groups.services.sessions import Line, default_minutes
 
 STATUS_CHOICES = Attendance.Status.choices
@@ -31,6 +32,7 @@ class SessionForm(forms.Form):
         self.session = session
         self.roster = roster
         self.fields["summary"].initial = session.summary
+        objectives = active_objectives_by_client([entry.client.pk for entry in roster])
         for entry in roster:
             key = entry.client.pk
             row = entry.attendance
@@ -52,9 +54,20 @@ class SessionForm(forms.Form):
             self.fields[f"remark_{key}"] = forms.CharField(
                 max_length=500, initial=row.remark if row else "", required=False
             )
+            self.fields[f"objective_{key}"] = forms.TypedChoiceField(
+                choices=[("", "—")]
+                + [
+                    (str(objective.pk), objective.label[:80])
+                    for objective in objectives.get(key, [])
+                ],
+                coerce=int,
+                empty_value=None,
+                initial=row.objective_id if row else None,
+                required=False,
+            )
             if row is not None and row.is_signed:
                 # Locked: the browser posts nothing for it and nothing changes.
-                for name in ("status", "minutes", "participation", "remark"):
+                for name in ("status", "minutes", "participation", "remark", "objective"):
                     self.fields[f"{name}_{key}"].disabled = True
 
     def rows(self):
@@ -67,6 +80,7 @@ class SessionForm(forms.Form):
                 "minutes": self[f"minutes_{key}"],
                 "participation": self[f"participation_{key}"],
                 "remark": self[f"remark_{key}"],
+                "objective": self[f"objective_{key}"],
             }
 
     def lines(self) -> dict[int, Line]:
@@ -81,6 +95,7 @@ class SessionForm(forms.Form):
                 minutes=self.cleaned_data[f"minutes_{key}"],
                 participation=self.cleaned_data[f"participation_{key}"],
                 remark=self.cleaned_data[f"remark_{key}"],
+                objective_id=self.cleaned_data[f"objective_{key}"],
             )
         return lines
 
@@ -94,10 +109,12 @@ class ToggleForm(forms.Form):
 
     def line(self) -> Line:
         key = self.cleaned_data["client"]
+        objective = self.data.get(f"objective_{key}", "")
         return Line(
             status=self.cleaned_data["status"],
             participation=self.data.get(f"participation_{key}", "")[:20],
             remark=self.data.get(f"remark_{key}", "")[:500],
+            objective_id=int(objective) if objective.isdigit() else None,
         )
 
 

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
-from iop.clients.models import Appointment, Client, Episode
+from iop.clients.models import Appointment, Client, Episode, Objective, TreatmentPlan
 
 OPEN_PHASES = (Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
 # IOP: at least 9 hours a week for adults; a day of 3+ hours, in a week with
@@ -237,3 +237,20 @@ def sessions_awaiting_cosignature() -> QuerySet[GroupSession]:
         .select_related("group", "signed_by")
         .order_by("signed_at")
     )
+
+
+def active_objectives_by_client(client_ids: list[int]) -> dict[int, list]:
+    """Objectives of each client's active treatment plan, for the per-client
+    lines of a group session to address (one query for the whole roster)."""
+    objectives = (
+        Objective.objects.filter(
+            goal__problem__plan__client_id__in=client_ids,
+            goal__problem__plan__status=TreatmentPlan.Status.ACTIVE,
+        )
+        .select_related("goal__problem__plan")
+        .order_by("goal__problem__number", "goal__number", "number")
+    )
+    by_client: dict[int, list] = defaultdict(list)
+    for objective in objectives:
+        by_client[objective.goal.problem.plan.client_id].append(objective)
+    return dict(by_client)

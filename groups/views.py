@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from groups import selectors
+from groups.extensions import session_sections
 from groups.forms import (
     AddendumForm,
     AddSessionForm,
@@ -92,6 +93,7 @@ def _session_context(request, session, form=None):
         "addenda": note_addenda(session) if session.is_signed else [],
         "addendum_form": AddendumForm() if session.is_signed else None,
         "can_document": not session.is_cancelled and session.starts_at <= timezone.now(),
+        "extra_sections": session_sections(request, session),
     }
 
 

@@ -1,11 +1,12 @@
 """Rolling enrollment: on admission an episode is enrolled in its program's
 tracks and placed into a recurring group of each, from the right week."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Enrollment, Program, ProgramTrack, RecurringGroup
@@ -18,20 +19,43 @@ def default_program() -> Program | None:
     return Program.objects.filter(is_default=True).first()
 
 
-def group_with_room(track, *, exclude_pk=None) -> RecurringGroup | None:
-    """The active group of the track with the fewest active members that
-    still has a place; None when every group is full."""
+def group_with_room(
+    track, *, on: date | None = None, exclude_pk=None, exclude_weekdays=()
+) -> RecurringGroup | None:
+    """The active group of the track with the fewest current members that
+    still has a place; None when every group is full. A member is current
+    while their enrollment runs and their episode is open."""
+    on = on or timezone.localdate()
+    current = (
+        Q(enrollments__status=Enrollment.Status.ACTIVE)
+        & (Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gte=on))
+        & Q(enrollments__episode__phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE])
+    )
     groups = (
         RecurringGroup.objects.filter(track=track, active=True)
-        .annotate(
-            members=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE))
-        )
+        .exclude(weekday__in=exclude_weekdays)
+        .annotate(members=Count("enrollments", filter=current))
         .filter(members__lt=track.capacity)
         .order_by("members", "weekday", "start_time", "pk")
     )
     if exclude_pk is not None:
         groups = groups.exclude(pk=exclude_pk)
     return groups.first()
+
+
+def groups_for_plan(plan: ProgramTrack, *, on: date) -> list[RecurringGroup | None]:
+    """A group on a different weekday for each weekly session of the track
+    (Matrix RP meets Monday and Friday: two recurring groups); [None] when
+    no group has room, so the enrollment still records the track."""
+    chosen: list[RecurringGroup] = []
+    for _session in range(max(plan.sessions_per_week, 1)):
+        group = group_with_room(
+            plan.track, on=on, exclude_weekdays=[group.weekday for group in chosen]
+        )
+        if group is None:
+            break
+        chosen.append(group)
+    return chosen or [None]
 
 
 def episode_enroll(*, actor, episode: Episode, program: Program | None = None) -> list[Enrollment]:
@@ -47,14 +71,15 @@ def episode_enroll(*, actor, episode: Episode, program: Program | None = None) -
     plans = ProgramTrack.objects.filter(program=program).select_related("track")
     for plan in plans:
         start = episode.admission_date + timedelta(weeks=plan.start_week - 1)
-        enrollments.append(
+        enrollments.extend(
             Enrollment(
                 episode=episode,
                 program_track=plan,
-                group=group_with_room(plan.track),
+                group=group,
                 start_date=start,
                 end_date=start + timedelta(weeks=plan.weeks, days=-1),
             )
+            for group in groups_for_plan(plan, on=start)
         )
     Enrollment.objects.bulk_create(enrollments)
     audit_record(

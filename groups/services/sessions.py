@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Attendance, GroupSession
-from groups.selectors import session_roster
+from groups.selectors import active_objectives_by_client, session_roster
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record, audit_record_many
 from iop.clients.models import Client, Episode
@@ -33,6 +33,7 @@ class Line:
     minutes: int | None = None
     participation: str = ""
     remark: str = ""
+    objective_id: int | None = None
 
 
 def default_minutes(session: GroupSession, status: str) -> int:
@@ -93,7 +94,14 @@ def session_lines_save(
             rows,
             update_conflicts=True,
             unique_fields=["session", "client"],
-            update_fields=["status", "minutes", "participation", "remark", "updated_at"],
+            update_fields=[
+                "status",
+                "minutes",
+                "participation",
+                "remark",
+                "objective",
+                "updated_at",
+            ],
         )
         audit_record_many(
             actor=actor,
@@ -108,6 +116,7 @@ def session_lines_save(
 
 def _lines_to_rows(session: GroupSession, lines: dict[int, Line]) -> list[Attendance]:
     roster = {entry.client.pk: entry for entry in session_roster(session)}
+    objectives = active_objectives_by_client(list(roster))
     errors: dict[str, str] = {}
     rows: list[Attendance] = []
     for client_id, line in lines.items():
@@ -120,6 +129,11 @@ def _lines_to_rows(session: GroupSession, lines: dict[int, Line]) -> list[Attend
             continue
         minutes, line_errors = _validate_line(session, line)
         errors.update({f"client-{client_id}-{name}": msg for name, msg in line_errors.items()})
+        allowed = {objective.pk for objective in objectives.get(client_id, [])}
+        if line.objective_id is not None and line.objective_id not in allowed:
+            errors[f"client-{client_id}-objective"] = _(
+                "Choose an objective of this client's active treatment plan."
+            )
         attended = line.status in ATTENDED
         rows.append(
             Attendance(
@@ -131,6 +145,7 @@ def _lines_to_rows(session: GroupSession, lines: dict[int, Line]) -> list[Attend
                 drop_in=entry.drop_in,
                 participation=line.participation if attended else "",
                 remark=line.remark.strip() if attended else "",
+                objective_id=line.objective_id if attended else None,
             )
         )
     if errors:

@@ -100,8 +100,38 @@ def test_admission_places_the_episode_into_the_least_full_group_of_each_track(
     episode = _admit(_screening_episode(), supervisor, counselor1)
 
     enrollments = _enrollments(episode)
-    assert enrollments["rp"].group == quiet
     assert enrollments["family"].group == family
+    rp = Enrollment.objects.filter(episode=episode, program_track__track__code="rp").order_by("pk")
+    # The least full group first, then the other weekday: RP meets twice a week.
+    assert [enrollment.group for enrollment in rp] == [quiet, busy]
+
+
+def test_a_twice_weekly_track_takes_two_groups_on_different_weekdays(supervisor, counselor1):
+    monday = RecurringGroupFactory(track=track("rp"), weekday=RecurringGroup.Weekday.MONDAY)
+    RecurringGroupFactory(track=track("rp"), weekday=RecurringGroup.Weekday.MONDAY)
+    friday = RecurringGroupFactory(track=track("rp"), weekday=RecurringGroup.Weekday.FRIDAY)
+
+    episode = _admit(_screening_episode(), supervisor, counselor1)
+
+    groups = {
+        enrollment.group
+        for enrollment in Enrollment.objects.filter(
+            episode=episode, program_track__track__code="rp"
+        )
+    }
+    assert len(groups) == 2
+    assert friday in groups
+    assert {group.weekday for group in groups} == {monday.weekday, friday.weekday}
+
+
+def test_ended_enrollments_do_not_take_places(supervisor, counselor1):
+    full = RecurringGroupFactory(track=track("rp"))
+    for enrollment in enroll(full, full.track.capacity):
+        Enrollment.objects.filter(pk=enrollment.pk).update(end_date=datetime.date(2020, 1, 31))
+
+    episode = _admit(_screening_episode(), supervisor, counselor1)
+
+    assert _enrollments(episode)["rp"].group == full
 
 
 def test_admission_without_a_group_of_a_track_enrolls_without_group(supervisor, counselor1):

@@ -23,6 +23,7 @@ from iop.accounts import roles
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, Episode
+from iop.clients.services import plans
 from iop.clients.signing import note_addenda, note_addendum_add
 from tests.factories import EpisodeFactory, UserFactory
 from tests.groups.factories import (
@@ -988,3 +989,47 @@ def test_cancel_refuses_a_session_signed_after_it_was_loaded():
         )
 
     assert GroupSession.objects.get(pk=session.pk).status == GroupSession.Status.SCHEDULED
+
+
+def _active_objective(episode, counselor):
+    draft = plans.plan_start_draft(actor=counselor, episode=episode)
+    problem = plans.plan_add_problem(actor=counselor, plan=draft, statement="Drinking daily")
+    goal = plans.plan_add_goal(actor=counselor, problem=problem, statement="Abstinence")
+    objective = plans.plan_add_objective(
+        actor=counselor,
+        goal=goal,
+        statement="Two meetings a week",
+        target_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    plans.plan_sign(actor=counselor, plan=draft, client_agreed_on=timezone.localdate())
+    return objective
+
+
+def test_a_participation_line_records_the_objective_it_addresses():
+    session, clients = _session(1)
+    episode = clients[0].episodes.get()
+    objective = _active_objective(episode, session.group.facilitator)
+
+    session_lines_save(
+        actor=session.group.facilitator,
+        session=session,
+        summary=None,
+        lines={clients[0].pk: _line(clients[0], objective_id=objective.pk)},
+    )
+
+    assert _rows(session)[clients[0].pk].objective == objective
+
+
+def test_an_objective_of_another_clients_plan_is_refused():
+    session, clients = _session(2)
+    other_objective = _active_objective(clients[1].episodes.get(), session.group.facilitator)
+
+    with pytest.raises(ValidationError):
+        session_lines_save(
+            actor=session.group.facilitator,
+            session=session,
+            summary=None,
+            lines={clients[0].pk: _line(clients[0], objective_id=other_objective.pk)},
+        )
+
+    assert not Attendance.objects.filter(session=session).exists()

@@ -31,9 +31,10 @@ pytestmark = pytest.mark.django_db
 # tests/dashboard/test_views.py.
 LAYOUT_QUERIES = 7
 # The session page: the session (with group, track, topic), the roster
-# (enrollments, attendance), the cloned-remark check, the drop-in choices
+# (enrollments, attendance), the roster's plan objectives, the cloned-remark
+# check, the drop-in choices
 # (count and rows), and one insert of the view audit rows.
-SESSION_PAGE_QUERIES = LAYOUT_QUERIES + 7
+SESSION_PAGE_QUERIES = LAYOUT_QUERIES + 8
 # A signed session's page also reads the signer and the addenda (the content
 # type of GroupSession comes from Django's per-process cache, warmed first).
 SIGNED_SESSION_PAGE_QUERIES = SESSION_PAGE_QUERIES + 2
@@ -44,7 +45,7 @@ MY_DAY_QUERIES = LAYOUT_QUERIES + 3
 # (enrollments, attendance), then in the service's transaction (savepoint,
 # release) the session lock, the roster again, the group note update, one
 # upsert of every line and one insert of the audit rows.
-SESSION_SAVE_QUERIES = (LAYOUT_QUERIES - 1) + 11
+SESSION_SAVE_QUERIES = (LAYOUT_QUERIES - 1) + 13
 
 STAFF_403 = ["intake", "administrator"]
 
