@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from aftercare import selectors as aftercare_selectors
 from groups import selectors as group_selectors
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
@@ -44,6 +45,11 @@ def home(request):
     if request.user.is_counselor:
         context["my_phase_counts"] = selectors.open_episodes_by_phase(
             visible, counselor=request.user
+        )
+    if request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR):
+        # Three missed aftercare check-ins in a row (DOMAIN.md section 7).
+        context["aftercare_flagged"] = list(
+            aftercare_selectors.flagged_clients(visible).order_by("legal_last_name")[:20]
         )
     return render(request, "dashboard/home.html", context)
 
