@@ -23,6 +23,8 @@ def _nav_items(user):
     if user.has_role(roles.INTAKE, roles.SUPERVISOR):
         items.append((_("Screening worklist"), reverse("screening:worklist")))
         items.append((_("New referral"), reverse("screening:referral-create")))
+    if user.has_role(roles.ADMINISTRATOR, roles.SUPERVISOR):
+        items.append((_("Program dashboard"), reverse("dashboard:program")))
     if user.has_role(roles.ADMINISTRATOR):
         items.append((_("Audit trail"), reverse("audit:event-list")))
         items.append((_("System status"), reverse("dashboard:system-status")))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("system/", views.system_status, name="system-status"),
     path("my-day/", views.my_day, name="my-day"),
     path("worklists/", views.worklists, name="worklists"),
+    path("program/", views.program_dashboard, name="program"),
 ]

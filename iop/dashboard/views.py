@@ -1,8 +1,12 @@
+import csv
+
+from django.contrib import messages
 from django.db import connection
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -10,9 +14,11 @@ from aftercare import selectors as aftercare_selectors
 from groups import selectors as group_selectors
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
+from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
+from iop.audit.services import audit_record
 from iop.clients.selectors import clinical
-from iop.dashboard import selectors
+from iop.dashboard import program, selectors
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
 
@@ -115,3 +121,97 @@ def worklists(request):
         else [],
     }
     return render(request, "dashboard/worklists.html", context)
+
+
+PART2_NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+CSV_TABLES = {
+    "caseload": (
+        ["counselor", "intensive", "aftercare", "total"],
+        lambda f: [[r["name"], r["intensive"], r["aftercare"], r["total"]] for r in f["caseloads"]],
+    ),
+    "months": (
+        ["month", "admissions", "discharges"],
+        lambda f: [
+            [r["month"].isoformat()[:7], r["admissions"], r["discharges"]] for r in f["by_month"]
+        ],
+    ),
+    "attendance-tracks": (
+        ["track", "attended", "absent", "rate_percent"],
+        lambda f: [
+            [r["key"], r["attended"], r["absent"], r["rate"]] for r in f["attendance_by_track"]
+        ],
+    ),
+    "attendance-counselors": (
+        ["counselor", "attended", "absent", "rate_percent"],
+        lambda f: [
+            [r["key"], r["attended"], r["absent"], r["rate"]] for r in f["attendance_by_counselor"]
+        ],
+    ),
+    "retention": (
+        ["days", "cohort", "admitted", "retained", "rate_percent"],
+        lambda f: [
+            [days, r["cohort"].isoformat()[:7], r["admitted"], r["retained"], r["rate"]]
+            for days, rows in f["retention"].items()
+            for r in rows
+        ],
+    ),
+    "discharge-reasons": (
+        ["teds_code", "reason", "count", "share_percent"],
+        lambda f: [
+            [r["code"], r["label"], r["count"], r["share"]] for r in f["outcomes"].by_reason
+        ],
+    ),
+    "unsigned": (
+        ["counselor", "unsigned_over_72h"],
+        lambda f: [[r["name"], r["count"]] for r in f["unsigned"]],
+    ),
+}
+
+
+@role_required(roles.ADMINISTRATOR, roles.SUPERVISOR)
+@require_GET
+def program_dashboard(request):
+    """The program's measures, filterable by period, counselor, track and
+    level of care; invalid filters are reported and ignored."""
+    today = timezone.localdate()
+    form = program.DashboardFilterForm(request.GET or None)
+    start, end = program.default_period(today)
+    filters = {}
+    if request.GET and not form.is_valid():
+        messages.warning(request, _("Some filters were not valid and were ignored."))
+    elif form.is_bound:
+        data = form.cleaned_data
+        start, end = data["start"] or start, data["end"] or end
+        filters = {"counselor": data["counselor"], "track": data["track"], "level": data["level"]}
+    figures = program.program_measures(
+        clients=clients_visible_to(request.user), start=start, end=end, **filters
+    )
+    export = request.GET.get("export")
+    if export in CSV_TABLES:
+        return _csv_response(request, export, figures)
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "f": figures,
+        "charts": program.chart_data(figures),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "dashboard/program.html", context)
+
+
+def _csv_response(request, name: str, figures: dict) -> HttpResponse:
+    header, rows = CSV_TABLES[name]
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="openiop-{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([PART2_NOTICE])
+    writer.writerow(header)
+    writer.writerows(rows(figures))
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        details={"export": name},
+    )
+    return response

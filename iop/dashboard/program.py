@@ -1,0 +1,137 @@
+"""The administrator's program dashboard (supervisors see it too): the
+measures of iop.dashboard.measures for a chosen period, counselor, track and
+level of care, within the access policy. A fixed number of queries."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftercare.models import AftercarePlan, CheckIn
+from groups.models import Attendance, GroupSession, Track
+from iop.clients.forms import counselor_choices
+from iop.clients.models import DrugTest, Episode, LevelOfCare, SessionNote
+from iop.dashboard import measures
+from iop.dashboard.selectors import caseload_by_counselor, open_episodes_by_phase
+from iop.reminders.services.dispatch import oldest_due_pending_age
+from screening.models import SafetyFlag
+
+DEFAULT_MONTHS = 12
+
+
+class DashboardFilterForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    counselor = forms.ModelChoiceField(
+        label=_("Counselor"), required=False, queryset=None, empty_label=_("All counselors")
+    )
+    track = forms.ModelChoiceField(
+        label=_("Track"), required=False, queryset=None, empty_label=_("All tracks")
+    )
+    level = forms.ChoiceField(
+        label=_("Level of care"),
+        required=False,
+        choices=[("", _("All levels")), *LevelOfCare.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselor_choices()
+        self.fields["track"].queryset = Track.objects.order_by("name")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The end of the period is before its start."))
+        return cleaned
+
+
+def default_period(today: date) -> tuple[date, date]:
+    return (today.replace(day=1) - timedelta(days=365)).replace(day=1), today
+
+
+def program_measures(
+    *, clients, start: date, end: date, counselor=None, track=None, level=""
+) -> dict:
+    """Every figure of the dashboard for the filters given."""
+    today = timezone.localdate()
+    episodes = Episode.objects.filter(client__in=clients)
+    if counselor is not None:
+        episodes = episodes.filter(primary_counselor=counselor)
+    if level:
+        episodes = episodes.filter(level_of_care=level)
+    in_period = episodes.filter(admission_date__range=(start, end))
+    discharged = episodes.filter(discharge_date__range=(start, end), admission_date__isnull=False)
+    attendance = Attendance.objects.filter(
+        episode__in=episodes,
+        session__starts_at__date__range=(start, end),
+        session__status="scheduled",
+    )
+    if track is not None:
+        attendance = attendance.filter(session__group__track=track)
+    tests = DrugTest.objects.filter(
+        client__in=episodes.values("client"), collected_on__range=(start, end)
+    )
+    check_ins = CheckIn.objects.filter(plan__episode__in=episodes, due_on__range=(start, end))
+    plans = AftercarePlan.objects.filter(episode__in=episodes)
+    return {
+        "phase_counts": open_episodes_by_phase(clients),
+        "caseloads": caseload_by_counselor(clients),
+        "by_month": measures.admissions_and_discharges_by_month(episodes, start=start, end=end),
+        "attendance_by_track": measures.attendance_rate(
+            attendance, by="session__group__track__name"
+        ),
+        "attendance_by_counselor": measures.attendance_rate(
+            attendance, by="session__group__facilitator__last_name"
+        ),
+        "retention": {
+            days: measures.retention(in_period, days=days, today=today) for days in (30, 60, 90)
+        },
+        "outcomes": measures.discharge_outcomes(discharged),
+        "benchmark": measures.TEDS_2004_IOP_OUTCOMES,
+        "length_of_stay": measures.length_of_stay(discharged),
+        "drug_tests": measures.drug_test_negative_share(tests),
+        "check_ins": measures.aftercare_check_ins(check_ins, today=today),
+        "aftercare_retention": measures.aftercare_retention(plans, today=today),
+        "referral_wait": measures.referral_to_admission(in_period),
+        "unsigned": measures.unsigned_notes_older_than(
+            SessionNote.objects.filter(appointment__client__in=clients),
+            GroupSession.objects.all(),
+        ),
+        "open_flags": SafetyFlag.objects.filter(
+            client__in=clients, addressed_at__isnull=True
+        ).count(),
+        "outbox_oldest_due": oldest_due_pending_age(),
+    }
+
+
+def chart_data(figures: dict) -> dict:
+    """The series the charts draw (the same numbers are in the tables)."""
+    retention = {}
+    for days, rows in figures["retention"].items():
+        for row in rows:
+            retention.setdefault(row["cohort"].isoformat()[:7], {})[days] = row["rate"]
+    return {
+        "months": [row["month"].isoformat()[:7] for row in figures["by_month"]],
+        "admissions": [row["admissions"] for row in figures["by_month"]],
+        "discharges": [row["discharges"] for row in figures["by_month"]],
+        "caseload_names": [row["name"] for row in figures["caseloads"]],
+        "caseload_totals": [row["total"] for row in figures["caseloads"]],
+        "cohorts": sorted(retention),
+        "retention": {
+            str(days): [retention[cohort].get(days) for cohort in sorted(retention)]
+            for days in (30, 60, 90)
+        },
+        "attendance_tracks": [row["key"] for row in figures["attendance_by_track"]],
+        "attendance_rates": [row["rate"] for row in figures["attendance_by_track"]],
+    }
