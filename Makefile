@@ -27,7 +27,7 @@ test: $(STAMP)
 
 # The steps of `make test`; expects DATABASE_URL and REDIS_URL to be set.
 checks: lint migrations-check
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --ds=tests.settings
 
 lint:
 	$(VENV)/bin/ruff check .

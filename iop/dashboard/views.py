@@ -18,7 +18,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_record
 from iop.clients.selectors import clinical
-from iop.dashboard import program, selectors
+from iop.dashboard import caseload, program, selectors
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
 
@@ -51,6 +51,11 @@ def home(request):
     if request.user.is_counselor:
         context["my_phase_counts"] = selectors.open_episodes_by_phase(
             visible, counselor=request.user
+        )
+        sort = request.GET.get("sort", "name")
+        context["sort"] = sort if sort in caseload.SORTS else "name"
+        context["caseload"] = caseload.caseload_rows(
+            visible, counselor=request.user, sort=context["sort"]
         )
     if request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR):
         # Three missed aftercare check-ins in a row (DOMAIN.md section 7).

@@ -31,7 +31,7 @@
       return new Chart(canvas, {
         type: "bar",
         data: { labels: data.attendance_tracks, datasets: [{ label: "Attendance %", data: data.attendance_rates }] },
-        options: Object.assign({ plugins: { legend: { display: false } }, scales: { y: { min: 0, max: 100 } } }, common),
+        options: Object.assign({ plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, min: 0, max: 100, suggestedMax: 100 } } }, common),
       });
     },
     retention: function (canvas) {
@@ -43,7 +43,7 @@
             return { label: days + " days", data: data.retention[days], spanGaps: true, tension: 0.2 };
           }),
         },
-        options: Object.assign({ scales: { y: { min: 0, max: 100 } } }, common),
+        options: Object.assign({ scales: { y: { beginAtZero: true, min: 0, max: 100, suggestedMax: 100 } } }, common),
       });
     },
   };
