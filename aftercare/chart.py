@@ -14,7 +14,9 @@ from iop.reminders.sources import register_digest_source, register_reminder_sour
 def _section(request, client):
     current = client.episodes.order_by("-referral_date", "-id").first()
     summaries = list(
-        DischargeSummary.objects.filter(episode__client=client).select_related("episode", "author")
+        DischargeSummary.objects.filter(episode__client=client).select_related(
+            "episode", "author", "signed_by"
+        )
     )
     clinician = request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR)
     return {
@@ -62,7 +64,11 @@ def digest_items(user) -> list[str]:
     ).count()
     if overdue:
         lines.append(f"{overdue} aftercare check-in(s) due")
-    outreach = OutreachTask.objects.filter(counselor=user, status=OutreachTask.Status.OPEN).count()
+    outreach = OutreachTask.objects.filter(
+        counselor=user,
+        status=OutreachTask.Status.OPEN,
+        check_in__plan__episode__phase=Episode.Phase.AFTERCARE,
+    ).count()
     if outreach:
         lines.append(f"{outreach} open outreach task(s)")
     return lines

@@ -43,7 +43,9 @@ def aftercare_worklist(clients: QuerySet[Client], *, counselor=None, today=None)
 def outreach_queue(clients: QuerySet[Client], *, counselor=None) -> list[OutreachTask]:
     """Open outreach tasks with their attempts, oldest first (two queries)."""
     tasks = OutreachTask.objects.filter(
-        client__in=clients, status=OutreachTask.Status.OPEN
+        client__in=clients,
+        status=OutreachTask.Status.OPEN,
+        check_in__plan__episode__phase=Episode.Phase.AFTERCARE,
     ).select_related("client", "check_in")
     if counselor is not None:
         tasks = tasks.filter(counselor=counselor)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,10 @@ def aftercare_start(
     """Complete the intensive phase: the episode enters aftercare with a
     12-month plan, its check-in schedule and Social Support continuing."""
     started_on = started_on or timezone.localdate()
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": _("Aftercare cannot start in the future.")})
+    if episode.admission_date and started_on < episode.admission_date:
+        raise ValidationError({"started_on": _("Aftercare cannot start before the admission.")})
     missing = {
         name: _("This field is required.")
         for name in PLAN_TEXT_FIELDS
@@ -56,14 +61,31 @@ def aftercare_start(
         raise ValidationError(missing)
     with transaction.atomic():
         episode = episode_start_aftercare(actor=actor, episode=episode, request=request)
-        aftercare = AftercarePlan.objects.create(
-            episode=episode,
-            client=episode.client,
-            started_on=started_on,
-            ends_on=plan_end(started_on),
-            created_by=actor,
-            **{name: plan[name].strip() for name in PLAN_TEXT_FIELDS},
-        )
+        texts = {name: plan[name].strip() for name in PLAN_TEXT_FIELDS}
+        aftercare = AftercarePlan.objects.select_for_update().filter(episode=episode).first()
+        if aftercare is None:
+            aftercare = AftercarePlan.objects.create(
+                episode=episode,
+                client=episode.client,
+                started_on=started_on,
+                ends_on=plan_end(started_on),
+                created_by=actor,
+                **texts,
+            )
+            first_number = 1
+        else:
+            # Back from a return to the intensive phase: the plan starts over,
+            # keeping its earlier check-ins on the record.
+            _cancel_scheduled_check_ins(aftercare)
+            for name, value in {
+                **texts,
+                "started_on": started_on,
+                "ends_on": plan_end(started_on),
+            }.items():
+                setattr(aftercare, name, value)
+            aftercare.flagged_at = None
+            aftercare.save()
+            first_number = (aftercare.check_ins.aggregate(last=Max("number"))["last"] or 0) + 1
         CheckIn.objects.bulk_create(
             CheckIn(
                 plan=aftercare,
@@ -72,7 +94,7 @@ def aftercare_start(
                 due_on=day,
                 scheduled_at=check_in_time(day),
             )
-            for number, day in enumerate(check_in_dates(started_on), start=1)
+            for number, day in enumerate(check_in_dates(started_on), start=first_number)
         )
         # Social Support continues weekly into aftercare: it starts now if its
         # planned week had not come yet.
@@ -184,6 +206,14 @@ def _re_engage(actor, check_in: CheckIn, episode: Episode, data: dict, request) 
         )
     elif action == CheckIn.ReEngagement.RETURN_TO_INTENSIVE:
         episode_return_to_intensive(actor=actor, episode=episode, request=request)
+        _cancel_scheduled_check_ins(check_in.plan)
+
+
+def _cancel_scheduled_check_ins(plan: AftercarePlan) -> None:
+    scheduled = CheckIn.objects.filter(plan=plan, status=CheckIn.Status.SCHEDULED)
+    for public_id in scheduled.values_list("public_id", flat=True):
+        reminders_cancel(appointment_key=f"checkin:{public_id}")
+    scheduled.update(status=CheckIn.Status.CANCELLED)
 
 
 def _flag_if_missed_in_a_row(check_in: CheckIn) -> None:
@@ -250,13 +280,16 @@ def episode_discharge_with_summary(
                 datetime.combine(discharge_date, datetime.min.time())
             ),
         )
-        _cancel_future(episode)
+        _cancel_future(episode, discharge_date=discharge_date)
         _audit(actor, episode.client, note, request, action=AuditEvent.Action.CREATE, reason=reason)
     return note
 
 
-def _cancel_future(episode: Episode) -> None:
+def _cancel_future(episode: Episode, *, discharge_date: date) -> None:
     now = timezone.now()
+    OutreachTask.objects.filter(
+        check_in__plan__episode=episode, status=OutreachTask.Status.OPEN
+    ).update(status=OutreachTask.Status.CLOSED, closed_at=now)
     appointments = Appointment.objects.filter(
         episode=episode, status=Appointment.Status.SCHEDULED, starts_at__gt=now
     )
@@ -264,7 +297,7 @@ def _cancel_future(episode: Episode) -> None:
     check_ins = CheckIn.objects.filter(plan__episode=episode, status=CheckIn.Status.SCHEDULED)
     check_ins.update(status=CheckIn.Status.CANCELLED)
     Enrollment.objects.filter(episode=episode, status=Enrollment.Status.ACTIVE).update(
-        status=Enrollment.Status.ENDED, end_date=timezone.localdate()
+        status=Enrollment.Status.ENDED, end_date=discharge_date
     )
     # Client reminders of every kind (appointments, check-ins, groups).
     Reminder.objects.filter(client=episode.client, status=Reminder.Status.PENDING).update(
