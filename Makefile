@@ -42,7 +42,7 @@ migrations-check:
 
 ## Benchmarks (tests/perf), not part of `make test`; results in var/bench/.
 bench: $(STAMP)
-	OPENIOP_BENCH=1 $(PY) -m iop.devstack exec -- $(VENV)/bin/pytest tests/perf -q -s -p no:cacheprovider
+	OPENIOP_BENCH=1 $(PY) -m iop.devstack exec -- $(VENV)/bin/pytest --ds=tests.settings tests/perf -q -s -p no:cacheprovider
 
 seed: $(STAMP)
 	$(PY) -m iop.devstack exec -- $(PY) manage.py seed_demo
