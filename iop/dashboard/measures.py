@@ -101,12 +101,13 @@ def admissions_and_discharges_by_month(episodes: QuerySet[Episode], *, start: da
     return [months[key] for key in sorted(months)]
 
 
-def attendance_rate(attendance, *, by: str):
+def attendance_rate(attendance, *, by: str, labels: tuple[str, ...] = ()):
     """Attendance rate = (present + late) / (present + late + absent);
     excused absences are left out of both. `by` is the field to group by
-    (e.g. "session__group__track__name"); one query."""
+    (e.g. "session__group__track__name"), `labels` fields whose values name
+    the group (joined with spaces); one query."""
     rows = (
-        attendance.values(by)
+        attendance.values(by, *labels)
         .annotate(
             attended=Count("id", filter=Q(status__in=["present", "late"])),
             absent=Count("id", filter=Q(status="absent")),
@@ -115,7 +116,7 @@ def attendance_rate(attendance, *, by: str):
     )
     return [
         {
-            "key": row[by],
+            "key": " ".join(str(row[label]) for label in labels) if labels else row[by],
             "attended": row["attended"],
             "absent": row["absent"],
             "rate": rate(row["attended"], row["attended"] + row["absent"]),

@@ -18,6 +18,8 @@ from iop.reminders.services.dispatch import oldest_due_pending_age
 from screening.models import SafetyFlag
 
 DEFAULT_MONTHS = 12
+# No program data predates this; it also bounds the month tables.
+EARLIEST_DATE = date(2000, 1, 1)
 
 
 class DashboardFilterForm(forms.Form):
@@ -50,8 +52,18 @@ class DashboardFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
+        today = timezone.localdate()
+        earliest, latest = EARLIEST_DATE, today + timedelta(days=366)
+        for name in ("start", "end"):
+            value = cleaned.get(name)
+            if value and not earliest <= value <= latest:
+                self.add_error(
+                    name, _("Choose a date between %(a)s and %(b)s.") % {"a": earliest, "b": latest}
+                )
+        default_start, default_end = default_period(today)
+        start = cleaned.get("start") or default_start
+        end = cleaned.get("end") or default_end
+        if not self.errors and end < start:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return cleaned
 
@@ -92,7 +104,12 @@ def program_measures(
             attendance, by="session__group__track__name"
         ),
         "attendance_by_counselor": measures.attendance_rate(
-            attendance, by="session__group__facilitator__last_name"
+            attendance,
+            by="session__group__facilitator_id",
+            labels=(
+                "session__group__facilitator__first_name",
+                "session__group__facilitator__last_name",
+            ),
         ),
         "retention": {
             days: measures.retention(in_period, days=days, today=today) for days in (30, 60, 90)

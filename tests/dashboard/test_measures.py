@@ -49,8 +49,8 @@ def admitted(on: date, *, stay: int | None = None, reason=None, wait: int = 0, *
     )
 
 
-def retention_30(**kwargs):
-    return measures.retention(Episode.objects.all(), days=30, today=TODAY, **kwargs)
+def retention_30():
+    return measures.retention(Episode.objects.all(), days=30, today=TODAY)
 
 
 # --- admissions and discharges by month ---------------------------------------------------
@@ -201,7 +201,9 @@ def test_attendance_rate_is_none_where_everyone_was_excused():
 def test_drop_out_discharged_on_day_29_is_lost_at_30_days():
     admitted(date(2025, 3, 3), stay=29, reason=R.LEFT_AGAINST_ADVICE)
 
-    assert retention_30() == [{"cohort": date(2025, 3, 1), "admitted": 1, "retained": 0, "rate": 0.0}]
+    assert retention_30() == [
+        {"cohort": date(2025, 3, 1), "admitted": 1, "retained": 0, "rate": 0.0}
+    ]
 
 
 def test_drop_out_discharged_on_day_30_is_retained_at_30_days():
@@ -456,9 +458,7 @@ NEGATIVE_PANEL = [
     ],
     ids=["only-negatives", "expected-positive", "unexpected-positive", "invalid", "refused"],
 )
-def test_drug_test_is_negative_only_without_unexpected_positive_invalid_or_refusal(
-    extra, negative
-):
+def test_drug_test_is_negative_only_without_unexpected_positive_invalid_or_refusal(extra, negative):
     _drug_test(*NEGATIVE_PANEL, *extra)
 
     share = measures.drug_test_negative_share(DrugTest.objects.all())
@@ -596,7 +596,9 @@ def test_aftercare_check_ins_completed_of_due():
         ("scheduled", ""),  # due and not recorded yet: due, not completed
     ]
     for number, (status, outcome) in enumerate(due, start=1):
-        _check_in(plan, number, date(2025, 5, 1) + timedelta(weeks=number), status=status, outcome=outcome)
+        _check_in(
+            plan, number, date(2025, 5, 1) + timedelta(weeks=number), status=status, outcome=outcome
+        )
     _check_in(plan, 6, TODAY, status="recorded", outcome="completed")  # due today counts
     _check_in(plan, 7, date(2025, 6, 20), status="cancelled")
     _check_in(plan, 8, TODAY + timedelta(days=1))
@@ -645,7 +647,7 @@ def test_aftercare_plans_younger_than_a_year_are_not_eligible():
 # --- unsigned notes older than 72 hours ------------------------------------------------------
 
 
-NOW = timezone.make_aware(datetime.datetime(2025, 6, 30, 12, 0))
+NOW = datetime.datetime(2025, 6, 30, 16, 0, tzinfo=datetime.UTC)
 
 
 def _session_note(author, *, hours_ago: float, signed: bool = False):
