@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "iop.accounts",
@@ -205,7 +206,7 @@ QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=8)
 REMINDER_SENDER_NAME = env("REMINDER_SENDER_NAME", default="")
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_PROVIDER_TIMEOUT = env.float("REMINDER_PROVIDER_TIMEOUT", default=10.0)
-REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="openiop.invalid")
+REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="reminders.invalid")
 REMINDER_SMS_FILE = env("REMINDER_SMS_FILE", default=str(BASE_DIR / "var" / "outbox" / "sms.jsonl"))
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")

@@ -51,7 +51,9 @@ class FileSmsBackend:
             handle.flush()
         return f"file-{reference}"
 
-    def find_sent(self, *, to: str, reference: str, since: datetime) -> str | None:
+    def find_sent(
+        self, *, to: str, reference: str, since: datetime, body: str = "", exclude=()
+    ) -> str | None:
         if not self.path.exists():
             return None
         with self.path.open(encoding="utf-8") as handle:
@@ -82,7 +84,7 @@ class TwilioSmsBackend:
     def _errors(self, error):
         from requests.exceptions import ConnectionError as RequestsConnectionError
         from requests.exceptions import Timeout
-        from twilio.base.exceptions import TwilioRestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
 
         if isinstance(error, Timeout):
             return DeliveryUnknown(str(error)[:200])
@@ -92,6 +94,13 @@ class TwilioSmsBackend:
             if error.status == 429 or error.status >= 500:
                 return TransientError(f"Twilio {error.status}: {error.msg}"[:200])
             return PermanentError(f"Twilio {error.status}: {error.msg}"[:200])
+        if isinstance(error, TwilioException):
+            # Other client errors (a page that could not be fetched, RFC 9457
+            # problem responses): worth another try, never a crash.
+            status = getattr(error, "status", None)
+            if isinstance(status, int) and 400 <= status < 500 and status != 429:
+                return PermanentError(f"Twilio {status}: {error}"[:200])
+            return TransientError(f"Twilio: {error}"[:200])
         return None
 
     def send(self, *, to: str, body: str, reference: str) -> str:
@@ -106,15 +115,23 @@ class TwilioSmsBackend:
             raise mapped from error
         return message.sid
 
-    def find_sent(self, *, to: str, reference: str, since: datetime) -> str | None:
+    def find_sent(
+        self, *, to: str, reference: str, since: datetime, body: str = "", exclude=()
+    ) -> str | None:
+        """A message to this number since the claim with exactly this body,
+        whose sid no other reminder has recorded."""
         try:
-            messages = self.client.messages.list(to=to, date_sent_after=since, limit=20)
+            messages = self.client.messages.list(to=to, date_sent_after=since, limit=50)
         except Exception as error:
             mapped = self._errors(error)
             if mapped is None:
                 raise
             raise mapped from error
-        return next((message.sid for message in messages), None)
+        excluded = set(exclude)
+        return next(
+            (m.sid for m in messages if m.body == body and m.sid not in excluded),
+            None,
+        )
 
 
 class EmailBackend:
@@ -142,7 +159,9 @@ class EmailBackend:
             raise TransientError(str(error)[:200]) from error
         return message_id
 
-    def find_sent(self, *, to: str, reference: str, since: datetime) -> str | None:
+    def find_sent(
+        self, *, to: str, reference: str, since: datetime, body: str = "", exclude=()
+    ) -> str | None:
         return None
 
 

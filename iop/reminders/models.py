@@ -118,6 +118,8 @@ class Reminder(models.Model):
                     "kind",
                 ],
                 name="reminder_once_per_appointment_channel_kind",
+                # Digests have no appointment time: NULLs must still collide.
+                nulls_distinct=False,
             ),
         ]
         indexes = [

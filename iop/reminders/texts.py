@@ -72,7 +72,7 @@ VIDEO = "video"
 def _when(starts_at: datetime, language: str) -> str:
     local = timezone.localtime(starts_at)
     with translation.override(language):
-        day = formats.date_format(local, "l j F" if language == "es" else "l, F j")
+        day = formats.date_format(local, r"l j \d\e F" if language == "es" else "l, F j")
         clock = formats.time_format(local, "H:i" if language == "es" else "g:i A")
     return f"el {day} a las {clock}" if language == "es" else f"on {day} at {clock}"
 
@@ -94,13 +94,22 @@ def render(*, channel: str, language: str, starts_at: datetime, location: str) -
         where = ""
     values = {"sender": _sender(), "when": _when(starts_at, language), "where": where}
     if channel == "sms":
-        body = words["sms"].format(**values)
+        body = gsm_safe(words["sms"].format(**values))
         if len(body) > SMS_MAX_LENGTH:
             # A long room name is the only variable part that can overflow.
             values["where"] = ""
-            body = words["sms"].format(**values)
+            body = gsm_safe(words["sms"].format(**values))
         return {"subject": "", "body": body}
     return {
         "subject": words["email_subject"].format(**values),
         "body": words["email_body"].format(**values),
     }
+
+
+# Letters outside the GSM 03.38 alphabet turn a text into UCS-2 (70 characters
+# a segment, billed twice); Spanish accents that GSM lacks lose their accent.
+GSM_REPLACEMENTS = str.maketrans("áíóúÁÍÓÚâêîôûÂÊÎÔÛ", "aiouAIOUaeiouAEIOU")
+
+
+def gsm_safe(text: str) -> str:
+    return text.translate(GSM_REPLACEMENTS)

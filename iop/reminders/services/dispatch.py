@@ -13,6 +13,7 @@
 """
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -54,8 +55,11 @@ def reminders_claim(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> 
             .values_list("id", flat=True)[:limit]
         )
         if ids:
+            # The claim's own time: a long sweep must not look abandoned.
             Reminder.objects.filter(id__in=ids).update(
-                status=Reminder.Status.SENDING, sending_at=now, attempts=F("attempts") + 1
+                status=Reminder.Status.SENDING,
+                sending_at=timezone.now(),
+                attempts=F("attempts") + 1,
             )
     return ids
 
@@ -79,33 +83,39 @@ def _still_allowed(reminder: Reminder) -> str:
     return ""
 
 
-def _deliver(reminder: Reminder) -> tuple[str, str]:
-    """Render and hand the message to its channel; returns (provider id, body)."""
+def _current_address(reminder: Reminder) -> str:
+    """A client's number or address as it is now (they may have changed it
+    since the reminder was scheduled); others keep the scheduled address."""
+    client = reminder.client
+    if client is None:
+        return reminder.address
+    return client.phone if reminder.channel == Reminder.Channel.SMS else client.email
+
+
+def _render(reminder: Reminder) -> tuple[str, str]:
+    if reminder.kind == "digest":  # staff digests are written when queued
+        return texts.TEMPLATES["en"]["digest_subject"], reminder.body
+    rendered = texts.render(
+        channel=reminder.channel,
+        language=reminder.language,
+        starts_at=reminder.appointment_starts_at,
+        location=reminder.location,
+    )
+    return rendered["subject"], rendered["body"]
+
+
+def _deliver(reminder: Reminder, *, address: str, subject: str, body: str) -> str:
+    """Hand the message to its channel; returns the provider's id."""
     reference = str(reminder.public_id)
     if reminder.channel == Reminder.Channel.IN_APP:
         notification = StaffNotification.objects.create(
-            recipient=reminder.staff, kind=reminder.kind, message=reminder.body[:300]
+            recipient=reminder.staff, kind=reminder.kind, message=body[:300]
         )
-        return f"in-app-{notification.pk}", reminder.body
-    if reminder.body:  # staff digests are rendered when they are made
-        subject, body = texts.TEMPLATES["en"]["digest_subject"], reminder.body
-    else:
-        rendered = texts.render(
-            channel=reminder.channel,
-            language=reminder.language,
-            starts_at=reminder.appointment_starts_at,
-            location=reminder.location,
-        )
-        subject, body = rendered["subject"], rendered["body"]
+        return f"in-app-{notification.pk}"
     if reminder.channel == Reminder.Channel.SMS:
-        return channels.sms_backend().send(
-            to=reminder.address, body=body, reference=reference
-        ), body
-    return (
-        channels.email_backend().send(
-            to=reminder.address, body=body, reference=reference, subject=subject
-        ),
-        body,
+        return channels.sms_backend().send(to=address, body=body, reference=reference)
+    return channels.email_backend().send(
+        to=address, body=body, reference=reference, subject=subject
     )
 
 
@@ -124,8 +134,18 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
         return Reminder.Status.SKIPPED
     if reminder.channel != Reminder.Channel.IN_APP and in_quiet_hours(now):
         return _defer_past_quiet_hours(reminder, now)
+    address = _current_address(reminder)
+    if reminder.channel != Reminder.Channel.IN_APP and not address:
+        _finish(
+            reminder_id, status=Reminder.Status.SKIPPED, skip_reason="no_address", skipped_at=now
+        )
+        return Reminder.Status.SKIPPED
+    subject, body = _render(reminder)
+    # Recorded before the provider is called, so a reconciliation after an
+    # interruption can recognise exactly this message.
+    Reminder.objects.filter(pk=reminder_id).update(address=address, body=body)
     try:
-        provider_id, body = _deliver(reminder)
+        provider_id = _deliver(reminder, address=address, subject=subject, body=body)
     except channels.DeliveryUnknown as error:
         # Stay in "sending": the reconciler asks the provider before any retry.
         Reminder.objects.filter(pk=reminder_id).update(last_error=f"timeout: {error}"[:300])
@@ -142,7 +162,6 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
         status=Reminder.Status.SENT,
         sent_at=timezone.now(),
         provider_message_id=provider_id[:120],
-        body=body,
         last_error="",
     )
     return Reminder.Status.SENT
@@ -189,11 +208,17 @@ def reminders_reconcile(*, now: datetime | None = None) -> int:
             backend = channels.email_backend()
         provider_id = None
         if backend is not None and backend.can_look_up:
+            since = reminder.sending_at - timedelta(minutes=1)
+            claimed = Reminder.objects.filter(
+                address=reminder.address, sending_at__gte=since - STALE_SENDING
+            ).exclude(provider_message_id="")
             try:
                 provider_id = backend.find_sent(
                     to=reminder.address,
                     reference=str(reminder.public_id),
-                    since=reminder.sending_at - timedelta(minutes=1),
+                    since=since,
+                    body=reminder.body,
+                    exclude=list(claimed.values_list("provider_message_id", flat=True)),
                 )
             except channels.TransientError:
                 continue  # ask again on the next sweep
@@ -227,18 +252,34 @@ def reminders_reconcile(*, now: datetime | None = None) -> int:
     return settled
 
 
-def reminders_dispatch_due(*, now: datetime | None = None, max_batches: int = 50) -> dict:
-    """One sweep: expire, reconcile, then claim and send batch after batch."""
+def reminders_dispatch_due(
+    *, now: datetime | None = None, max_batches: int = 50, max_seconds: float = 40.0
+) -> dict:
+    """One sweep: expire, reconcile, then claim and send batch after batch,
+    stopping before the task's time limit (the next sweep goes on)."""
     now = now or timezone.now()
+    deadline = time.monotonic() + max_seconds
     counts = {"expired": reminders_expire(now=now), "reconciled": reminders_reconcile(now=now)}
     for _batch in range(max_batches):
+        if time.monotonic() > deadline:
+            break
         ids = reminders_claim(now=now)
         if not ids:
             break
         for reminder_id in ids:
-            status = reminder_send(reminder_id, now=now)
+            status = _send_safely(reminder_id, now=now)
             counts[str(status)] = counts.get(str(status), 0) + 1
     return counts
+
+
+def _send_safely(reminder_id: int, *, now: datetime) -> str:
+    """One row's failure must not strand the rest of its batch in "sending"."""
+    try:
+        return reminder_send(reminder_id, now=now)
+    except Exception as error:  # noqa: BLE001 - recorded on the row, retried with backoff
+        logger.exception("reminder %s failed unexpectedly", reminder_id)
+        reminder = Reminder.objects.get(pk=reminder_id)
+        return _retry_or_fail(reminder, f"{type(error).__name__}: {error}", now)
 
 
 def oldest_due_pending_age(*, now: datetime | None = None) -> int | None:
