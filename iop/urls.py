@@ -16,6 +16,7 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("reminders/", include("iop.reminders.urls")),
     path("groups/", include("groups.urls")),
+    path("family/", include("family.urls")),
     path("aftercare/", include("aftercare.urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),

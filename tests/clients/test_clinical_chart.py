@@ -40,8 +40,11 @@ from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 # 4; the groups section 6; the plan (active plan, problems, goals,
 # objectives) 4; sessions 1; drug tests with results 2; medications 1;
 # mutual help (weeks, recent) 2; the timeline 8 (appointments, drug tests
-# and results, medications, meetings, plans, instruments, group attendance).
-CHART_QUERIES = 40
+# and results, medications, meetings, plans, instruments, group attendance);
+# aftercare's section 3; family's sections 6 (members, consents naming them,
+# Family Education progress and its sessions required; consents, the
+# accounting of disclosures) and its consents on the timeline 1.
+CHART_QUERIES = 50
 
 
 def _url(name, client, **kwargs):

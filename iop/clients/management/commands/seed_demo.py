@@ -57,6 +57,8 @@ EXTRA_SEEDERS = (
     "screening.demo.seed_screenings",
     "groups.demo.seed_groups",
     "iop.clients.management.demo_clinical.seed_clinical",
+    "aftercare.demo.seed_aftercare",
+    "family.demo.seed_family",
 )
 
 # The Matrix intensive phase lasts 16 weeks (DOMAIN.md section 2).

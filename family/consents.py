@@ -1,0 +1,288 @@
+"""The one place that decides whether information about a client may leave
+the program, and the ledger every allowed disclosure is written to.
+
+42 CFR Part 2 (2.31, 2.32, 2.13): a disclosure needs a written consent that
+names the recipient, covers the information, is in effect (signed, not
+expired, not revoked) at the moment of the disclosure; each disclosure is
+recorded and carries the prohibition notice. Every disclosure path of
+OpenIOP (the Family Education roster, conjoint-session notes, the release of
+information export, family reminders) calls disclosure_decision and writes
+through disclosures_record, which decides again and refuses what is not
+allowed: no ledger row exists without a consent that allowed it.
+
+Boundaries: a consent is in effect from the start of its signature date
+(program time zone) through the end of its expiry date; revocation and an
+expiry event take effect at the recorded instant, so at that instant the
+answer is already "no".
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from family.models import Consent, Disclosure, DisclosureCategory, FamilyMember
+from iop.clients.models import Client
+
+# 42 CFR 2.32 (2024 wording, as DOMAIN.md section 6 quotes it): on every
+# disclosed document and at the head of every export.
+NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+
+
+class ConsentState:
+    ACTIVE = "active"
+    NOT_YET = "not_yet"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who would receive the information: a family member (by id), or an
+    outside party named on a consent (kind and name)."""
+
+    kind: str
+    name: str
+    member_id: int | None = None
+
+    @classmethod
+    def family(cls, member: FamilyMember) -> "Recipient":
+        return cls(kind=Consent.RecipientKind.FAMILY, name=member.name, member_id=member.pk)
+
+    @classmethod
+    def of(cls, consent: Consent) -> "Recipient":
+        return cls(
+            kind=consent.recipient_kind,
+            name=consent.recipient_name,
+            member_id=consent.recipient_member_id,
+        )
+
+    def named_by(self, consent: Consent) -> bool:
+        if self.member_id is not None:
+            return consent.recipient_member_id == self.member_id
+        return consent.recipient_kind == self.kind and _same_name(consent.recipient_name, self.name)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    consent: Consent | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One disclosure to record with disclosures_record."""
+
+    client: Client
+    recipient: Recipient
+    categories: list[str]
+    description: str
+    reference: str = ""
+    at: datetime | None = None
+    consent: Consent | None = None  # only this consent may allow it
+
+
+def _same_name(left: str, right: str) -> bool:
+    return " ".join(left.split()).casefold() == " ".join(right.split()).casefold()
+
+
+def _day(value) -> str:
+    return formats.date_format(value, "Y-m-d")
+
+
+def _category_label(category: str) -> str:
+    return str(dict(DisclosureCategory.choices)[category])
+
+
+def consent_state(consent: Consent, at: datetime | None = None) -> str:
+    """Whether a consent is in effect at `at` (now by default)."""
+    at = at or timezone.now()
+    if consent.revoked_at is not None and at >= consent.revoked_at:
+        return ConsentState.REVOKED
+    if consent.event_occurred_at is not None and at >= consent.event_occurred_at:
+        return ConsentState.EXPIRED
+    day = timezone.localdate(at)
+    if consent.expires_on is not None and day > consent.expires_on:
+        return ConsentState.EXPIRED
+    if day < consent.signed_on:
+        return ConsentState.NOT_YET
+    return ConsentState.ACTIVE
+
+
+def consent_refusal(consent: Consent, state: str) -> str:
+    """Why a consent that is not in effect cannot allow a disclosure."""
+    signed = _day(consent.signed_on)
+    if state == ConsentState.REVOKED:
+        return _("The consent signed %(signed)s was revoked on %(date)s.") % {
+            "signed": signed,
+            "date": _day(timezone.localtime(consent.revoked_at)),
+        }
+    if state == ConsentState.EXPIRED and consent.event_occurred_at is not None:
+        return _(
+            "The consent signed %(signed)s ended with its expiry event (%(event)s) on %(date)s."
+        ) % {
+            "signed": signed,
+            "event": consent.expiry_event,
+            "date": _day(timezone.localtime(consent.event_occurred_at)),
+        }
+    if state == ConsentState.EXPIRED:
+        return _("The consent signed %(signed)s expired on %(date)s.") % {
+            "signed": signed,
+            "date": _day(consent.expires_on),
+        }
+    return _("The consent is dated %(signed)s, after this disclosure.") % {"signed": signed}
+
+
+def _candidates(client: Client, recipient: Recipient, consents) -> list[Consent]:
+    if consents is None:
+        consents = Consent.objects.filter(client=client)
+        if recipient.member_id is not None:
+            consents = consents.filter(recipient_member_id=recipient.member_id)
+        else:
+            consents = consents.filter(recipient_kind=recipient.kind)
+    return [c for c in consents if c.client_id == client.pk and recipient.named_by(c)]
+
+
+def disclosure_decision(
+    *,
+    client: Client,
+    category: str,
+    recipient: Recipient | FamilyMember,
+    at: datetime | None = None,
+    consent: Consent | None = None,
+    consents: Iterable[Consent] | None = None,
+) -> Decision:
+    """May `category` of `client`'s information go to `recipient` at `at`?
+
+    Allowed when a consent of the client names the recipient, covers the
+    category and is in effect; the newest such consent is returned. `consent`
+    restricts the answer to that one consent (a release of information made
+    under it); `consents` passes the client's consents already read, so a page
+    deciding for many family members makes one query, not one each.
+    """
+    at = at or timezone.now()
+    if isinstance(recipient, FamilyMember):
+        recipient = Recipient.family(recipient)
+    if category not in DisclosureCategory.values:
+        return Decision(
+            False,
+            None,
+            _("“%(category)s” is not a category of information that can be disclosed.")
+            % {"category": category},
+        )
+    candidates = [consent] if consent is not None else _candidates(client, recipient, consents)
+    candidates = [c for c in candidates if c.client_id == client.pk and recipient.named_by(c)]
+    label = _category_label(category)
+    if not candidates:
+        return Decision(
+            False,
+            None,
+            _("No consent of the client names %(recipient)s as a recipient.")
+            % {"recipient": recipient.name},
+        )
+    covering = sorted(
+        (c for c in candidates if category in c.categories),
+        key=lambda c: (c.signed_on, c.pk),
+        reverse=True,
+    )
+    if not covering:
+        return Decision(
+            False,
+            None,
+            _("No consent to %(recipient)s covers %(category)s.")
+            % {"recipient": recipient.name, "category": label.lower()},
+        )
+    states = [(c, consent_state(c, at)) for c in covering]
+    for candidate, state in states:
+        if state == ConsentState.ACTIVE:
+            return Decision(True, candidate, "")
+    candidate, state = states[0]
+    return Decision(False, candidate, consent_refusal(candidate, state))
+
+
+def disclosures_record(
+    *, entries: list[Entry], path: str, actor=None, consents: Iterable[Consent] | None = None
+) -> list[Disclosure]:
+    """Decide every entry, then write one ledger row each in one insert.
+
+    Refuses (ValidationError with the reasons, nothing written) if any entry
+    is not allowed. An entry whose `reference` was recorded before is the
+    same disclosure and adds no row. The caller holds the transaction.
+    """
+    if path not in Disclosure.Path.values:
+        raise ValidationError(_("Unknown disclosure path."))
+    consents = list(consents) if consents is not None else None
+    rows, refusals = [], []
+    for entry in entries:
+        at = entry.at or timezone.now()
+        allowed_by = None
+        if not entry.categories:
+            refusals.append(_("Say what is disclosed."))
+            continue
+        for category in entry.categories:
+            decision = disclosure_decision(
+                client=entry.client,
+                category=category,
+                recipient=entry.recipient,
+                at=at,
+                consent=entry.consent,
+                consents=consents,
+            )
+            if not decision.allowed:
+                refusals.append(decision.reason)
+                break
+            allowed_by = allowed_by or decision.consent
+        else:
+            rows.append(
+                Disclosure(
+                    client=entry.client,
+                    consent=allowed_by,
+                    disclosed_at=at,
+                    recipient_name=entry.recipient.name,
+                    recipient_kind=entry.recipient.kind,
+                    family_member_id=entry.recipient.member_id,
+                    categories=list(entry.categories),
+                    description=entry.description[:300],
+                    purpose=allowed_by.purpose,
+                    path=path,
+                    user=actor if actor is not None and actor.is_authenticated else None,
+                    reference=entry.reference[:120],
+                )
+            )
+    if refusals:
+        raise ValidationError(refusals)
+    if not rows:
+        return []
+    return Disclosure.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def disclosure_record(
+    *,
+    client: Client,
+    recipient: Recipient | FamilyMember,
+    categories: list[str],
+    description: str,
+    path: str,
+    actor=None,
+    reference: str = "",
+    at: datetime | None = None,
+    consent: Consent | None = None,
+) -> Disclosure:
+    """Record one disclosure (see disclosures_record); refused without consent."""
+    if isinstance(recipient, FamilyMember):
+        recipient = Recipient.family(recipient)
+    entry = Entry(
+        client=client,
+        recipient=recipient,
+        categories=list(categories),
+        description=description,
+        reference=reference,
+        at=at,
+        consent=consent,
+    )
+    (row,) = disclosures_record(entries=[entry], path=path, actor=actor)
+    return row

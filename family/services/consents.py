@@ -1,0 +1,201 @@
+"""Consents to disclose (42 CFR 2.31): record one with every required
+element, revoke it (at once), record that its expiry event happened, and
+release the information it covers as a printable document."""
+
+import base64
+import binascii
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from family.consents import Recipient, disclosure_record
+from family.models import Consent, Disclosure, DisclosureCategory, FamilyLink
+from family.services.members import family_reminders_cancel
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
+from iop.clients.models import Client
+
+TEXT_ELEMENTS = {
+    "discloser": gettext_lazy("Say who may disclose (the program or its staff)."),
+    "description": gettext_lazy("Describe specifically what may be disclosed."),
+    "purpose": gettext_lazy("State the purpose of the disclosure."),
+    "revocation_instructions": gettext_lazy("State the right to revoke and how to revoke."),
+    "signature_name": gettext_lazy("Type the signer's name."),
+}
+# A drawn signature is a small PNG from the signature pad.
+PNG_DATA_URL = "data:image/png;base64,"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_DRAWING_CHARS = 300_000
+
+
+def _drawing_is_png(value: str) -> bool:
+    if not value.startswith(PNG_DATA_URL) or len(value) > MAX_DRAWING_CHARS:
+        return False
+    try:
+        raw = base64.b64decode(value[len(PNG_DATA_URL) :], validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return raw.startswith(PNG_MAGIC)
+
+
+def _validated(client: Client, data: dict) -> dict:
+    """Every element of 2.31(a), or a ValidationError naming each one missing."""
+    values = {name: (data.get(name) or "").strip() for name in TEXT_ELEMENTS}
+    errors = {name: message for name, message in TEXT_ELEMENTS.items() if not values[name]}
+    categories = list(dict.fromkeys(data.get("categories") or []))
+    outside = [c for c in categories if c not in DisclosureCategory.values]
+    if outside:
+        errors["categories"] = _("Not a category of information that can be disclosed: %s.") % (
+            ", ".join(outside)
+        )
+    elif not categories:
+        errors["categories"] = _("Choose at least one category of information.")
+    kind = data.get("recipient_kind") or ""
+    member = data.get("recipient_member")
+    name = (data.get("recipient_name") or "").strip()
+    if kind not in Consent.RecipientKind.values:
+        errors["recipient_kind"] = _("Choose who receives the information.")
+    elif kind == Consent.RecipientKind.FAMILY:
+        if member is None or not FamilyLink.objects.filter(client=client, member=member).exists():
+            errors["recipient_member"] = _("Choose a family member of this client.")
+        else:
+            name = member.name
+        if member is not None and not member.name.strip():
+            errors["recipient_member"] = _("The recipient must have a name.")
+    else:
+        member = None
+        if not name:
+            errors["recipient_name"] = _("Give the recipient's name.")
+    expires_on, event = data.get("expires_on"), (data.get("expiry_event") or "").strip()
+    signed_on = data.get("signed_on")
+    today = timezone.localdate()
+    if signed_on is None:
+        errors["signed_on"] = _("Give the date the consent was signed.")
+    elif signed_on > today:
+        errors["signed_on"] = _("The signature date cannot be in the future.")
+    if expires_on is None and not event:
+        errors["expires_on"] = _("Give an expiry date or an expiry event.")
+    elif expires_on is not None and signed_on is not None and expires_on < signed_on:
+        errors["expires_on"] = _("The consent cannot expire before the date it was signed.")
+    method = data.get("signature_method") or ""
+    drawing = (data.get("signature_drawing") or "").strip()
+    confirmed = bool(data.get("signature_confirmed"))
+    if method == Consent.SignatureMethod.DRAWN and not _drawing_is_png(drawing):
+        errors["signature_drawing"] = _("Have the client draw their signature.")
+    elif method == Consent.SignatureMethod.CONFIRMED and not confirmed:
+        errors["signature_confirmed"] = _("Confirm the client adopted the typed name as signature.")
+    elif method not in Consent.SignatureMethod.values:
+        errors["signature_method"] = _("Choose how the client signed.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        **values,
+        "categories": categories,
+        "recipient_kind": kind,
+        "recipient_member": member,
+        "recipient_name": name,
+        "recipient_organization": (data.get("recipient_organization") or "").strip(),
+        "recipient_contact": (data.get("recipient_contact") or "").strip(),
+        "expires_on": expires_on,
+        "expiry_event": event,
+        "signed_on": signed_on,
+        "signature_method": method,
+        "signature_drawing": drawing if method == Consent.SignatureMethod.DRAWN else "",
+        "signature_confirmed": confirmed and method == Consent.SignatureMethod.CONFIRMED,
+    }
+
+
+def consent_record(*, actor, client: Client, data: dict, request=None) -> Consent:
+    """Record a signed consent; a consent missing an element is refused."""
+    values = _validated(client, data)
+    with transaction.atomic():
+        consent = Consent.objects.create(client=client, recorded_by=actor, **values)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            client=client,
+            obj=consent,
+            request=request,
+            details={"categories": consent.categories, "recipient_kind": consent.recipient_kind},
+        )
+    return consent
+
+
+def consent_revoke(*, actor, consent: Consent, note: str, request=None) -> Consent:
+    """Revoke now: from this instant no disclosure is allowed under it, and
+    reminders queued for a family recipient are cancelled."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say how the client revoked the consent.")})
+    now = timezone.now()
+    with transaction.atomic():
+        revoked = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=actor, revocation_note=note[:300]
+        )
+        if not revoked:
+            raise ValidationError(_("This consent is already revoked."))
+        if consent.recipient_member_id:
+            family_reminders_cancel(member=consent.recipient_member)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=consent.client,
+            obj=consent,
+            request=request,
+            details={"revoked": True},
+        )
+    consent.revoked_at, consent.revoked_by, consent.revocation_note = now, actor, note[:300]
+    return consent
+
+
+def consent_event_occurred(*, actor, consent: Consent, request=None) -> Consent:
+    """The expiry event named on the consent happened: it ends now."""
+    if not consent.expiry_event:
+        raise ValidationError(_("This consent has no expiry event."))
+    now = timezone.now()
+    with transaction.atomic():
+        ended = Consent.objects.filter(
+            pk=consent.pk, event_occurred_at__isnull=True, revoked_at__isnull=True
+        ).update(event_occurred_at=now)
+        if not ended:
+            raise ValidationError(_("This consent has already ended."))
+        if consent.recipient_member_id:
+            family_reminders_cancel(member=consent.recipient_member)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=consent.client,
+            obj=consent,
+            request=request,
+            details={"expiry_event_occurred": True},
+        )
+    consent.event_occurred_at = now
+    return consent
+
+
+def release_of_information_export(*, actor, consent: Consent, request=None) -> Disclosure:
+    """Release what `consent` covers as a document: decided under that
+    consent only, written to the ledger and to the audit trail as an export.
+    Refused with the reason when the consent is not in effect."""
+    with transaction.atomic():
+        disclosure = disclosure_record(
+            client=consent.client,
+            recipient=Recipient.of(consent),
+            categories=consent.categories,
+            description=_("Release of information: %s") % ", ".join(consent.category_labels),
+            path=Disclosure.Path.EXPORT,
+            actor=actor,
+            consent=consent,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.EXPORT,
+            client=consent.client,
+            obj=consent,
+            request=request,
+            details={"document": "release_of_information", "categories": consent.categories},
+        )
+    return disclosure

@@ -1,0 +1,95 @@
+"""Adding, linking and editing a client's family members."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from family import selectors, services
+from family.forms import FamilyMemberForm, LinkMemberForm
+from family.models import FamilyLink
+from family.views.common import CLINICIANS, add_errors, chart
+from iop.audit.decorators import client_view
+
+
+def _page(request, client, *, form, link_form, link=None, status=200):
+    return render(
+        request,
+        "family/member_form.html",
+        {"client": client, "form": form, "link_form": link_form, "link": link},
+        status=status,
+    )
+
+
+@client_view(*CLINICIANS)
+def member_new(request, client):
+    form = FamilyMemberForm(request.POST or None)
+    link_form = LinkMemberForm(members=selectors.linkable_members(request.user, client))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_member_add(
+                actor=request.user,
+                client=client,
+                data=form.member_data(),
+                relationship=form.cleaned_data["relationship"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Family member added."))
+            return chart(client)
+    status = 400 if request.method == "POST" else 200
+    return _page(request, client, form=form, link_form=link_form, status=status)
+
+
+@client_view(*CLINICIANS)
+@require_POST
+def member_link(request, client):
+    link_form = LinkMemberForm(
+        request.POST, members=selectors.linkable_members(request.user, client)
+    )
+    if link_form.is_valid():
+        try:
+            services.family_member_link(
+                actor=request.user,
+                client=client,
+                member=link_form.cleaned_data["member"],
+                relationship=link_form.cleaned_data["relationship"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(link_form, error)
+        else:
+            messages.success(request, _("Family member added."))
+            return chart(client)
+    return _page(request, client, form=FamilyMemberForm(), link_form=link_form, status=400)
+
+
+@client_view(*CLINICIANS)
+def member_edit(request, client, member_id):
+    link = get_object_or_404(
+        FamilyLink.objects.select_related("member", "client"),
+        client=client,
+        member__public_id=member_id,
+    )
+    form = FamilyMemberForm(
+        request.POST or None, instance=link.member, initial={"relationship": link.relationship}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_member_update(
+                actor=request.user,
+                link=link,
+                data=form.member_data(),
+                relationship=form.cleaned_data["relationship"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Family member updated."))
+            return chart(client)
+    status = 400 if request.method == "POST" else 200
+    return _page(request, client, form=form, link_form=None, link=link, status=status)
