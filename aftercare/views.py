@@ -13,20 +13,13 @@ from iop.audit.decorators import client_view
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
+from iop.formtools import add_service_errors
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
 def _chart(client):
     return redirect("clients:client-detail", client_id=client.public_id)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _episode(client, *phases) -> Episode | None:
@@ -52,7 +45,7 @@ def step_down(request, client):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Aftercare started: 12 months of check-ins are scheduled."))
             return _chart(client)
@@ -81,7 +74,7 @@ def check_in(request, client, check_in_id):
                 actor=request.user, check_in=check_in, data=form.cleaned_data, request=request
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Check-in recorded and signed."))
             return _chart(client)
@@ -130,7 +123,7 @@ def discharge(request, client):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Client discharged; remaining appointments cancelled."))
             return redirect("clients:client-list")

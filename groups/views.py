@@ -27,6 +27,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_record_many
 from iop.clients.signing import note_addenda, note_addendum_add
+from iop.formtools import message_service_errors
 
 GROUP_STAFF = (roles.COUNSELOR, roles.SUPERVISOR)
 
@@ -34,11 +35,6 @@ GROUP_STAFF = (roles.COUNSELOR, roles.SUPERVISOR)
 def _session_for(user, session_id) -> GroupSession:
     # Outside the groups a user runs (or the program, for supervisors): 404.
     return get_object_or_404(selectors.sessions_visible_to(user), public_id=session_id)
-
-
-def _messages_from(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @role_required(*GROUP_STAFF)
@@ -72,7 +68,7 @@ def group_session_add(request, group_id):
         try:
             schedule.group_session_add(actor=request.user, group=group, **form.cleaned_data)
         except ValidationError as error:
-            _messages_from(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, _("Session added."))
     else:
@@ -139,7 +135,7 @@ def _session_save(request, session):
                 messages.success(request, _("Saved."))
             return redirect("groups:session-detail", session_id=session.public_id)
         except ValidationError as error:
-            _messages_from(request, error)
+            message_service_errors(request, error)
     session.refresh_from_db()
     context = _session_context(
         request,
@@ -196,7 +192,7 @@ def session_drop_in(request, session_id):
                 request=request,
             )
         except ValidationError as error:
-            _messages_from(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, _("Client added to the session."))
     else:
@@ -224,7 +220,7 @@ def session_remove(request, session_id):
                 actor=request.user, session=session, client=entry.client, request=request
             )
         except ValidationError as error:
-            _messages_from(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, _("Line removed."))
     return redirect("groups:session-detail", session_id=session.public_id)
@@ -241,7 +237,7 @@ def session_move(request, session_id):
                 actor=request.user, session=session, starts_at=form.cleaned_data["starts_at"]
             )
         except ValidationError as error:
-            _messages_from(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, _("Session moved."))
     else:
@@ -260,7 +256,7 @@ def session_cancel(request, session_id):
                 actor=request.user, session=session, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _messages_from(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, _("Session cancelled. It counts as nobody's absence."))
     else:
@@ -277,7 +273,7 @@ def session_addendum(request, session_id):
         try:
             note_addendum_add(note=session, actor=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _messages_from(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, _("Addendum signed."))
     return redirect("groups:session-detail", session_id=session.public_id)
@@ -338,7 +334,7 @@ def session_cosign(request, session_id):
     try:
         sessions.session_cosign(actor=request.user, session=session, request=request)
     except ValidationError as error:
-        _messages_from(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(request, _("Group note co-signed."))
     return redirect("groups:session-detail", session_id=session.public_id)

@@ -14,6 +14,7 @@ from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_record
 from iop.clients.forms import ClientForm
 from iop.clients.models import Episode
+from iop.formtools import add_service_errors
 from screening import selectors, services
 from screening.forms import (
     AddendumForm,
@@ -37,14 +38,6 @@ def _screening_for(client, screening_id) -> Screening:
         episode__client=client,
         public_id=screening_id,
     )
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @role_required(*SCREENERS)
@@ -73,7 +66,7 @@ def referral_create(request):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(referral_form, error)
+            add_service_errors(referral_form, error)
         else:
             client = referral.episode.client
             messages.success(request, _("Referral registered: record number %s.") % client.mrn)
@@ -157,7 +150,7 @@ def screening_dimensions(request, client, screening_id):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Dimension ratings saved."))
             return redirect(screening_detail_url(client, screening) + "#recommendation")
@@ -179,7 +172,7 @@ def screening_complete(request, client, screening_id):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Screening completed and signed."))
             return redirect(screening_detail_url(client, screening))
@@ -201,7 +194,7 @@ def screening_addendum(request, client, screening_id):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Addendum signed."))
             return redirect(screening_detail_url(client, screening))
@@ -292,7 +285,7 @@ def flag_address(request, client, flag_id):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Action recorded on the safety flag."))
             screening = flag.administration.screening

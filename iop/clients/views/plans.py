@@ -20,17 +20,13 @@ from iop.clients.models import Episode, Goal, Objective, Problem, TreatmentPlan
 from iop.clients.selectors.clinical import client_plans
 from iop.clients.services import plans as services
 from iop.clients.signing import note_addenda
+from iop.formtools import message_service_errors
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
 def _plan_page(client):
     return redirect("clients:plan-detail", client_id=client.public_id)
-
-
-def _report(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @client_view(*CLINICIANS)
@@ -64,7 +60,7 @@ def plan_start(request, client):
     try:
         services.plan_start_draft(actor=request.user, episode=episode, request=request)
     except ValidationError as error:
-        _report(request, error)
+        message_service_errors(request, error)
     return _plan_page(client)
 
 
@@ -115,7 +111,7 @@ def plan_add(request, client, part):
         else:
             return _plan_page(client)
     except ValidationError as error:
-        _report(request, error)
+        message_service_errors(request, error)
         return _plan_page(client)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -139,7 +135,7 @@ def objective_status(request, client):
             request=request,
         )
     except ValidationError as error:
-        _report(request, error)
+        message_service_errors(request, error)
     return _plan_page(client)
 
 
@@ -152,7 +148,7 @@ def plan_sign(request, client):
         try:
             services.plan_sign(actor=request.user, plan=draft, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _report(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, _("Plan signed and active."))
     else:
@@ -171,7 +167,7 @@ def plan_review(request, client):
                 actor=request.user, plan=active, note=form.cleaned_data["note"], request=request
             )
         except ValidationError as error:
-            _report(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, _("Review recorded; next review in 30 days."))
     else:

@@ -16,6 +16,7 @@ from iop.clients.selectors.clinical import plan_objectives
 from iop.clients.services import appointment_schedule
 from iop.clients.services import sessions as services
 from iop.clients.signing import note_addenda
+from iop.formtools import add_service_errors
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
@@ -36,14 +37,6 @@ def _chart(client):
     return redirect("clients:client-detail", client_id=client.public_id)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @client_view(*CLINICIANS)
 def appointment_new(request, client):
     episode = _open_episode(client)
@@ -58,7 +51,7 @@ def appointment_new(request, client):
                 actor=request.user, episode=episode, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Appointment scheduled."))
             return _chart(client)
@@ -125,7 +118,7 @@ def session_document(request, client, appointment_id):
             else:
                 messages.success(request, _("Note saved as a draft."))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(
                 "clients:session-document",

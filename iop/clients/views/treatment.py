@@ -19,20 +19,13 @@ from iop.clients.clinical_forms import (
 from iop.clients.models import Medication
 from iop.clients.services import treatment as services
 from iop.clients.views.records import chart_context
+from iop.formtools import add_service_errors
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
 def _chart(client):
     return redirect("clients:client-detail", client_id=client.public_id)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _form_page(request, client, form, title):
@@ -62,7 +55,7 @@ def drug_test_new(request, client):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Drug test recorded."))
             return _chart(client)
@@ -78,7 +71,7 @@ def medication_new(request, client):
                 actor=request.user, client=client, data=form.cleaned_data, request=request
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Medication added."))
             return _chart(client)
@@ -116,7 +109,7 @@ def meeting_new(request, client):
                 actor=request.user, client=client, data=form.cleaned_data, request=request
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Meeting recorded."))
             return _chart(client)
