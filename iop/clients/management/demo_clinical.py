@@ -21,6 +21,7 @@ from iop.clients.services import appointment_schedule
 from iop.clients.services import plans as plan_services
 from iop.clients.services import sessions as session_services
 from iop.clients.services import treatment as treatment_services
+from iop.reminders.services.planning import staff_digests_queue
 
 PROBLEMS = [
     (
@@ -265,7 +266,11 @@ def seed_clinical(*, users: dict, rng: random.Random, today: date) -> str:
         _meetings(client, counselor, rng, today)
         if episode.phase == Episode.Phase.INTENSIVE and number < 6:
             _upcoming(episode, counselor, rng, now, number)
+    # Today's staff digests go out through the outbox within a minute of
+    # `make run` starting, whatever the hour (staff messages have no quiet hours).
+    digests = staff_digests_queue()
     return (
         f"Clinical record: {totals['plans']} plans, {totals['sessions']} individual sessions, "
-        f"{totals['tests']} drug tests, {totals['medications']} medications"
+        f"{totals['tests']} drug tests, {totals['medications']} medications; "
+        f"{digests} staff digests queued"
     )

@@ -132,7 +132,8 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
     if reason:
         _finish(reminder_id, status=Reminder.Status.SKIPPED, skip_reason=reason, skipped_at=now)
         return Reminder.Status.SKIPPED
-    if reminder.channel != Reminder.Channel.IN_APP and in_quiet_hours(now):
+    # Quiet hours protect clients and families; staff digests go out any time.
+    if reminder.staff_id is None and in_quiet_hours(now):
         return _defer_past_quiet_hours(reminder, now)
     address = _current_address(reminder)
     if reminder.channel != Reminder.Channel.IN_APP and not address:
