@@ -18,7 +18,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_record
 from iop.clients.selectors import clinical
-from iop.dashboard import caseload, program, selectors
+from iop.dashboard import caseload, program, selectors, teds
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
 
@@ -188,10 +188,12 @@ def program_dashboard(request):
         data = form.cleaned_data
         start, end = data["start"] or start, data["end"] or end
         filters = {"counselor": data["counselor"], "track": data["track"], "level": data["level"]}
+    export = request.GET.get("export")
+    if export == "teds":
+        return _teds_response(request, clients_visible_to(request.user), start, end)
     figures = program.program_measures(
         clients=clients_visible_to(request.user), start=start, end=end, **filters
     )
-    export = request.GET.get("export")
     if export in CSV_TABLES:
         return _csv_response(request, export, figures)
     context = {
@@ -218,5 +220,25 @@ def _csv_response(request, name: str, figures: dict) -> HttpResponse:
         action=AuditEvent.Action.EXPORT,
         request=request,
         details={"export": name},
+    )
+    return response
+
+
+def _teds_response(request, clients, start, end) -> HttpResponse:
+    """One row per episode admitted or discharged in the period, TEDS codes."""
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="openiop-teds-{start.isoformat()}-{end.isoformat()}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow([PART2_NOTICE])
+    writer.writerow(teds.COLUMNS)
+    rows = teds.teds_rows(clients, start=start, end=end)
+    writer.writerows(rows)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        details={"export": "teds", "episodes": len(rows)},
     )
     return response
