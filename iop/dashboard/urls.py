@@ -10,4 +10,5 @@ urlpatterns = [
     path("my-day/", views.my_day, name="my-day"),
     path("worklists/", views.worklists, name="worklists"),
     path("program/", views.program_dashboard, name="program"),
+    path("program/clients/", views.program_clients, name="program-clients"),
 ]

@@ -1,6 +1,7 @@
 import csv
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
@@ -17,8 +18,9 @@ from iop.accounts.decorators import role_required
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_record
+from iop.clients.models import Episode
 from iop.clients.selectors import clinical
-from iop.dashboard import caseload, program, selectors, teds
+from iop.dashboard import caseload, drilldown, program, selectors, teds
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
 
@@ -242,3 +244,42 @@ def _teds_response(request, clients, start, end) -> HttpResponse:
         details={"export": "teds", "episodes": len(rows)},
     )
     return response
+
+
+@role_required(roles.ADMINISTRATOR, roles.SUPERVISOR)
+@require_GET
+def program_clients(request):
+    """The clients behind one figure of the program dashboard, with the same
+    filters, within the access policy."""
+    today = timezone.localdate()
+    form = program.DashboardFilterForm(request.GET or None)
+    start, end = program.default_period(today)
+    episodes = Episode.objects.all()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        start, end = data["start"] or start, data["end"] or end
+        if data["counselor"]:
+            episodes = episodes.filter(primary_counselor=data["counselor"])
+        if data["level"]:
+            episodes = episodes.filter(level_of_care=data["level"])
+    key = request.GET.get("figure", "")
+    clients = drilldown.figure_clients(
+        key,
+        clients=clients_visible_to(request.user),
+        episodes=episodes,
+        params=request.GET,
+        start=start,
+        end=end,
+    )
+    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "title": drilldown.FIGURES.get(key, ("Unknown figure",))[0],
+        "page": page,
+        "start": start,
+        "end": end,
+        "query_string": query.urlencode(),
+        "back": query.urlencode(),
+    }
+    return render(request, "dashboard/program_clients.html", context)
