@@ -262,3 +262,20 @@ def test_user_has_role_of_its_groups(counselor1):
     assert not counselor1.is_supervisor
     assert counselor1.has_role(roles.INTAKE, roles.COUNSELOR)
     assert not counselor1.sees_whole_program
+
+
+def test_an_administrator_lands_on_the_program_dashboard(client, administrator):
+    response = client.post(
+        LOGIN_URL, {"username": "admin", "password": "correct-horse-battery-staple"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard:program")
+
+
+def test_a_counselor_lands_on_home_with_the_caseload(client, counselor1):
+    response = client.post(
+        LOGIN_URL, {"username": "counselor1", "password": "correct-horse-battery-staple"}
+    )
+
+    assert response.url == HOME_URL
