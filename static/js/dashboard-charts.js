@@ -5,50 +5,42 @@
   var source = document.getElementById("dashboard-data");
   if (!source) return;
   var data = JSON.parse(source.textContent);
-  var common = { animation: false, responsive: true };
-  var charts = {
-    caseload: function (canvas) {
-      return new Chart(canvas, {
-        type: "bar",
-        data: { labels: data.caseload_names, datasets: [{ label: "Active clients", data: data.caseload_totals }] },
-        options: Object.assign({ indexAxis: "y", plugins: { legend: { display: false } } }, common),
-      });
+  var percent = { y: { min: 0, max: 100, ticks: { stepSize: 20 } } };
+  var configs = {
+    caseload: {
+      type: "bar",
+      data: { labels: data.caseload_names, datasets: [{ label: "Active clients", data: data.caseload_totals }] },
+      options: { animation: false, indexAxis: "y", plugins: { legend: { display: false } } },
     },
-    months: function (canvas) {
-      return new Chart(canvas, {
-        type: "line",
-        data: {
-          labels: data.months,
-          datasets: [
-            { label: "Admissions", data: data.admissions, tension: 0.2 },
-            { label: "Discharges", data: data.discharges, tension: 0.2 },
-          ],
-        },
-        options: common,
-      });
+    months: {
+      type: "line",
+      data: {
+        labels: data.months,
+        datasets: [
+          { label: "Admissions", data: data.admissions, tension: 0.2 },
+          { label: "Discharges", data: data.discharges, tension: 0.2 },
+        ],
+      },
+      options: { animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     },
-    attendance: function (canvas) {
-      return new Chart(canvas, {
-        type: "bar",
-        data: { labels: data.attendance_tracks, datasets: [{ label: "Attendance %", data: data.attendance_rates }] },
-        options: Object.assign({ plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, min: 0, max: 100, suggestedMax: 100 } } }, common),
-      });
+    attendance: {
+      type: "bar",
+      data: { labels: data.attendance_tracks, datasets: [{ label: "Attendance %", data: data.attendance_rates }] },
+      options: { animation: false, plugins: { legend: { display: false } }, scales: percent },
     },
-    retention: function (canvas) {
-      return new Chart(canvas, {
-        type: "line",
-        data: {
-          labels: data.cohorts,
-          datasets: ["30", "60", "90"].map(function (days) {
-            return { label: days + " days", data: data.retention[days], spanGaps: true, tension: 0.2 };
-          }),
-        },
-        options: Object.assign({ scales: { y: { beginAtZero: true, min: 0, max: 100, suggestedMax: 100 } } }, common),
-      });
+    retention: {
+      type: "line",
+      data: {
+        labels: data.cohorts,
+        datasets: ["30", "60", "90"].map(function (days) {
+          return { label: days + " days", data: data.retention[days], spanGaps: true, tension: 0.2 };
+        }),
+      },
+      options: { animation: false, scales: percent },
     },
   };
   document.querySelectorAll("canvas.dash-chart").forEach(function (canvas) {
-    var make = charts[canvas.dataset.chart];
-    if (make) make(canvas);
+    var config = configs[canvas.dataset.chart];
+    if (config) new Chart(canvas, config);
   });
 })();
