@@ -4,7 +4,7 @@ letter or add an addendum once the client has left the screening phase."""
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from screening.models import Screening
@@ -14,11 +14,7 @@ RECENTLY_SCREENED = timedelta(days=14)
 
 def recently_screened_by(user) -> Q:
     return Q(
-        Exists(
-            Screening.objects.filter(
-                episode__client=OuterRef("pk"),
-                completed_by=user,
-                completed_at__gte=timezone.now() - RECENTLY_SCREENED,
-            )
-        )
+        pk__in=Screening.objects.filter(
+            completed_by=user, completed_at__gte=timezone.now() - RECENTLY_SCREENED
+        ).values("episode__client_id")
     )
