@@ -2,7 +2,7 @@
 measures of iop.dashboard.measures for a chosen period, counselor, track and
 level of care, within the access policy. A fixed number of queries."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -84,9 +84,13 @@ def program_measures(
         episodes = episodes.filter(level_of_care=level)
     in_period = episodes.filter(admission_date__range=(start, end))
     discharged = episodes.filter(discharge_date__range=(start, end), admission_date__isnull=False)
+    # A datetime range, not __date: the index on the session's start serves it.
+    first = timezone.make_aware(datetime.combine(start, time.min))
+    after = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     attendance = Attendance.objects.filter(
         episode__in=episodes,
-        session__starts_at__date__range=(start, end),
+        session__starts_at__gte=first,
+        session__starts_at__lt=after,
         session__status="scheduled",
     )
     if track is not None:
