@@ -211,8 +211,11 @@ def _re_engage(actor, check_in: CheckIn, episode: Episode, data: dict, request) 
 
 def _cancel_scheduled_check_ins(plan: AftercarePlan) -> None:
     scheduled = CheckIn.objects.filter(plan=plan, status=CheckIn.Status.SCHEDULED)
-    for public_id in scheduled.values_list("public_id", flat=True):
-        reminders_cancel(appointment_key=f"checkin:{public_id}")
+    reminders_cancel(
+        appointment_key=[
+            f"checkin:{public_id}" for public_id in scheduled.values_list("public_id", flat=True)
+        ]
+    )
     scheduled.update(status=CheckIn.Status.CANCELLED)
 
 

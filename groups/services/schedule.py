@@ -107,13 +107,16 @@ def group_session_move(*, actor, session: GroupSession, starts_at: datetime) -> 
     if session.attendance.exists():
         raise ValidationError(_("Attendance is recorded: this session can no longer move."))
     try:
+        # The move, its reminders and the audit row commit together.
         with transaction.atomic():
             GroupSession.objects.filter(pk=session.pk).update(starts_at=starts_at)
+            session.starts_at = starts_at
+            session_reminders_replan(session)
+            audit_record(
+                actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"moved": True}
+            )
     except IntegrityError as error:
         raise ValidationError({"starts_at": _("The group already meets at that time.")}) from error
-    session.starts_at = starts_at
-    session_reminders_replan(session)
-    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"moved": True})
     return session
 
 

@@ -134,9 +134,11 @@ def _reopen_cancelled(appointment_key: str, starts_at: datetime, rows: list[Remi
         ).update(status=Reminder.Status.PENDING, send_at=row.send_at, cancelled_at=None)
 
 
-def reminders_cancel(*, appointment_key: str, starts_at: datetime | None = None) -> int:
-    """Cancel the appointment's reminders not yet sent (all, or those of one start)."""
-    pending = Reminder.objects.filter(appointment_key=appointment_key, status__in=OPEN)
+def reminders_cancel(*, appointment_key: str | list[str], starts_at: datetime | None = None) -> int:
+    """Cancel the appointment's reminders not yet sent (all, or those of one
+    start); several appointments at once when given a list of keys."""
+    keys = [appointment_key] if isinstance(appointment_key, str) else appointment_key
+    pending = Reminder.objects.filter(appointment_key__in=keys, status__in=OPEN)
     if starts_at is not None:
         pending = pending.filter(appointment_starts_at=starts_at)
     return pending.update(status=Reminder.Status.CANCELLED, cancelled_at=timezone.now())
