@@ -20,6 +20,10 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("login")
         LOGIN_FAILED = "login_failed", _("login failed")
         LOGOUT = "logout", _("logout")
+        LOCKOUT = "lockout", _("login locked out")
+        UNLOCK = "unlock", _("login unlocked")
+        MFA_CHANGE = "mfa_change", _("MFA change")
+        BREAK_GLASS = "break_glass", _("emergency access")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
