@@ -4,12 +4,25 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
 app = Celery("iop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _redact_worker_logs(logger=None, **kwargs):
+    """The worker replaces the root logger's handlers with its own: they get
+    the filter that keeps client data out of the logs (iop/logging.py)."""
+    from iop.logging import add_redaction_filter
+
+    add_redaction_filter(logger)
+
+
+after_setup_logger.connect(_redact_worker_logs, weak=False)
+after_setup_task_logger.connect(_redact_worker_logs, weak=False)
 
 # Every periodic task of every app is listed here, and only here.
 app.conf.beat_schedule = {
