@@ -1,0 +1,191 @@
+"""A populated program shared by the security tests of a module: the fixed
+cast (intake, counselors A and B with disjoint caseloads, a supervisor, an
+administrator) and, on counselor A's caseload, a client with one record of
+every kind a route can address, a client in screening with a safety flag and
+a client in aftercare with an outreach task; on counselor B's caseload, an
+outsider whose name must never reach anyone who may not see it.
+
+The world is built once per module inside a transaction that is rolled back
+when the module ends; each test runs in a savepoint inside it (pytest-django's
+`db`), so what a test writes never reaches the next one.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from aftercare.models import OutreachTask
+from iop.accounts import roles
+from iop.clients.models import Appointment, Episode
+from iop.clients.services import appointment_schedule
+from iop.clients.services.plans import plan_add_problem, plan_start_draft
+from iop.clients.services.sessions import session_document, session_note_sign
+from iop.clients.services.treatment import drug_test_record, medication_add, meeting_record
+from screening import services as screening_services
+from screening.models import SafetyFlag
+from tests.aftercare.factories import missed, numbered, record, stepped_down
+from tests.factories import ClientFactory, EpisodeFactory, UserFactory
+from tests.family.factories import consent_for, family_member
+from tests.groups.factories import EnrollmentFactory, GroupSessionFactory, RecurringGroupFactory
+from tests.groups.factories import track as track_of
+from tests.screening.helpers import phq9
+
+ROLES = ("intake", "counselor_a", "counselor_b", "supervisor", "administrator")
+
+
+@dataclass
+class World:
+    users: dict
+    main: object  # counselor A's client in the intensive phase, with every record
+    in_screening: object  # in screening, primary counselor A, with a safety flag
+    in_aftercare: object  # counselor A's client stepped down, with an outreach task
+    outsider: object  # counselor B's client
+    values: dict = field(default_factory=dict)  # URL parameter -> a real value
+    route_values: dict = field(default_factory=dict)  # route name -> values of its own
+
+
+def _build() -> World:
+    users = {
+        "intake": UserFactory(username="sec-intake", roles=[roles.INTAKE]),
+        "counselor_a": UserFactory(username="sec-counselor-a", roles=[roles.COUNSELOR]),
+        "counselor_b": UserFactory(username="sec-counselor-b", roles=[roles.COUNSELOR]),
+        "supervisor": UserFactory(username="sec-supervisor", roles=[roles.SUPERVISOR]),
+        "administrator": UserFactory(
+            username="sec-admin", roles=[roles.ADMINISTRATOR], is_staff=True
+        ),
+    }
+    a = users["counselor_a"]
+    now = timezone.now()
+    today = timezone.localdate()
+
+    main = EpisodeFactory(
+        client=ClientFactory(legal_first_name="Ingrid", legal_last_name="Mainworld"),
+        primary_counselor=a,
+    ).client
+    episode = main.episodes.get()
+    outsider = EpisodeFactory(
+        client=ClientFactory(legal_first_name="Zebulon", legal_last_name="Outsiderfield"),
+        primary_counselor=users["counselor_b"],
+    ).client
+
+    appointment = appointment_schedule(
+        actor=a,
+        episode=episode,
+        kind=Appointment.Kind.INDIVIDUAL,
+        starts_at=now - datetime.timedelta(hours=2),
+        counselor=a,
+    )
+    signed = appointment_schedule(
+        actor=a,
+        episode=episode,
+        kind=Appointment.Kind.INDIVIDUAL,
+        starts_at=now - datetime.timedelta(days=1),
+        counselor=a,
+    )
+    note = session_document(
+        actor=a,
+        appointment=signed,
+        status=Appointment.Status.ATTENDED,
+        minutes=50,
+        data="d",
+        assessment="a",
+        plan="p",
+    )
+    session_note_sign(actor=a, note=note)
+    plan = plan_start_draft(actor=a, episode=episode)
+    plan_add_problem(actor=a, plan=plan, statement="Daily alcohol use.")
+    drug_test_record(
+        actor=a,
+        client=main,
+        collected_on=today,
+        specimen="urine",
+        observed=True,
+        results={"cocaine": "negative"},
+    )
+    medication = medication_add(
+        actor=a,
+        client=main,
+        data={
+            "drug": "buprenorphine",
+            "dose": "8 mg",
+            "schedule": "daily",
+            "prescriber_name": "Dr. Okafor",
+            "start_date": today - datetime.timedelta(days=30),
+        },
+    )
+    meeting_record(actor=a, client=main, data={"attended_on": today, "kind": "na"})
+    member = family_member(main, actor=a)
+    consent = consent_for(main, member, actor=a)
+
+    group = RecurringGroupFactory(facilitator=a, track=track_of("rp"))
+    EnrollmentFactory(group=group, episode=episode)
+    group_session = GroupSessionFactory(group=group)
+
+    in_screening = ClientFactory(legal_first_name="Sofia", legal_last_name="Screenwell")
+    EpisodeFactory(
+        client=in_screening,
+        phase=Episode.Phase.SCREENING,
+        admission_date=None,
+        level_of_care="",
+        primary_counselor=a,
+    )
+    screening = screening_services.screening_start(
+        actor=users["intake"], episode=in_screening.episodes.get()
+    )
+    screening_services.administration_record(
+        actor=users["intake"],
+        client=in_screening,
+        code="PHQ-9",
+        answers=phq9(item9=1),
+        screening=screening,
+    )
+    flag = SafetyFlag.objects.get(client=in_screening)
+
+    aftercare_plan = stepped_down(a, legal_first_name="Arturo", legal_last_name="Aftercarey")
+    first = numbered(aftercare_plan, 1)
+    record(a, first, missed(first))
+    task = OutreachTask.objects.get(check_in=first)
+    check_in = numbered(aftercare_plan, 4)
+
+    values = {
+        "client_id": main.public_id,
+        "episode_id": episode.public_id,
+        "appointment_id": appointment.public_id,
+        "medication_id": medication.public_id,
+        "member_id": member.public_id,
+        "consent_id": consent.public_id,
+        "group_id": group.public_id,
+        "session_id": group_session.public_id,
+        "part": "problem",
+        "screening_id": screening.public_id,
+        "flag_id": flag.public_id,
+        "code": "PHQ-9",
+        "check_in_id": check_in.public_id,
+        "task_id": task.public_id,
+        "id": users["administrator"].pk,
+    }
+    world = World(
+        users=users,
+        main=main,
+        in_screening=in_screening,
+        in_aftercare=aftercare_plan.client,
+        outsider=outsider,
+        values=values,
+    )
+    # A signed note is what an addendum or a co-signature addresses.
+    world.route_values = {
+        name: {"appointment_id": signed.public_id}
+        for name in ("clients:note-addendum", "clients:note-cosign")
+    }
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = _build()
+        yield built
+        transaction.set_rollback(True)

@@ -1,0 +1,334 @@
+"""A black-box check of the access policy: every route of the project, filled
+with the ids of a populated program, is requested as an anonymous visitor and
+as each member of the cast, and every answer is compared with what the policy
+and the route's declared roles say it must be.
+
+The roles of each route are declared here, in ACCESS, from the views' role
+decorators; a route without a declaration fails with a message naming it, so
+a route added later is covered once someone states who may use it.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from groups.selectors import groups_visible_to
+from iop.audit.policy import clients_visible_to
+from tests.security.conftest import ROLES
+from tests.test_routes import ADMIN_LOGIN_PATH, LOGIN_PATH, PUBLIC_ROUTES, ROUTES
+
+INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR = "intake", "counselor", "supervisor", "admin"
+EVERYONE = (INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR)
+CLINICIANS = (COUNSELOR, SUPERVISOR)
+SCREENERS = (INTAKE, SUPERVISOR)
+CLINICAL = (INTAKE, COUNSELOR, SUPERVISOR)
+PROGRAM = (SUPERVISOR, ADMINISTRATOR)
+
+# The cast's role, as ACCESS names it.
+ROLE_OF = {
+    "intake": INTAKE,
+    "counselor_a": COUNSELOR,
+    "counselor_b": COUNSELOR,
+    "supervisor": SUPERVISOR,
+    "administrator": ADMINISTRATOR,
+}
+
+PAGE, POST_ONLY = 200, 405
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a route and what a GET answers them.
+
+    roles: the roles let in (the view's role decorator);
+    get: the status of a GET by a role let in (405 for POST-only endpoints);
+    scope: "client" where the route names a client (the policy decides first:
+    outside it, 404 before any role check), "group" where it names a group
+    or group session (roles first, then the groups the user runs, else 404);
+    allowed_get: exceptions to `get` for one role, with the reason beside them;
+    empty_post: what an empty POST by a role let in answers, where it is not
+    a form error or a redirect (the POST must name a record that it lacks).
+    """
+
+    roles: tuple[str, ...]
+    get: int = PAGE
+    scope: str | None = None
+    allowed_get: dict = field(default_factory=dict)
+    empty_post: int | None = None
+
+
+def client_route(roles, get=PAGE, **kwargs):
+    return Access(roles, get, scope="client", **kwargs)
+
+
+def group_route(roles, get=PAGE):
+    return Access(roles, get, scope="group")
+
+
+ACCESS = {
+    # dashboard
+    "dashboard:home": Access(EVERYONE),
+    "dashboard:system-status": Access((ADMINISTRATOR,)),
+    "dashboard:my-day": Access(CLINICIANS),
+    "dashboard:worklists": Access(CLINICIANS),
+    "dashboard:program": Access(PROGRAM),
+    "dashboard:program-clients": Access(PROGRAM),
+    # clients
+    "clients:client-list": Access(EVERYONE),
+    "clients:client-create": Access(SCREENERS),
+    "clients:client-detail": client_route(EVERYONE),
+    "clients:client-update": client_route(SCREENERS),
+    "clients:client-print": client_route(EVERYONE),
+    "clients:episode-assign": client_route((SUPERVISOR,)),
+    "clients:appointment-new": client_route(CLINICIANS),
+    "clients:session-document": client_route(CLINICIANS),
+    "clients:appointment-cancel": client_route(CLINICIANS, POST_ONLY),
+    "clients:note-cosign": client_route((SUPERVISOR,), POST_ONLY),
+    "clients:note-addendum": client_route(CLINICIANS, POST_ONLY),
+    "clients:plan-detail": client_route(CLINICIANS),
+    "clients:plan-start": client_route(CLINICIANS, POST_ONLY),
+    "clients:plan-add": client_route(CLINICIANS, POST_ONLY),
+    # The objective is named in the POST: none named is a missing record.
+    "clients:plan-objective-status": client_route(CLINICIANS, POST_ONLY, empty_post=404),
+    "clients:plan-sign": client_route(CLINICIANS, POST_ONLY),
+    # A review is of the active plan; the world's client has a draft only.
+    "clients:plan-review": client_route(CLINICIANS, POST_ONLY, empty_post=404),
+    "clients:drug-test-new": client_route(CLINICIANS),
+    "clients:medication-new": client_route(CLINICIANS),
+    "clients:medication-stop": client_route(CLINICIANS, POST_ONLY),
+    "clients:meeting-new": client_route(CLINICIANS),
+    # audit
+    "audit:event-list": Access((ADMINISTRATOR,)),
+    # screening
+    "screening:worklist": Access(SCREENERS),
+    "screening:referral-create": Access(SCREENERS),
+    "screening:screening-start": client_route(SCREENERS, POST_ONLY),
+    "screening:screening-detail": client_route(CLINICAL),
+    "screening:screening-dimensions": client_route(SCREENERS, POST_ONLY),
+    "screening:screening-complete": client_route(SCREENERS, POST_ONLY),
+    "screening:screening-addendum": client_route(SCREENERS, POST_ONLY),
+    # A referral letter exists only for a completed screening that referred
+    # the client elsewhere; the world's screening is in progress.
+    "screening:referral-letter": client_route(SCREENERS, 404),
+    # Counselors administer instruments, but not within someone's screening visit.
+    "screening:screening-administer": client_route(CLINICAL, allowed_get={COUNSELOR: 404}),
+    "screening:administer": client_route(CLINICAL),
+    "screening:flag-address": client_route(CLINICAL),
+    # reminders
+    "reminders:notification-list": Access(EVERYONE),
+    "reminders:notification-mark-read": Access(EVERYONE, POST_ONLY),
+    # groups
+    "groups:group-list": Access(CLINICIANS),
+    "groups:group-detail": group_route(CLINICIANS),
+    "groups:session-add": group_route(CLINICIANS, POST_ONLY),
+    "groups:session-detail": group_route(CLINICIANS),
+    "groups:attendance-toggle": group_route(CLINICIANS, POST_ONLY),
+    "groups:session-drop-in": group_route(CLINICIANS, POST_ONLY),
+    "groups:session-remove": group_route(CLINICIANS, POST_ONLY),
+    "groups:session-move": group_route(CLINICIANS, POST_ONLY),
+    "groups:session-cancel": group_route(CLINICIANS, POST_ONLY),
+    "groups:session-addendum": group_route(CLINICIANS, POST_ONLY),
+    "groups:session-cosign": group_route((SUPERVISOR,), POST_ONLY),
+    "groups:client-groups": client_route((SUPERVISOR,)),
+    # family
+    "family:member-new": client_route(CLINICIANS),
+    "family:member-link": client_route(CLINICIANS, POST_ONLY),
+    "family:member-edit": client_route(CLINICIANS),
+    "family:consent-new": client_route(CLINICIANS),
+    "family:consent-detail": client_route((COUNSELOR, SUPERVISOR, ADMINISTRATOR)),
+    "family:consent-revoke": client_route(CLINICIANS, POST_ONLY),
+    "family:consent-event": client_route(CLINICIANS, POST_ONLY),
+    "family:release-export": client_route(CLINICIANS, POST_ONLY),
+    "family:accounting-export": client_route((ADMINISTRATOR,)),
+    "family:conjoint-attendees": client_route(CLINICIANS, POST_ONLY),
+    "family:education-attendance": group_route(CLINICIANS, POST_ONLY),
+    "family:ledger-export": Access((ADMINISTRATOR,)),
+    # aftercare
+    "aftercare:worklist": Access(CLINICIANS),
+    "aftercare:step-down": client_route(CLINICIANS),
+    "aftercare:check-in": client_route(CLINICIANS),
+    "aftercare:outreach-attempt": client_route(CLINICIANS, POST_ONLY),
+    "aftercare:discharge": client_route(CLINICIANS),
+    "aftercare:readmit": client_route((SUPERVISOR,), POST_ONLY),
+}
+
+# Public routes: what every visitor gets, signed in or not (by role, where it differs).
+PUBLIC = {
+    # The sign-in page sends a signed-in user on to the home page.
+    "accounts:login": {None: 200, **dict.fromkeys(EVERYONE, 302)},
+    "accounts:logout": dict.fromkeys((None, *EVERYONE), 405),
+    "health": dict.fromkeys((None, *EVERYONE), 200),
+    "reminders:sms-inbound": dict.fromkeys((None, *EVERYONE), 405),
+    # The admin's own sign-in and sign-out pages.
+    "admin:login": {None: 200, INTAKE: 200, COUNSELOR: 200, SUPERVISOR: 200, ADMINISTRATOR: 302},
+    "admin:logout": {None: 302, INTAKE: 302, COUNSELOR: 302, SUPERVISOR: 302, ADMINISTRATOR: 405},
+}
+
+
+def _subject(world, route):
+    """The client whose records fill the route: screening and aftercare pages
+    need a client in that phase; everything else addresses the main client."""
+    if route.name.startswith("screening:"):
+        return world.in_screening
+    if route.name.startswith("aftercare:") and route.name != "aftercare:step-down":
+        return world.in_aftercare
+    return world.main
+
+
+def _url(world, route):
+    values = {name: value for name, value in world.values.items() if name in route.kwargs}
+    values.update(world.route_values.get(route.name, {}))
+    if "client_id" in values:
+        values["client_id"] = _subject(world, route).public_id
+    return route.url(**values)
+
+
+def _runs_the_group(world, user) -> bool:
+    visible = groups_visible_to(world.users[user])
+    return visible.filter(public_id=world.values["group_id"]).exists()
+
+
+def _expected(world, route, user) -> int:
+    """The status the policy and ACCESS demand for a GET of `route` by `user`."""
+    access = ACCESS[route.name]
+    role = ROLE_OF[user]
+    person = world.users[user]
+    allowed = role in access.roles
+    if access.scope == "client":
+        if not clients_visible_to(person).filter(pk=_subject(world, route).pk).exists():
+            return 404
+        return access.allowed_get.get(role, access.get) if allowed else 403
+    if not allowed:
+        return 403
+    if access.scope == "group" and access.get != POST_ONLY and not _runs_the_group(world, user):
+        return 404
+    return access.allowed_get.get(role, access.get)
+
+
+APP_ROUTES = [route for route in ROUTES if not route.is_admin and route.name not in PUBLIC]
+ADMIN_ROUTES = [route for route in ROUTES if route.is_admin and route.name not in PUBLIC]
+
+
+def test_every_route_declares_who_may_use_it():
+    undeclared = [
+        route.name or route.route
+        for route in APP_ROUTES
+        if route.name not in ACCESS and route.name not in PUBLIC_ROUTES
+    ]
+    assert not undeclared, "\n".join(
+        f"declare which roles may use {name} in ACCESS (tests/security/test_route_access.py)"
+        for name in undeclared
+    )
+
+
+def test_every_declared_route_still_exists():
+    names = {route.name for route in ROUTES}
+    assert sorted(set(ACCESS) - names) == []
+
+
+def test_declared_roles_match_the_views_role_decorators():
+    """ACCESS is written by hand on purpose; it must agree with what each view
+    declares through role_required / client_view."""
+    from django.urls import resolve
+
+    from iop.accounts import roles
+
+    names = {
+        roles.INTAKE: INTAKE,
+        roles.COUNSELOR: COUNSELOR,
+        roles.SUPERVISOR: SUPERVISOR,
+        roles.ADMINISTRATOR: ADMINISTRATOR,
+    }
+    mismatched = []
+    for route in APP_ROUTES:
+        if route.name not in ACCESS:
+            continue
+        declared = getattr(resolve(route.url()).func, "required_roles", None)
+        if declared is None:
+            mismatched.append(f"{route.name}: the view declares no roles")
+        elif {names[name] for name in declared} != set(ACCESS[route.name].roles):
+            mismatched.append(f"{route.name}: view {sorted(declared)}")
+    assert mismatched == []
+
+
+@pytest.mark.parametrize("route", APP_ROUTES, ids=lambda route: route.name)
+def test_anonymous_get_is_sent_to_sign_in(world, client, db, route):
+    response = client.get(_url(world, route))
+
+    assert response.status_code == 302
+    assert response.url.startswith(f"{LOGIN_PATH}?next=")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_the_policy_says(world, client, db, role):
+    client.force_login(world.users[role])
+    wrong = []
+
+    # Undeclared routes fail test_every_route_declares_who_may_use_it.
+    for route in APP_ROUTES:
+        if route.name not in ACCESS:
+            continue
+        url = _url(world, route)
+        response = client.get(url)
+        expected = _expected(world, route, role)
+        if response.status_code != expected:
+            wrong.append(f"{route.name} {url}: {response.status_code}, expected {expected}")
+
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_only_routes_refuse_outsiders_before_reading_the_post(world, client, db, role):
+    """An empty POST meets the same policy as a GET: outside it 404, wrong role
+    403; a user let in gets no 403, 404 or 500 (a form error or a redirect)."""
+    client.force_login(world.users[role])
+    wrong = []
+
+    for route in APP_ROUTES:
+        access = ACCESS.get(route.name)
+        if access is None or access.get != POST_ONLY:
+            continue
+        url = _url(world, route)
+        response = client.post(url, {})
+        get_expected = _expected(world, route, role)
+        if get_expected in (403, 404):
+            expected_ok = response.status_code == get_expected
+        elif access.scope == "group" and not _runs_the_group(world, role):
+            expected_ok = response.status_code == 404
+        elif access.empty_post:
+            expected_ok = response.status_code == access.empty_post
+        else:
+            expected_ok = response.status_code in (200, 302, 400)
+        if not expected_ok:
+            wrong.append(f"{route.name} {url}: {response.status_code} (GET {get_expected})")
+
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("route", ADMIN_ROUTES, ids=lambda route: route.name)
+def test_admin_site_is_for_administrators_only(world, client, db, route):
+    url = _url(world, route)
+    for role in ROLES:
+        client.force_login(world.users[role])
+        response = client.get(url)
+        if role == "administrator":
+            # Staff: let in; a page for a model the role holds no permission on is a 403.
+            assert response.status_code in (200, 403), (role, url, response.status_code)
+        else:
+            assert response.status_code == 302, (role, url, response.status_code)
+            assert response.url.startswith(f"{ADMIN_LOGIN_PATH}?next=")
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_routes_answer_everyone_as_declared(world, client, db, name):
+    route = next(route for route in ROUTES if route.name == name)
+    url = _url(world, route)
+    assert client.get(url).status_code == PUBLIC[name][None]
+    for role in ROLES:
+        client.force_login(world.users[role])
+        assert client.get(url).status_code == PUBLIC[name][ROLE_OF[role]], role
+
+
+def test_only_administrators_are_staff(world):
+    staff = {name for name, user in world.users.items() if user.is_staff}
+    assert staff == {"administrator"}
