@@ -50,4 +50,9 @@ app.conf.beat_schedule = {
         # Nightly, and idempotent: a missed night is caught up by the next.
         "schedule": crontab(hour=2, minute=15),
     },
+    "verify-audit-chain": {
+        "task": "iop.audit.tasks.verify_audit_chain",
+        # Nightly; the audit page warns when the last run is two days old.
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

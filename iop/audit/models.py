@@ -8,6 +8,12 @@ class AuditEvent(models.Model):
 
     Append-only: a PostgreSQL trigger (migration 0002) rejects UPDATE and
     DELETE, so not even the application can rewrite history.
+
+    Tamper-evident: when its transaction commits, each event is sealed into a
+    hash chain (migration 0005, iop/audit/chain.py): chain_seq numbers the
+    events in commit order without gaps and chain_hash is
+    sha256(previous hash || the event's canonical payload), so a row changed
+    or removed behind the triggers' back breaks the chain at that row.
     """
 
     class Action(models.TextChoices):
@@ -51,6 +57,12 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # Set once, by the database at commit (never by the application); the
+    # unique index also finds the chain head for the next seal.
+    chain_seq = models.BigIntegerField(_("chain position"), null=True, unique=True, editable=False)
+    chain_hash = models.CharField(
+        _("chain hash"), max_length=64, blank=True, db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("audit event")
@@ -64,3 +76,78 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action}"
+
+
+class ChainVerification(models.Model):
+    """One run of the audit chain verifier (nightly, or `manage.py verify_audit`).
+
+    The head it saw (position and hash) is kept, so the next run also notices
+    a chain cut short at its end, which the links alone cannot show.
+    """
+
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True, db_index=True)
+    ok = models.BooleanField(_("intact"))
+    rows_checked = models.BigIntegerField(_("events checked"), default=0)
+    head_seq = models.BigIntegerField(_("head position"), null=True, blank=True)
+    head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
+    problem = models.CharField(_("problem"), max_length=200, blank=True)
+    broken_seq = models.BigIntegerField(_("first broken position"), null=True, blank=True)
+    broken_event_id = models.BigIntegerField(_("first broken event"), null=True, blank=True)
+    broken_event_at = models.DateTimeField(
+        _("time of the first broken event"), null=True, blank=True
+    )
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        verbose_name = _("audit chain verification")
+        verbose_name_plural = _("audit chain verifications")
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'intact' if self.ok else 'broken'}"
+
+
+class EmergencyAccess(models.Model):
+    """A break-glass grant: `user` may open `client` outside the access policy
+    until `expires_at` (DOMAIN.md section 10). Granted by the service
+    emergency_access_grant with a reason, and audited as a BREAK_GLASS event."""
+
+    class Category(models.TextChoices):
+        CLINICAL_EMERGENCY = "clinical_emergency", _("Clinical emergency")
+        COVERING = "covering", _("Covering for an absent counselor")
+        OTHER = "other", _("Other")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    category = models.CharField(_("reason category"), max_length=30, choices=Category.choices)
+    reason = models.TextField(_("reason"))
+    starts_at = models.DateTimeField(_("starts at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-starts_at", "-id"]
+        permissions = [
+            ("break_glass", _("Can open a client's record in an emergency (break-glass)")),
+        ]
+        indexes = [
+            # The access policy asks for a user's unexpired grants on every page.
+            models.Index(fields=["user", "expires_at"], name="emergency_user_expiry_idx"),
+            # The audit page and the digest list the latest grants.
+            models.Index(fields=["-starts_at"], name="emergency_start_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} -> {self.client_id} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,27 @@
 """Writing the audit trail. Every service that changes client data calls
 audit_record inside its transaction, so the change and its trail commit together."""
 
+import time
+from datetime import date, timedelta
 from typing import Any
 
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 
-from iop.audit.models import AuditEvent
+from iop.accounts import roles
+from iop.audit.chain import chain_check
+from iop.audit.models import AuditEvent, ChainVerification, EmergencyAccess
+from iop.clients.models import Client
+from iop.reminders.services import staff_notify
+
+# The permission that designates who may break the glass (assigned to users
+# or groups in the admin; no role has it by default).
+BREAK_GLASS_PERMISSION = "audit.break_glass"
+EMERGENCY_ACCESS_DURATION = timedelta(hours=1)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -76,3 +91,85 @@ def audit_record_many(
         for client in clients
     ]
     return AuditEvent.objects.bulk_create(events)
+
+
+def emergency_access_grant(
+    *,
+    actor,
+    mrn: str,
+    date_of_birth: date,
+    category: str,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> EmergencyAccess | None:
+    """Break the glass: let `actor` open the client with this record number
+    and date of birth for one hour, outside the access policy.
+
+    The client must be named exactly (both identifiers), so the form cannot
+    be used to search. The grant and its BREAK_GLASS event, with the reason,
+    commit together. No match returns None, and the attempt is audited too.
+    """
+    if not actor.has_perm(BREAK_GLASS_PERMISSION):
+        raise PermissionDenied
+    details = {"category": category, "reason": reason}
+    with transaction.atomic():
+        client = Client.objects.filter(mrn__iexact=mrn.strip(), date_of_birth=date_of_birth).first()
+        if client is None:
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.BREAK_GLASS,
+                request=request,
+                details={**details, "outcome": "no_match"},
+            )
+            return None
+        now = timezone.now()
+        grant = EmergencyAccess.objects.create(
+            user=actor,
+            client=client,
+            category=category,
+            reason=reason,
+            starts_at=now,
+            expires_at=now + EMERGENCY_ACCESS_DURATION,
+            ip_address=_client_ip(request) if request is not None else None,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.BREAK_GLASS,
+            client=client,
+            obj=grant,
+            request=request,
+            details={**details, "outcome": "granted", "expires_at": grant.expires_at.isoformat()},
+        )
+    return grant
+
+
+def _administrators():
+    return get_user_model().objects.filter(is_active=True, groups__name=roles.ADMINISTRATOR)
+
+
+def audit_chain_verify(*, notify: bool = True) -> ChainVerification:
+    """Recompute the audit chain, record the result, and tell the
+    administrators in-app when it is broken (the nightly task and
+    `manage.py verify_audit` both come here)."""
+    started = time.monotonic()
+    report = chain_check()
+    verification = ChainVerification.objects.create(
+        ok=report.ok,
+        rows_checked=report.rows_checked,
+        head_seq=report.head_seq,
+        head_hash=report.head_hash,
+        problem=report.problem[:200],
+        broken_seq=report.broken_seq,
+        broken_event_id=report.broken_event_id,
+        broken_event_at=report.broken_event_at,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+    if not report.ok and notify:
+        position = f" at #{report.broken_seq}" if report.broken_seq else ""
+        staff_notify(
+            recipients=list(_administrators()),
+            kind="audit_chain",
+            message=f"The audit trail failed its integrity check{position}: review the audit page.",
+            link=reverse("audit:event-list"),
+        )
+    return verification
