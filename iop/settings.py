@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Before iop.accounts, whose admin module unregisters their device admins.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "iop.accounts",
     "iop.audit",
     "iop.clients",
@@ -60,9 +64,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iop.accounts.middleware.NoStoreForAuthenticatedMiddleware",
+    "iop.accounts.mfa.middleware.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "iop.urls"
@@ -111,6 +117,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Multi-factor authentication (DOMAIN.md section 10): every staff account
+# enrolls an authenticator app (TOTP) and confirms each sign-in with a code.
+# On by default in production; the quick start (DEBUG=1) leaves it off so the
+# demo accounts sign in with a password. A user who enrolled anyway is asked.
+REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env("MFA_ISSUER", default=PROGRAM_NAME)
+# Wrong codes lock a device out for 1, 2, 4, 8... seconds (django-otp).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Changing one's email or second factor, and bulk exports, ask again for the
+# password (and a code) when the last confirmation is older than this.
+REAUTH_MAX_AGE_SECONDS = env.int("REAUTH_MAX_AGE_SECONDS", default=5 * 60)
 
 # Idle logoff at 15 minutes (HIPAA 164.312(a)(2)(iii) automatic logoff): the
 # cookie's age is renewed on every request, so it expires after idle time.

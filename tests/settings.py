@@ -7,6 +7,8 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deploymen
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+# Tests sign in with force_login; MFA's own tests turn it on.
+os.environ.setdefault("REQUIRE_MFA", "0")
 
 from iop.settings import *  # noqa: E402, F403
 

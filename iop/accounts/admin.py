@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from iop.accounts.mfa.admin import mfa_reset_action
 from iop.accounts.models import User
 
 
@@ -19,6 +20,7 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
     )
     list_filter = ("groups", "in_training", "is_active")
+    actions = (mfa_reset_action,)
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Clinical"), {"fields": ("credentials", "in_training")}),

@@ -4,12 +4,16 @@ framework's only hook for logins, so they call the audit service directly."""
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from iop.accounts.mfa.services import password_login_completed
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 
 
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs):
+    # With a second factor to come, the login is audited once it is verified.
+    if request is not None and password_login_completed(request, user):
+        return
     audit_record(actor=user, action=AuditEvent.Action.LOGIN, request=request)
 
 
