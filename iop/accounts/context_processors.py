@@ -37,6 +37,9 @@ def navigation(request):
     context = {"program_name": settings.PROGRAM_NAME, "nav_items": [], "unread_notifications": 0}
     if user is not None and user.is_authenticated:
         context["nav_items"] = _nav_items(user)
+        # Break-glass users: remembered in the session at sign-in (no query).
+        if request.session.get("audit.may_break_glass"):
+            context["nav_items"].append((_("Emergency access"), reverse("audit:emergency-access")))
         # One small indexed count per page (partial index on unread rows).
         context["unread_notifications"] = notifications_unread(user).count()
     return context

@@ -5,3 +5,8 @@ class AuditConfig(AppConfig):
     name = "iop.audit"
     label = "audit"
     verbose_name = "Audit trail"
+
+    def ready(self):
+        from iop.audit import emergency, signals  # noqa: F401 -- signals connects receivers
+
+        emergency.register()

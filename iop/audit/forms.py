@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from iop.audit.models import AuditEvent
+from iop.audit.models import AuditEvent, EmergencyAccess
 
 
 class AuditFilterForm(forms.Form):
@@ -42,3 +42,45 @@ class AuditFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end date is before the start date."))
         return cleaned
+
+
+class EmergencyAccessForm(forms.Form):
+    """Break-glass: the client is named exactly (record number and date of
+    birth, both required), so the form cannot be used to look people up."""
+
+    REASON_MIN_LENGTH = 20
+
+    mrn = forms.CharField(label=_("Client record number"), max_length=12)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    category = forms.ChoiceField(label=_("Reason"), choices=EmergencyAccess.Category.choices)
+    reason = forms.CharField(
+        label=_("Explain why you need this record now"),
+        min_length=REASON_MIN_LENGTH,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("At least 20 characters. Administrators review every emergency access."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that this access lasts one hour, is recorded with my reason, and"
+            " that every page I open is audited and reviewed."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("mrn"), Column("date_of_birth")), "category", "reason", "confirm"
+        )
+        self.helper.add_input(Submit("open", _("Open the record"), css_class="btn-danger"))
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if len(reason) < self.REASON_MIN_LENGTH:
+            raise forms.ValidationError(
+                _("Give a reason of at least %(n)d characters.") % {"n": self.REASON_MIN_LENGTH}
+            )
+        return reason

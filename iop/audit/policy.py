@@ -2,7 +2,8 @@
 
 DESIGN.md: a counselor sees their own caseload and the members of the groups
 they facilitate; supervisors and administrators see the whole program; intake
-staff see clients still in screening. Every client-scoped query starts here,
+staff see clients still in screening; anyone holds the clients of their
+unexpired emergency ("break-glass") grants. Every client-scoped query starts here,
 and a client outside the policy is a 404 identical to a missing one.
 
 Feature apps that widen a counselor's view (groups: members of the groups a
@@ -16,7 +17,9 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from iop.audit.models import EmergencyAccess
 from iop.clients.models import Client, Episode
 
 # Each scope takes a user and returns a Q over Client naming extra clients
@@ -54,7 +57,13 @@ def clients_visible_to(user) -> QuerySet[Client]:
         return Client.objects.none()
     if user.sees_whole_program:
         return Client.objects.all()
-    visible = Q(pk__in=[])
+    # Break-glass grants (EmergencyAccess) open a client for an hour to a
+    # designated user, whatever the role; expired grants open nothing.
+    visible = Q(
+        pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+            "client_id"
+        )
+    )
     if user.is_counselor:
         visible |= _open_episode(primary_counselor=user)
         for scope in _counselor_scopes:

@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.event_list, name="event-list"),
+    path("emergency-access/", views.emergency_access, name="emergency-access"),
 ]

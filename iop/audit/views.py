@@ -1,12 +1,23 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
-from iop.audit.forms import AuditFilterForm
+from iop.audit.chain import chain_last_verification, chain_verification_is_stale
+from iop.audit.emergency import emergency_accesses_for_review, may_break_glass, remember_grant
+from iop.audit.forms import AuditFilterForm, EmergencyAccessForm
 from iop.audit.selectors import audit_events
+from iop.audit.services import emergency_access_grant
 
 EVENTS_PER_PAGE = 50
+# Emergency accesses listed for review above the trail (last 30 days).
+REVIEW_ROWS = 50
 
 
 @role_required(roles.ADMINISTRATOR)
@@ -26,8 +37,47 @@ def event_list(request):
     page = Paginator(audit_events(**filters), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
+    verification = chain_last_verification()
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "query_string": query_string.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_string.urlencode(),
+            "verification": verification,
+            "verification_stale": chain_verification_is_stale(verification),
+            "emergency_accesses": emergency_accesses_for_review()[:REVIEW_ROWS],
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def emergency_access(request):
+    """Break the glass: open one client's record, named exactly, for an hour."""
+    if not may_break_glass(request.user):
+        raise PermissionDenied
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        grant = emergency_access_grant(
+            actor=request.user,
+            mrn=data["mrn"],
+            date_of_birth=data["date_of_birth"],
+            category=data["category"],
+            reason=data["reason"],
+            request=request,
+        )
+        if grant is not None:
+            remember_grant(request.session, grant)
+            until = timezone.localtime(grant.expires_at).strftime("%H:%M")
+            messages.warning(
+                request,
+                _("Emergency access until %(until)s. Every view is audited.") % {"until": until},
+            )
+            return redirect("clients:client-detail", client_id=grant.client.public_id)
+        # The same answer whatever was wrong: it must not confirm who is a client.
+        form.add_error(None, _("No client matches this record number and date of birth."))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "audit/emergency_access.html", {"form": form}, status=status)

@@ -235,6 +235,48 @@ def test_verification_is_recorded(sealing):
     assert len(verification.head_hash) == 64
 
 
+# --- the audit page -------------------------------------------------------------------
+
+
+def test_audit_page_warns_when_the_chain_was_never_verified(login, administrator):
+    response = login(administrator).get("/audit/")
+
+    assert "has never been verified" in response.content.decode()
+
+
+def test_audit_page_shows_an_intact_chain(sealing, login, administrator):
+    _events(2)
+    audit_chain_verify()
+
+    page = login(administrator).get("/audit/").content.decode()
+
+    assert "Chain last verified" in page
+    assert "intact (2 events)" in page
+    assert 'data-testid="chain-stale"' not in page
+
+
+def test_audit_page_shows_where_the_chain_broke(sealing, login, administrator):
+    _, tampered = _events(2)
+    tampered = _fresh(tampered)
+    _privileged("UPDATE audit_auditevent SET path = '/x/' WHERE id = %s", [tampered.pk])
+    audit_chain_verify()
+
+    page = login(administrator).get("/audit/").content.decode()
+
+    assert f"broken at #{tampered.chain_seq} (event id {tampered.pk}," in page
+
+
+def test_audit_page_warns_when_the_last_verification_is_old(sealing, login, administrator):
+    verification = audit_chain_verify()
+    ChainVerification.objects.filter(pk=verification.pk).update(
+        checked_at=verification.checked_at - timedelta(days=3)
+    )
+
+    page = login(administrator).get("/audit/").content.decode()
+
+    assert "not been verified for more than two days" in page
+
+
 # --- the command and the nightly task -----------------------------------------------
 
 

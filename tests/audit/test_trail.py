@@ -24,8 +24,9 @@ AUDIT_URL = "/audit/"
 # of the layout, and the session save (SESSION_SAVE_EVERY_REQUEST: savepoint,
 # update, release). Pins below are this plus the page's own queries.
 LAYOUT_QUERIES = 7
-# Audit page: user choices of the filter form, count, the page of events.
-AUDIT_PAGE_QUERIES = LAYOUT_QUERIES + 3
+# Audit page: user choices of the filter form, count, the page of events, the
+# last chain verification and the emergency accesses to review.
+AUDIT_PAGE_QUERIES = LAYOUT_QUERIES + 5
 
 
 def _chart_url(client):

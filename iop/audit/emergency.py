@@ -1,0 +1,129 @@
+"""Emergency ("break-glass") access around its grants: who may use it, the
+banner on a chart opened through it, the audit page's review list and the
+administrators' digest line. The grant itself is made by the service
+emergency_access_grant (iop/audit/services.py)."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from iop.audit.models import AuditEvent, EmergencyAccess
+from iop.audit.services import BREAK_GLASS_PERMISSION
+
+# The session remembers, from sign-in, whether to offer the page in the
+# navigation (so the layout costs no query), and which charts this session
+# opened through a grant (so the chart's banner costs none either). The
+# permission itself is checked on every use of the page.
+SESSION_MAY_BREAK_GLASS = "audit.may_break_glass"
+SESSION_GRANTS = "audit.emergency_grants"
+
+REVIEW_DAYS = 30
+
+
+def may_break_glass(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active) and user.has_perm(
+        BREAK_GLASS_PERMISSION
+    )
+
+
+def remember_grant(session, grant: EmergencyAccess) -> None:
+    grants = {**session.get(SESSION_GRANTS, {})}
+    now = timezone.now()
+    # Drop expired entries so the session does not grow.
+    grants = {key: value for key, value in grants.items() if _until(value) > now}
+    grants[str(grant.client.public_id)] = grant.expires_at.isoformat()
+    session[SESSION_GRANTS] = grants
+
+
+def _until(value: str) -> datetime:
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    return parsed or timezone.now() - timedelta(seconds=1)
+
+
+def chart_banner(request, client) -> dict:
+    """The chart's banner while it is open through an emergency grant. The
+    session says whether this session holds one for the client; only then
+    is the grant itself read (still unexpired, and until when)."""
+    session = getattr(request, "session", None)
+    remembered = session.get(SESSION_GRANTS, {}).get(str(client.public_id)) if session else None
+    if not remembered or _until(remembered) <= timezone.now():
+        return {"grant": None}
+    grant = (
+        EmergencyAccess.objects.filter(
+            user=request.user, client=client, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+    return {"grant": grant}
+
+
+def emergency_accesses_for_review(*, days: int = REVIEW_DAYS) -> QuerySet[EmergencyAccess]:
+    """Recent grants, newest first, each with the number of pages of the
+    client its user viewed during the grant (one query with a subquery)."""
+    views = (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.VIEW,
+            actor=OuterRef("user"),
+            client=OuterRef("client"),
+            created_at__gte=OuterRef("starts_at"),
+            created_at__lte=OuterRef("expires_at"),
+        )
+        .order_by()
+        .values("actor")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    return (
+        EmergencyAccess.objects.filter(starts_at__gte=timezone.now() - timedelta(days=days))
+        .select_related("user", "client")
+        .annotate(views=Coalesce(Subquery(views), 0))
+        .order_by("-starts_at", "-id")
+    )
+
+
+def digest_items(user) -> list[str]:
+    """Administrators hear every morning of the last day's emergency
+    accesses: counts only, never who or which client."""
+    if not user.is_administrator:
+        return []
+    since = timezone.now() - timedelta(hours=24)
+    counts = AuditEvent.objects.filter(
+        action=AuditEvent.Action.BREAK_GLASS, created_at__gte=since
+    ).aggregate(
+        granted=Count("id", filter=Q(details__outcome="granted")),
+        refused=Count("id", filter=Q(details__outcome="no_match")),
+    )
+    lines = []
+    if counts["granted"]:
+        lines.append(
+            f"{counts['granted']} emergency access(es) in the last 24 hours:"
+            " review them on the audit page"
+        )
+    if counts["refused"]:
+        lines.append(
+            f"{counts['refused']} emergency access attempt(s) matched no client"
+            " in the last 24 hours"
+        )
+    return lines
+
+
+def register() -> None:
+    # Imported here: the registries belong to apps that are loaded by then.
+    from iop.clients.chart import ChartSection, register_chart_section
+    from iop.reminders.sources import register_digest_source
+
+    register_digest_source("emergency-access", digest_items)
+    register_chart_section(
+        ChartSection(
+            key="emergency-access",
+            title="Emergency access",
+            template="audit/includes/_emergency_banner.html",
+            context=chart_banner,
+            order=-10,
+            region="alerts",
+        )
+    )
