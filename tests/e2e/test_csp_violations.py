@@ -1,7 +1,6 @@
 """Pages with charts, progress bars and htmx run under the Content-Security-
-Policy without the browser refusing anything (it reports each refusal on the
-console: "Refused to execute inline script…", "Refused to apply inline
-style…")."""
+Policy without the browser refusing anything (Chromium reports each refusal on
+the console, naming the Content Security Policy)."""
 
 import pytest
 from django.urls import reverse
