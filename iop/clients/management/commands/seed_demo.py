@@ -59,6 +59,7 @@ EXTRA_SEEDERS = (
     "iop.clients.management.demo_clinical.seed_clinical",
     "aftercare.demo.seed_aftercare",
     "family.demo.seed_family",
+    "iop.audit.demo.seed_emergency_access",
 )
 
 # The Matrix intensive phase lasts 16 weeks (DOMAIN.md section 2).

@@ -1,0 +1,16 @@
+"""Demo emergency access, run by `manage.py seed_demo` (its EXTRA_SEEDERS):
+one counselor is designated for break-glass access, so the demo shows the
+page in that counselor's navigation. No role has the permission by default."""
+
+from django.contrib.auth.models import Permission
+
+DESIGNATED = "counselor2"
+
+
+def seed_emergency_access(*, users, rng, today) -> str:
+    permission = Permission.objects.get(codename="break_glass", content_type__app_label="audit")
+    user = users.get(DESIGNATED)
+    if user is None:
+        return "Emergency access: no demo counselor to designate."
+    user.user_permissions.add(permission)  # idempotent
+    return f"Emergency access: {user.username} may break the glass (Emergency access in the menu)."
