@@ -16,6 +16,7 @@ from family.consents import NOTICE
 from family.forms import LedgerPeriodForm
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
+from iop.accounts.mfa.decorators import reauth_required
 from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record, audit_record_many
@@ -70,6 +71,7 @@ HEADER = [
 
 
 @client_view(roles.ADMINISTRATOR)
+@reauth_required
 @require_safe
 def accounting_export(request, client):
     rows = list(selectors.client_accounting(client))
@@ -89,6 +91,7 @@ def accounting_export(request, client):
 
 
 @role_required(roles.ADMINISTRATOR)
+@reauth_required
 @require_safe
 def ledger_export(request):
     form = LedgerPeriodForm(request.GET or None)

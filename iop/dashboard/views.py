@@ -15,6 +15,7 @@ from aftercare import selectors as aftercare_selectors
 from groups import selectors as group_selectors
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
+from iop.accounts.mfa.decorators import reauth_required
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_record
@@ -176,6 +177,7 @@ CSV_TABLES = {
 
 
 @role_required(roles.ADMINISTRATOR, roles.SUPERVISOR)
+@reauth_required(only_if=lambda request: request.GET.get("export") in {"teds", *CSV_TABLES})
 @require_GET
 def program_dashboard(request):
     """The program's measures, filterable by period, counselor, track and

@@ -96,7 +96,3 @@ class EmailForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
-
-
-class ConfirmForm(forms.Form):
-    """An empty form: a POST button with CSRF protection."""

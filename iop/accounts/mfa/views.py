@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from iop.accounts.mfa import services
 from iop.accounts.mfa.decorators import reauth_required
-from iop.accounts.mfa.forms import ConfirmForm, EmailForm, EnrollForm, ReauthForm, VerifyForm
+from iop.accounts.mfa.forms import EmailForm, EnrollForm, ReauthForm, VerifyForm
 
 
 def _wrong_code(check) -> str:
@@ -152,12 +152,11 @@ def recovery_codes(request):
     """New recovery codes; the earlier ones stop working."""
     if not services.mfa_enrolled(request.user):
         return redirect("accounts:account")
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         codes = services.recovery_codes_regenerate(request=request)
         context = {"codes": codes, "next": reverse("accounts:account")}
         return render(request, "accounts/mfa/recovery_codes.html", context)
-    return render(request, "accounts/mfa/recovery_codes_confirm.html", {"form": form})
+    return render(request, "accounts/mfa/recovery_codes_confirm.html")
 
 
 @login_required
@@ -169,12 +168,11 @@ def remove(request):
         return redirect("accounts:account")
     if not services.mfa_enrolled(request.user):
         return redirect("accounts:account")
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         services.mfa_remove(request=request)
         messages.success(request, _("Multi-factor authentication is off for your account."))
         return redirect("accounts:account")
-    return render(request, "accounts/mfa/remove.html", {"form": form})
+    return render(request, "accounts/mfa/remove.html")
 
 
 # --- re-authentication ---------------------------------------------------------------------
