@@ -50,6 +50,12 @@ app.conf.beat_schedule = {
         # Nightly, and idempotent: a missed night is caught up by the next.
         "schedule": crontab(hour=2, minute=15),
     },
+    "refresh-program-summary": {
+        "task": "iop.dashboard.tasks.refresh_program_summary",
+        # The program dashboard shows how old its figures are.
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
     "verify-audit-chain": {
         "task": "iop.audit.tasks.verify_audit_chain",
         # Nightly; the audit page warns when the last run is two days old.

@@ -12,7 +12,7 @@ from aftercare.models import AftercarePlan, CheckIn
 from groups.models import Attendance, GroupSession, Track
 from iop.clients.forms import counselor_choices
 from iop.clients.models import DrugTest, Episode, LevelOfCare, SessionNote
-from iop.dashboard import measures
+from iop.dashboard import measures, summary
 from iop.dashboard.selectors import caseload_by_counselor, open_episodes_by_phase
 from iop.reminders.services.dispatch import oldest_due_pending_age
 from screening.models import SafetyFlag
@@ -73,10 +73,16 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 def program_measures(
-    *, clients, start: date, end: date, counselor=None, track=None, level=""
+    *, clients, start: date, end: date, counselor=None, track=None, level="", whole_program=False
 ) -> dict:
-    """Every figure of the dashboard for the filters given."""
+    """Every figure of the dashboard for the filters given. With
+    `whole_program` (the clients are the whole program) and no filter on the
+    episode, attendance and drug tests come from the summary when it has been
+    built; "as_of" then says when (None: every figure is live)."""
     today = timezone.localdate()
+    # The summary is program-wide and per track: an episode filter is live.
+    use_summary = whole_program and counselor is None and not level
+    state = summary.summary_state() if use_summary else None
     episodes = Episode.objects.filter(client__in=clients)
     if counselor is not None:
         episodes = episodes.filter(primary_counselor=counselor)
@@ -100,28 +106,37 @@ def program_measures(
     )
     check_ins = CheckIn.objects.filter(plan__episode__in=episodes, due_on__range=(start, end))
     plans = AftercarePlan.objects.filter(episode__in=episodes)
-    return {
-        "phase_counts": open_episodes_by_phase(clients),
-        "caseloads": caseload_by_counselor(clients),
-        "by_month": measures.admissions_and_discharges_by_month(episodes, start=start, end=end),
-        "attendance_by_track": measures.attendance_rate(
-            attendance, by="session__group__track__name"
-        ),
-        "attendance_by_counselor": measures.attendance_rate(
+    if state is not None:
+        attendance_by_track = summary.attendance_rate(start=start, end=end, by="track", track=track)
+        attendance_by_counselor = summary.attendance_rate(
+            start=start, end=end, by="facilitator", track=track
+        )
+        drug_tests = summary.drug_test_negative_share(start=start, end=end)
+    else:
+        attendance_by_track = measures.attendance_rate(attendance, by="session__group__track__name")
+        attendance_by_counselor = measures.attendance_rate(
             attendance,
             by="session__group__facilitator_id",
             labels=(
                 "session__group__facilitator__first_name",
                 "session__group__facilitator__last_name",
             ),
-        ),
+        )
+        drug_tests = measures.drug_test_negative_share(tests)
+    return {
+        "as_of": state.refreshed_at if state is not None else None,
+        "phase_counts": open_episodes_by_phase(clients),
+        "caseloads": caseload_by_counselor(clients),
+        "by_month": measures.admissions_and_discharges_by_month(episodes, start=start, end=end),
+        "attendance_by_track": attendance_by_track,
+        "attendance_by_counselor": attendance_by_counselor,
         "retention": {
             days: measures.retention(in_period, days=days, today=today) for days in (30, 60, 90)
         },
         "outcomes": measures.discharge_outcomes(discharged),
         "benchmark": measures.TEDS_2004_IOP_OUTCOMES,
         "length_of_stay": measures.length_of_stay(discharged),
-        "drug_tests": measures.drug_test_negative_share(tests),
+        "drug_tests": drug_tests,
         "check_ins": measures.aftercare_check_ins(check_ins, today=today),
         "aftercare_retention": measures.aftercare_retention(plans, today=today),
         "referral_wait": measures.referral_to_admission(in_period),

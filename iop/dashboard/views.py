@@ -196,7 +196,11 @@ def program_dashboard(request):
     if export == "teds":
         return _teds_response(request, clients_visible_to(request.user), start, end)
     figures = program.program_measures(
-        clients=clients_visible_to(request.user), start=start, end=end, **filters
+        clients=clients_visible_to(request.user),
+        start=start,
+        end=end,
+        whole_program=request.user.sees_whole_program,
+        **filters,
     )
     if export in CSV_TABLES:
         return _csv_response(request, export, figures)
