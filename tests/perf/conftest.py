@@ -37,6 +37,7 @@ def bench():
     from tests.perf import server
 
     url, clients = server.ensure_load_database()
+    server.prepare_load_database(url)
     server.collectstatic(url)
     plan_path = server.WORK / "plan.json"
     # Our own module with fixed arguments, against the load database.

@@ -1,10 +1,12 @@
 """Simulated staff for the load test (test_load.py runs it headless:
 `python -m locust -f tests/perf/locustfile.py --headless ...`).
 
-Each simulated user signs in through the login form as its own account
-(counselor, supervisor, administrator or intake worker, from the plan that
-test_load.py writes: OPENIOP_LOCUST_PLAN) and then browses the pages its role
-uses, with a think time between pages. Every request is also written to
+Each simulated user takes its own account (counselor, supervisor,
+administrator or intake worker, from the plan that test_load.py writes:
+OPENIOP_LOCUST_PLAN) with the session test_load.py opened for it through the
+login form before the timed window (an account without one signs in through
+the form here), and then browses the pages its role uses, with a think time
+between pages. Every request is also written to
 OPENIOP_LOCUST_SAMPLES (one JSON line each) so that the test can compute
 exact percentiles over the pages without the logins.
 
@@ -20,6 +22,7 @@ import re
 from pathlib import Path
 
 from locust import FastHttpUser, between, events, task
+from requests.cookies import create_cookie
 
 PLAN = json.loads(Path(os.environ["OPENIOP_LOCUST_PLAN"]).read_text(encoding="utf-8"))
 SAMPLES = Path(os.environ["OPENIOP_LOCUST_SAMPLES"])
@@ -62,7 +65,11 @@ class Staff(FastHttpUser):
         cycle = Staff._accounts.setdefault(self.role, itertools.cycle(PLAN["accounts"][self.role]))
         self.account = next(cycle)
         self.rng = random.Random(self.account["username"])
-        self._sign_in()
+        if self.account.get("cookies"):
+            for cookie in self.account["cookies"]:
+                self.client.cookiejar.set_cookie(create_cookie(**cookie))
+        else:
+            self._sign_in()
 
     def _sign_in(self):
         with self.client.get(

@@ -103,6 +103,8 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
         STATIC_ROOT=str(WORK / "static"),
         LOG_LEVEL="WARNING",
         PYTHONDONTWRITEBYTECODE="1",
+        # The simulated staff sign in with a password only: no second factor.
+        REQUIRE_MFA="0",
     )
     env.update(extra)
     return env
@@ -133,6 +135,15 @@ def ensure_load_database() -> tuple[str, int]:
         manage(["seed_load", "--clients", str(wanted), "--reset", "--database-url", url], env, 1800)
         count = client_count(url)
     return url, count
+
+
+def prepare_load_database(database_url: str) -> None:
+    """A load database built earlier gets this checkout's migrations, and the
+    program dashboard's summary is rebuilt as beat keeps it in production
+    (every 10 minutes): the pages are measured as they are served."""
+    env = app_env(database_url)
+    manage(["migrate", "--noinput", "-v", "0"], env, 600)
+    manage(["refresh_dashboard_summary"], env, 600)
 
 
 def collectstatic(database_url: str) -> None:
@@ -263,9 +274,12 @@ def running_server(database_url: str, workers: int = WORKERS) -> Iterator[Server
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def login(base_url: str, username: str, password: str) -> requests.Session:
+def login(
+    base_url: str, username: str, password: str, headers: dict | None = None
+) -> requests.Session:
     """A signed-in session, through the login form as a browser does."""
     session = requests.Session()
+    session.headers.update(headers or {})
     page = session.get(f"{base_url}/accounts/login/", timeout=30)
     token = CSRF_INPUT.search(page.text)
     if page.status_code != 200 or not token:
