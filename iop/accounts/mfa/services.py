@@ -105,7 +105,8 @@ def mfa_code_check(*, user, code: str, request: HttpRequest, stage: str = "login
     the last step), a recovery code is deleted once used, and wrong codes
     throttle the device. Failures are audited as LOGIN_FAILED at stage "mfa"."""
     code = _normalised(code)
-    kind = "totp" if code.isdigit() else "recovery"
+    # The app's codes are six digits; recovery codes are eight letters and digits.
+    kind = "totp" if code.isascii() and code.isdigit() and len(code) == 6 else "recovery"
     model = TOTPDevice if kind == "totp" else StaticDevice
     throttled = False
     with transaction.atomic():

@@ -75,8 +75,9 @@ def verify(request):
 def _qr_svg(device) -> str:
     # Drawn here as SVG markup: the secret never leaves the server for a QR service.
     svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, title=_("QR code for your authenticator app"), svgclass="mfa-qr"
+        scale=5, light="#fff", title=_("QR code for your authenticator app"), svgclass="mfa-qr"
     )
+    svg = svg.replace("<svg ", '<svg role="img" ', 1)
     return mark_safe(svg)  # noqa: S308 - segno's own markup, from our own URI
 
 
