@@ -500,3 +500,37 @@ def test_roles_still_apply_after_verification(client, intake, require_mfa):
     mark_verified(client, device)
 
     assert client.get(reverse("dashboard:program")).status_code == 403
+
+
+# --- other sessions of the same person --------------------------------------------------------
+
+
+def test_other_sessions_verify_again_after_the_authenticator_is_replaced(client, counselor1):
+    old = enroll(counselor1)
+    other = Client()
+    other.force_login(counselor1)
+    mark_verified(other, old)
+    assert other.get(HOME_URL).status_code == 200
+
+    old.delete()
+    new = TOTPDevice.objects.create(user=counselor1, name="Authenticator app", confirmed=True)
+
+    response = other.get(HOME_URL)
+    assert response.status_code == 302
+    assert response.url.startswith(VERIFY_URL)
+    assert _verify(other, totp_code(new)).status_code == 302
+    assert other.get(HOME_URL).status_code == 200
+
+
+def test_a_session_carries_on_once_mfa_was_turned_off_elsewhere(client, counselor1):
+    device = enroll(counselor1)
+    client.force_login(counselor1)
+    mark_verified(client, device)
+
+    TOTPDevice.objects.filter(user=counselor1).delete()
+    StaticDevice.objects.filter(user=counselor1).delete()
+
+    response = client.get(HOME_URL, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == HOME_URL
+    assert client.get(HOME_URL).status_code == 200
