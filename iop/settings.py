@@ -265,6 +265,9 @@ LOGGING = {
 ADMINS = []
 DEFAULT_EXCEPTION_REPORTER_FILTER = "iop.logging.SafeExceptionReporterFilter"
 
+# `manage.py backup_database` (make backup) writes here, owner-only files.
+BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
+
 # Program settings with defaults from DOMAIN.md (documented in the README).
 MUTUAL_HELP_PER_WEEK = env.int("MUTUAL_HELP_PER_WEEK", default=2)
 
