@@ -8,6 +8,11 @@ seal and this verifier. A row changed behind the triggers' back (a superuser
 disabling them) no longer matches its hash; a removed row leaves a gap in
 the positions; a chain cut at its end is caught against the head recorded by
 the previous verification.
+
+The seal reads the chain head after taking the chain's advisory lock, which
+relies on READ COMMITTED (each statement sees what committed before it): a
+transaction at REPEATABLE READ that writes audit events would read a stale
+head and fail at commit on the unique chain position instead.
 """
 
 from dataclasses import dataclass
