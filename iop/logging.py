@@ -15,7 +15,8 @@ any handler formats it:
 - the message keeps its text with query strings removed, and any exception
   message in it replaced by the exception's class;
 - a traceback keeps the exception classes and the frames (file, line,
-  function, source line) but not the exceptions' messages or local variables;
+  function, source line) but not the exceptions' messages (except Django's
+  SuspiciousOperation, about the request's headers) or local variables;
 - the request attached by Django is dropped, and SQL text and parameters of
   django.db.backends records are not kept.
 
@@ -28,6 +29,7 @@ import logging
 import re
 import traceback
 
+from django.core.exceptions import SuspiciousOperation
 from django.views.debug import SafeExceptionReporterFilter as DjangoSafeExceptionReporterFilter
 
 # "/path?query" in a message (a request line, a URL, a Referer): the query goes.
@@ -47,6 +49,13 @@ def _exception_chain(exc: BaseException | None) -> list[BaseException]:
     return chain
 
 
+def _message_is_kept(exc: BaseException) -> bool:
+    # Django's SuspiciousOperation messages describe the request's metadata
+    # (a disallowed Host header, an unsafe redirect), which operators need to
+    # see; query strings in them are still removed.
+    return isinstance(exc, SuspiciousOperation)
+
+
 def _class_name(exc: BaseException) -> str:
     cls = type(exc)
     module = cls.__module__
@@ -62,7 +71,10 @@ def safe_traceback(exc: BaseException) -> str:
             parts.append("\nThe above exception led to the following one:\n\n")
         parts.append("Traceback (most recent call last):\n")
         parts.extend(traceback.format_list(traceback.extract_tb(link.__traceback__)))
-        parts.append(f"{_class_name(link)}: [message removed]\n")
+        if _message_is_kept(link):
+            parts.append(f"{_class_name(link)}: {redact_query_strings(str(link))}\n")
+        else:
+            parts.append(f"{_class_name(link)}: [message removed]\n")
     return "".join(parts).rstrip("\n")
 
 
@@ -91,6 +103,8 @@ class RedactClientDataFilter(logging.Filter):
         message = record.getMessage()
         exception = record.exc_info[1] if record.exc_info else None
         for link in _exception_chain(exception):
+            if _message_is_kept(link):
+                continue
             for text in {str(link), repr(link)}:
                 if len(text) > 3:
                     message = message.replace(text, f"{_class_name(link)}(message removed)")

@@ -8,11 +8,13 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import IntegrityError
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from iop.celery import _redact_worker_logs
 from iop.clients.views import records
 from iop.logging import RedactClientDataFilter, SafeExceptionReporterFilter, safe_traceback
 
@@ -253,3 +255,30 @@ def test_pages_rendered_without_a_request_use_no_context(name):
     # text and can show no data.
     source = get_template(name).template.source
     assert "{{" not in source and "{%" not in source
+
+
+def test_a_disallowed_host_is_still_named_for_the_operators():
+    exc = _raised(DisallowedHost("Invalid HTTP_HOST header: 'evil.example'."))
+    text = _formatted(_record("django.security.DisallowedHost", "%s", (str(exc),), exc=exc))
+    assert "evil.example" in text
+
+
+def test_the_worker_log_handlers_get_the_filter():
+    logger = logging.getLogger("tests.worker")
+    handler = logging.StreamHandler(io.StringIO())
+    logger.addHandler(handler)
+    try:
+        _redact_worker_logs(logger=logger)
+        assert any(isinstance(f, RedactClientDataFilter) for f in handler.filters)
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_the_web_servers_access_log_leaves_out_query_strings_and_referers():
+    config: dict = {}
+    source = (settings.BASE_DIR / "gunicorn.conf.py").read_text()
+    exec(compile(source, "gunicorn.conf.py", "exec"), config)  # noqa: S102 - the project's file
+    log_format = config["access_log_format"]
+    assert "%(U)s" in log_format  # the path alone
+    for atom in ("%(r)s", "%(q)s", "%(f)s", "}i)s"):
+        assert atom not in log_format
