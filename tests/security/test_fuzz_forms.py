@@ -1,0 +1,512 @@
+"""Hostile input to every form of the project, as every role that may use it.
+
+The forms are found, not listed: every page each member of the cast can open
+is read and each <form method="post"> on it is parsed for its target and its
+fields. FORM_ROUTES names every route that takes a POST; a form target or a
+POST-only route missing from it fails the test, so new forms are fuzzed too.
+
+Hypothesis then posts, per form and role, field values drawn from very long
+strings, unicode (right-to-left marks, emoji, NUL), HTML and SQL fragments,
+wrong types (letters for numbers, 30 February, huge and negative numbers),
+missing and duplicated fields and the outsider's ids, sometimes with the
+outsider's id in the URL. Whatever is posted:
+
+- no answer is a 500 and no exception is raised or logged;
+- an answer that shows the form again (200 or 400) has saved nothing: every
+  table but the audit trail, sessions and login-throttling rows keeps its
+  row count;
+- nothing identifying the outsider (a client the user may not see) appears
+  in the answer, unless the request itself carried it.
+
+Each example runs in a savepoint rolled back afterwards, so every example
+starts from the same program. HYPOTHESIS_PROFILE=deep posts many more examples
+with a random seed (FUZZ_EXAMPLES sets how many per form and role); the
+default is a small, derandomized run for CI.
+"""
+
+import logging
+import os
+import uuid
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.signals import got_request_exception
+from django.db import connection, transaction
+from django.urls import Resolver404, resolve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from iop.audit.policy import clients_visible_to
+from tests.security.test_route_access import (
+    ACCESS,
+    POST_ONLY,
+    ROLE_OF,
+    _expected,
+    _url,
+)
+from tests.test_routes import ROUTES
+
+# Every test here needs the test database, even one that reads only the world.
+pytestmark = pytest.mark.django_db
+
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+# Examples per form and role: few and derandomized in CI (the whole module
+# stays near a minute and a half), many and random under the deep profile.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (100 if PROFILE == "deep" else 6))
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    derandomize=PROFILE != "deep",
+    database=None,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+
+# Every route that takes a POST, with fields to post besides those read from
+# its forms: a form the populated program does not show (a co-signature is
+# offered only on a trainee's note, a review only on an active plan).
+FORM_ROUTES = {
+    "accounts:login": ("username", "password"),
+    "clients:client-create": (),
+    "clients:client-update": (),
+    "clients:episode-assign": ("counselor",),
+    "clients:appointment-new": (),
+    "clients:session-document": (),
+    "clients:appointment-cancel": ("by_client",),
+    "clients:note-cosign": (),
+    "clients:note-addendum": ("text",),
+    "clients:plan-start": (),
+    "clients:plan-add": ("statement", "parent"),
+    "clients:plan-objective-status": ("objective", "status"),
+    "clients:plan-sign": ("client_agreed_on",),
+    "clients:plan-review": ("note",),
+    "clients:drug-test-new": (),
+    "clients:medication-new": (),
+    "clients:medication-stop": ("stop_date",),
+    "clients:meeting-new": (),
+    "screening:referral-create": (),
+    "screening:screening-start": (),
+    "screening:screening-detail": (),
+    "screening:screening-dimensions": (),
+    "screening:screening-complete": (),
+    "screening:screening-addendum": ("text",),
+    "screening:screening-administer": (),
+    "screening:administer": (),
+    "screening:flag-address": (),
+    "reminders:notification-mark-read": (),
+    "reminders:sms-inbound": ("From", "Body", "MessageSid"),
+    "groups:session-add": (),
+    "groups:session-detail": (),
+    "groups:attendance-toggle": ("client", "status"),
+    "groups:session-drop-in": ("client",),
+    "groups:session-remove": ("client",),
+    "groups:session-move": ("starts_at",),
+    "groups:session-cancel": ("reason",),
+    "groups:session-addendum": ("text",),
+    "groups:session-cosign": (),
+    "groups:client-groups": (),
+    "family:member-new": (),
+    "family:member-link": (),
+    "family:member-edit": (),
+    "family:consent-new": (),
+    "family:consent-revoke": ("revoked_on", "note"),
+    "family:consent-event": ("event",),
+    "family:release-export": ("purpose",),
+    "family:conjoint-attendees": ("members",),
+    "family:education-attendance": ("client", "member", "status"),
+    "aftercare:step-down": (),
+    "aftercare:check-in": (),
+    "aftercare:outreach-attempt": ("method", "outcome", "note"),
+    "aftercare:discharge": (),
+    "aftercare:readmit": ("reason",),
+}
+
+# A successful POST that answers with a page rather than a redirect.
+SUCCESS_SHOWS_A_PAGE = {
+    # The release is written to the disclosure ledger, then shown for printing.
+    "family:release-export",
+}
+
+# Posted to by anyone, signed in or not.
+ANONYMOUS_FORMS = {"accounts:login", "reminders:sms-inbound"}
+# Posting these ends the session the rest of the example needs; they hold no form fields.
+NOT_FUZZED = {"accounts:logout": "signs the user out; takes no fields"}
+
+# Rows that showing a form may write: the trail of who saw what, the session,
+# the login-throttling records.
+UNCOUNTED_TABLE_PREFIXES = ("audit_", "django_session", "axes_", "otp_")
+
+ROUTES_BY_NAME = {route.name: route for route in ROUTES}
+
+
+# --- reading the forms of every page -------------------------------------------------
+
+
+class _Forms(HTMLParser):
+    """Each <form method="post">: its action and, per field, the values the page offers."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            if (attrs.get("method") or "get").lower() == "post":
+                self._form = {"action": attrs.get("action") or "", "fields": {}}
+                self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None:
+            return
+        name = attrs.get("name")
+        # A field may belong to another form through form="id"; it still posts somewhere.
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset"):
+                if attrs.get("value") is not None:
+                    form["fields"].setdefault(name, []).append(attrs["value"])
+                return
+            default = "on" if kind in ("checkbox", "radio") else ""
+            form["fields"].setdefault(name, []).append(attrs.get("value") or default)
+        elif tag == "select" and name:
+            self._select = form["fields"].setdefault(name, [])
+        elif tag == "option" and self._select is not None:
+            self._select.append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = form["fields"].setdefault(name, [])
+            self._textarea.append("")
+        elif tag == "button" and name:
+            form["fields"].setdefault(name, []).append(attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea is not None and data.strip():
+            self._textarea[-1] = data.strip()
+
+
+def _route_name(path: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _read_forms(world, client):
+    """Per target route: the URL a page posts to and each field's offered values."""
+    found = {}
+    for user, person in world.users.items():
+        client.force_login(person)
+        for route in ROUTES:
+            if route.is_admin or route.name not in ACCESS:
+                continue
+            if _expected(world, route, user) != 200:
+                continue
+            page_url = _url(world, route)
+            response = client.get(page_url)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            parser = _Forms()
+            parser.feed(response.content.decode())
+            for form in parser.forms:
+                action = form["action"] or page_url
+                name = _route_name(action)
+                if name is None:
+                    continue
+                entry = found.setdefault(name, {"urls": {}, "fields": {}})
+                entry["urls"].setdefault(user, action)
+                for field, values in form["fields"].items():
+                    entry["fields"].setdefault(field, [])
+                    entry["fields"][field].extend(
+                        value for value in values if value not in entry["fields"][field]
+                    )
+    client.logout()
+    return found
+
+
+@pytest.fixture(scope="module")
+def forms(world, django_db_blocker):
+    from django.test import Client
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        found = _read_forms(world, Client())
+        transaction.set_rollback(True)
+    return found
+
+
+# --- what is posted --------------------------------------------------------------------
+
+LONG = "A" * 10_000
+HOSTILE_TEXT = [
+    LONG,
+    "\x00",
+    "before\x00after",
+    "\u202eevil\u202c right-to-left",
+    "שלום עולם مرحبا",
+    "😀" * 50,
+    "\U0001f9d1\u200d\U0001f91d\u200d\U0001f9d1",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "{{ request.user }} {% debug %}",
+    "'; DROP TABLE clients_client; --",
+    "1 OR 1=1",
+    "' OR '1'='1",
+    "%s%s%s%n",
+    "",
+    " ",
+    "\r\n",
+]
+WRONG_TYPES = [
+    "abc",
+    "2026-02-30",
+    "2026-13-01",
+    "0000-00-00",
+    "9999-12-31",
+    "31/12/2026",
+    "2026-01-01T25:61",
+    "99999999999999999999999999",
+    "9223372036854775808",
+    "2147483648",
+    "-1",
+    "-2147483649",
+    "1e308",
+    "NaN",
+    "inf",
+    "0x10",
+    "²",
+    "١٢",
+    "1.5",
+    "true",
+    "null",
+    "[]",
+    "{}",
+]
+
+
+def _text():
+    return st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",)),
+        max_size=40,
+    )
+
+
+def _values(offered, outsider_ids):
+    """One field's value: what the page offers, or something hostile."""
+    strategies = [
+        st.sampled_from(HOSTILE_TEXT),
+        st.sampled_from(WRONG_TYPES),
+        st.sampled_from(outsider_ids),
+        st.builds(lambda: str(uuid.uuid4())),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+        _text(),
+    ]
+    if offered:
+        strategies.insert(0, st.sampled_from(offered))
+    return st.one_of(*strategies)
+
+
+@st.composite
+def _posts(draw, fields, outsider_ids):
+    """The POST body: each field present, missing or duplicated, and maybe a stray one."""
+    data = {}
+    for name, offered in fields.items():
+        how = draw(st.sampled_from(["value", "value", "value", "missing", "duplicated"]))
+        if how == "missing":
+            continue
+        value = draw(_values(offered, outsider_ids))
+        data[name] = [value, draw(_values(offered, outsider_ids))] if how == "duplicated" else value
+    if draw(st.booleans()):
+        data[draw(st.sampled_from(["id", "client", "client_id", "pk", "x"]))] = draw(
+            _values([], outsider_ids)
+        )
+    return data
+
+
+# --- the checks --------------------------------------------------------------------------
+
+
+def _counted_tables():
+    return sorted(
+        name
+        for name in connection.introspection.table_names()
+        if not name.startswith(UNCOUNTED_TABLE_PREFIXES)
+    )
+
+
+def _row_counts(tables):
+    selects = ", ".join(f'(SELECT count(*) FROM "{table}")' for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {selects}")  # noqa: S608 - table names from the introspection
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def _outsider_marks(world):
+    outsider = world.outsider
+    return {
+        "name": outsider.legal_last_name,
+        "first name": outsider.legal_first_name,
+        "MRN": outsider.mrn,
+        "public id": str(outsider.public_id),
+    }
+
+
+def _short(data) -> str:
+    """The posted data for a failure message, long values abbreviated."""
+
+    def one(value):
+        if isinstance(value, list):
+            return "[" + ", ".join(one(item) for item in value) + "]"
+        return repr(value) if len(value) <= 60 else f"{value[:20]!r}...({len(value)} chars)"
+
+    return "{" + ", ".join(f"{key!r}: {one(value)}" for key, value in data.items()) + "}"
+
+
+def _sent(url, data) -> str:
+    parts = [url]
+    for value in data.values():
+        parts.extend(value if isinstance(value, list) else [value])
+    return " ".join(parts)
+
+
+def _form_cases():
+    """(route name, cast member) for every form route and every member let in."""
+    cases = []
+    for name in sorted(FORM_ROUTES):
+        if name in ANONYMOUS_FORMS:
+            cases.append((name, None))
+            continue
+        access = ACCESS.get(name)
+        if access is None:
+            continue
+        for user, role in ROLE_OF.items():
+            if role in access.roles:
+                cases.append((name, user))
+    return cases
+
+
+class _Failures(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def exceptions():
+    """Exceptions raised by views and errors logged by Django while the test runs."""
+    raised = []
+
+    def receiver(sender, request=None, **kwargs):
+        import sys
+
+        raised.append(repr(sys.exc_info()[1]))
+
+    got_request_exception.connect(receiver, weak=False, dispatch_uid="fuzz-forms")
+    handler = _Failures()
+    logger = logging.getLogger("django")
+    logger.addHandler(handler)
+    try:
+        yield raised, handler.records
+    finally:
+        logger.removeHandler(handler)
+        got_request_exception.disconnect(dispatch_uid="fuzz-forms")
+
+
+def test_every_form_and_post_only_route_is_fuzzed(world, forms):
+    post_only = {name for name, access in ACCESS.items() if access.get == POST_ONLY}
+    targets = {name for name in forms if not name.startswith("admin:")}
+    missing = sorted((post_only | targets) - set(FORM_ROUTES) - set(NOT_FUZZED))
+    assert not missing, "\n".join(
+        f"add {name} to FORM_ROUTES in tests/security/test_fuzz_forms.py" for name in missing
+    )
+
+
+def test_every_fuzzed_route_exists_and_has_fields_or_takes_none(forms):
+    assert sorted(set(FORM_ROUTES) - set(ROUTES_BY_NAME)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "user"), _form_cases(), ids=[f"{n}-{u or 'anonymous'}" for n, u in _form_cases()]
+)
+def test_hostile_posts_never_fail_save_nothing_on_error_and_leak_nothing(
+    world, forms, client, db, exceptions, name, user
+):
+    client.raise_request_exception = False
+    raised, logged = exceptions
+    route = ROUTES_BY_NAME[name]
+    found = forms.get(name, {"urls": {}, "fields": {}})
+    fields = {field: list(values) for field, values in found["fields"].items()}
+    for field in FORM_ROUTES[name]:
+        fields.setdefault(field, [])
+    url = found["urls"].get(user) or _url(world, route)
+    person = world.users[user] if user else None
+    outsider = world.outsider
+    outsider_ids = [str(outsider.public_id), str(outsider.pk), outsider.mrn]
+    sees_outsider = (
+        person is not None and clients_visible_to(person).filter(pk=outsider.pk).exists()
+    )
+    marks = _outsider_marks(world)
+    tables = _counted_tables()
+    outsider_url = None
+    if "client_id" in route.kwargs:
+        outsider_url = url.replace(str(_client_in(url, world)), str(outsider.public_id))
+
+    @FUZZ_SETTINGS
+    @given(data=_posts(fields, outsider_ids), into_outsider=st.booleans())
+    def post(data, into_outsider):
+        target = outsider_url if into_outsider and outsider_url else url
+        raised.clear()
+        logged.clear()
+        with transaction.atomic():
+            if person is not None:
+                client.force_login(person)
+            before = _row_counts(tables)
+            response = client.post(target, data)
+            status = response.status_code
+            changed = (
+                {t: n for t, n in _row_counts(tables).items() if n != before[t]}
+                if status in (200, 400)
+                else {}
+            )
+            transaction.set_rollback(True)
+        client.logout()
+        body = response.content.decode(errors="replace") + response.get("Location", "")
+        sent = _sent(target, data)
+        posted = f"{_short(data)} to {target}"
+        assert status != 500, f"{name} as {user}: 500 for {posted}"
+        assert not raised, f"{name} as {user}: {raised[0]} for {posted}"
+        assert not logged, f"{name} as {user}: logged {logged[0].getMessage()} for {posted}"
+        if name not in SUCCESS_SHOWS_A_PAGE:
+            assert not changed, f"{name} as {user}: {status} yet {changed} changed for {posted}"
+        if not sees_outsider:
+            for what, mark in marks.items():
+                if mark in sent:
+                    continue
+                assert mark not in body, f"{name} as {user}: the outsider's {what} in the answer"
+
+    post()
+
+
+def _client_in(url, world):
+    """The client id a URL addresses (one of the world's clients)."""
+    for client in (world.main, world.in_screening, world.in_aftercare):
+        if str(client.public_id) in url:
+            return client.public_id
+    raise AssertionError(f"{url} names none of the world's clients")
