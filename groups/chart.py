@@ -29,10 +29,14 @@ def _progress_section(request, client):
     }
 
 
-def _timeline_entries(client):
-    rows = Attendance.objects.filter(client=client).select_related(
-        "session__group", "session__topic"
+def _timeline_entries(client, *, limit=None):
+    rows = (
+        Attendance.objects.filter(client=client)
+        .select_related("session__group", "session__topic")
+        .order_by("-session__starts_at", "-pk")
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [
         TimelineEntry(
             when=row.session.starts_at,

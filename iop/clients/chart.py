@@ -5,6 +5,7 @@ The chart page belongs to iop.clients, which must not import the feature apps
 the chart renders them in order with the context each one computes.
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -56,19 +57,32 @@ class TimelineEntry:
     url: str = ""
 
 
-TimelineSource = Callable[[Client], list[TimelineEntry]]
-_timeline_sources: dict[str, TimelineSource] = {}
+TimelineSource = Callable[..., list[TimelineEntry]]
+_timeline_sources: dict[str, tuple[TimelineSource, bool]] = {}
+
+# The chart shows the newest entries; the whole timeline has its own page.
+CHART_TIMELINE_ENTRIES = 50
+PRINT_TIMELINE_ENTRIES = 200
 
 
 def register_timeline_source(key: str, source: TimelineSource) -> None:
-    """Each source returns one client's entries with a fixed number of queries."""
-    _timeline_sources[key] = source
+    """Each source returns one client's entries with a fixed number of
+    queries. A source that takes a `limit` keyword returns at most its
+    `limit` newest entries (None: all), so a short timeline loads little."""
+    takes_limit = "limit" in inspect.signature(source).parameters
+    _timeline_sources[key] = (source, takes_limit)
 
 
-def chart_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
-    entries = [entry for source in _timeline_sources.values() for entry in source(client)]
+def chart_timeline(client: Client, *, limit: int | None = PRINT_TIMELINE_ENTRIES):
+    """The client's newest `limit` entries (None: every one), newest first.
+    Each source's own newest `limit` hold the newest `limit` of all."""
+    entries = [
+        entry
+        for source, takes_limit in _timeline_sources.values()
+        for entry in (source(client, limit=limit) if takes_limit else source(client))
+    ]
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]
+    return entries if limit is None else entries[:limit]
 
 
 def day_start(day: date) -> datetime:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from iop.accounts import roles
 from iop.clients.chart import (
+    CHART_TIMELINE_ENTRIES,
     ChartSection,
     TimelineEntry,
     chart_timeline,
@@ -85,15 +86,28 @@ def _mutual_help(request, client):
 
 
 def _timeline(request, client):
-    return {"client": client, "entries": chart_timeline(client)}
+    if getattr(request, "chart_printing", False):
+        return {"client": client, "entries": chart_timeline(client)}
+    # One more than shown says whether there is more to see.
+    entries = chart_timeline(client, limit=CHART_TIMELINE_ENTRIES + 1)
+    return {
+        "client": client,
+        "entries": entries[:CHART_TIMELINE_ENTRIES],
+        "more": len(entries) > CHART_TIMELINE_ENTRIES,
+    }
 
 
 # --- timeline sources: one query each ---------------------------------------
 
 
-def _appointment_entries(client):
+def _newest(queryset, limit):
+    return queryset if limit is None else queryset[:limit]
+
+
+def _appointment_entries(client, *, limit=None):
     entries = []
-    for appointment in Appointment.objects.filter(client=client).select_related("note"):
+    appointments = Appointment.objects.filter(client=client).order_by("-starts_at", "-pk")
+    for appointment in _newest(appointments.select_related("note"), limit):
         note = getattr(appointment, "note", None)
         detail = appointment.get_status_display()
         if note is not None:
@@ -112,9 +126,10 @@ def _appointment_entries(client):
     return entries
 
 
-def _drug_test_entries(client):
+def _drug_test_entries(client, *, limit=None):
     entries = []
-    for test in DrugTest.objects.filter(client=client).prefetch_related("results"):
+    tests = DrugTest.objects.filter(client=client).order_by("-collected_on", "-pk")
+    for test in _newest(tests.prefetch_related("results"), limit):
         positives = [r.get_substance_display() for r in test.results.all() if r.unexpected_positive]
         entries.append(
             TimelineEntry(
@@ -151,7 +166,8 @@ def _medication_entries(client):
     return entries
 
 
-def _meeting_entries(client):
+def _meeting_entries(client, *, limit=None):
+    meetings = MutualHelpMeeting.objects.filter(client=client).order_by("-attended_on", "-pk")
     return [
         TimelineEntry(
             when=day_start(meeting.attended_on),
@@ -159,7 +175,7 @@ def _meeting_entries(client):
             title=meeting.get_kind_display(),
             detail=meeting.meeting_name + (" · " + _("verified") if meeting.verified else ""),
         )
-        for meeting in MutualHelpMeeting.objects.filter(client=client)
+        for meeting in _newest(meetings, limit)
     ]
 
 

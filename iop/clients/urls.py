@@ -11,6 +11,7 @@ urlpatterns = [
     path("", records.client_list, name="client-list"),
     path("new/", records.client_create, name="client-create"),
     path(CLIENT, records.client_detail, name="client-detail"),
+    path(CLIENT + "timeline/", records.client_timeline, name="client-timeline"),
     path(CLIENT + "edit/", records.client_update, name="client-update"),
     path(CLIENT + "print/", treatment.chart_print, name="client-print"),
     path(

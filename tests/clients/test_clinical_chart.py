@@ -185,8 +185,10 @@ def test_chart_query_count_does_not_grow_with_the_clinical_history(
     with django_assert_num_queries(CHART_QUERIES):
         response = browser.get(_url("client-detail", large))
     assert response.status_code == 200
-    # The timeline stops at its 200 newest entries.
-    assert response.content.decode().count('data-kind="') == 200
+    # The chart's timeline shows its 50 newest entries and links to the rest.
+    content = response.content.decode()
+    assert content.count('data-kind="') == 50
+    assert 'data-testid="whole-timeline"' in content
 
 
 def test_print_query_count_does_not_grow_with_the_clinical_history(
@@ -202,7 +204,11 @@ def test_print_query_count_does_not_grow_with_the_clinical_history(
     with django_assert_num_queries(CHART_QUERIES + 1):
         browser.get(_url("client-print", small))
     with django_assert_num_queries(CHART_QUERIES + 1):
-        browser.get(_url("client-print", large))
+        response = browser.get(_url("client-print", large))
+    # On paper the timeline runs to its 200 newest entries, with no link.
+    content = response.content.decode()
+    assert content.count('data-kind="') == 200
+    assert 'data-testid="whole-timeline"' not in content
 
 
 # --- timeline ---------------------------------------------------------------------------

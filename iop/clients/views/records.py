@@ -10,7 +10,7 @@ from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.policy import clients_visible_to
 from iop.clients import selectors, services
-from iop.clients.chart import chart_sections
+from iop.clients.chart import chart_sections, chart_timeline
 from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
@@ -73,6 +73,21 @@ def chart_context(request, client) -> dict:
 @require_safe
 def client_detail(request, client):
     return render(request, "clients/client_detail.html", chart_context(request, client))
+
+
+TIMELINE_PER_PAGE = 100
+
+
+@client_view(*roles.ALL_ROLES)
+@require_safe
+def client_timeline(request, client):
+    """Everything documented for the client, newest first, a page at a time
+    (the chart shows the newest entries only). A view of the record: audited
+    as the chart is."""
+    page = Paginator(chart_timeline(client, limit=None), TIMELINE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "clients/client_timeline.html", {"client": client, "page": page})
 
 
 @client_view(*EDITORS)

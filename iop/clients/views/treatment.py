@@ -128,6 +128,8 @@ def chart_print(request, client):
         request=request,
         details={"document": "chart"},
     )
+    # The timeline section then lists every entry up to the print limit.
+    request.chart_printing = True
     context = chart_context(request, client)
     context["printing"] = True
     return render(request, "clients/client_detail.html", context)
