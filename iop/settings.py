@@ -5,6 +5,7 @@ defaults are safe for a laptop; with DEBUG off, SECRET_KEY has no default and
 start-up stops without it.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "groups",
     "family",
     "aftercare",
+    # Login throttling by username and address (DOMAIN.md section 10).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,9 +69,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits; needs the user and messages.
+    "iop.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iop.accounts.middleware.NoStoreForAuthenticatedMiddleware",
     "iop.accounts.mfa.middleware.MFARequiredMiddleware",
+    # Last, as django-axes requires: turns a locked-out attempt into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iop.urls"
@@ -107,6 +114,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes refuses a locked-out username and address before the password
+# is checked; ModelBackend does the checking.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -133,13 +146,38 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # password (and a code) when the last confirmation is older than this.
 REAUTH_MAX_AGE_SECONDS = env.int("REAUTH_MAX_AGE_SECONDS", default=5 * 60)
 
-# Idle logoff at 15 minutes (HIPAA 164.312(a)(2)(iii) automatic logoff): the
-# cookie's age is renewed on every request, so it expires after idle time.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle logoff at 15 minutes (HIPAA 164.312(a)(2)(iii) automatic logoff) and an
+# absolute limit of 10 hours, enforced by iop.accounts.sessions, which signs the
+# person out with an explanation and an audit row. The session is saved (its
+# expiry pushed forward) only on a person's own requests, never on background
+# polling, so SESSION_SAVE_EVERY_REQUEST stays off. The stored session outlives
+# the idle limit a little so the middleware, not a silent expiry, ends it.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+SESSION_COOKIE_AGE = 2 * SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes): 5 failures for one username from one address
+# lock that pair for 15 minutes; others keep signing in. A failure counts until
+# AXES_COOLOFF_TIME after the pair's latest failure (see the README).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused without restarting its 15 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "iop.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "iop.accounts.client_ip.client_ip"
+# Sign-ins are in the audit trail; lockouts are managed on the app's own page.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# Reverse proxies in front of the app that append the peer's address to
+# X-Forwarded-For: 0 uses the connection's address, 1 the right-most entry.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -258,6 +296,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # django-axes logs every sign-in at INFO; the audit trail has them.
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
     },
 }
 # Error reports are not mailed (ADMINS stays empty); any report built shows no

@@ -17,14 +17,16 @@ from tests.factories import EpisodeFactory
 from tests.test_seed_demo import DEMO_ROLES, _midnight, seed
 
 
-def test_existing_user_keeps_a_usable_password_and_gets_one_if_unusable(db):
+def test_existing_user_keeps_a_usable_password_and_gets_one_if_unusable(db, rf):
     kept = User.objects.create_user("supervisor", password="someone-elses-choice")
     unusable = User.objects.create_user("intake", password=None)
 
     seed()
 
-    assert authenticate(username="supervisor", password="someone-elses-choice") == kept
-    assert authenticate(username="intake", password=DEMO_PASSWORD) == unusable
+    # django-axes throttles by address, so authenticate() needs the request.
+    request = rf.post("/accounts/login/")
+    assert authenticate(request, username="supervisor", password="someone-elses-choice") == kept
+    assert authenticate(request, username="intake", password=DEMO_PASSWORD) == unusable
     assert User.objects.filter(username__in=DEMO_ROLES).count() == 5
 
 

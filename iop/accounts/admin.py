@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iop.accounts.mfa.admin import mfa_reset_action
 from iop.accounts.models import User
+from iop.accounts.services import user_sessions_end
 
 
 @admin.register(User)
@@ -40,3 +41,9 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated account's open sessions end now, on every device.
+            user_sessions_end(user=obj)

@@ -29,6 +29,7 @@ def _nav_items(user):
         items.append((_("Audit trail"), reverse("audit:event-list")))
         items.append((_("System status"), reverse("dashboard:system-status")))
         items.append((_("Staff"), reverse("admin:accounts_user_changelist")))
+        items.append((_("Lockouts"), reverse("accounts:lockout-list")))
     return items
 
 

@@ -53,3 +53,19 @@ class User(AbstractUser):
     @property
     def sees_whole_program(self) -> bool:
         return self.has_role(*roles.PROGRAM_WIDE_ROLES)
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so that signing out or being deactivated
+    can end every session of that user, on every device."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self):
+        return f"{self.user} · {self.created:%Y-%m-%d %H:%M}"

@@ -196,9 +196,10 @@ def test_password_like_the_username_is_rejected(db):
 # --- idle logoff ---------------------------------------------------------------------------
 
 
-def test_idle_session_lasts_fifteen_minutes_renewed_on_every_request():
-    assert settings.SESSION_COOKIE_AGE == 900
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_idle_limit_is_fifteen_minutes_and_renewed_only_by_activity():
+    assert settings.SESSION_IDLE_SECONDS == 900
+    # The session middleware saves the session on a person's requests only.
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
 
 
 def test_session_ends_when_the_browser_closes():
@@ -206,12 +207,14 @@ def test_session_ends_when_the_browser_closes():
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 
-def test_signed_in_session_expires_fifteen_minutes_ahead(client, demo_counselor):
+def test_signed_in_session_is_stored_a_little_past_the_idle_limit(client, demo_counselor):
+    # The session middleware ends it at fifteen minutes with an explanation;
+    # the stored expiry is the backstop.
     client.post(LOGIN_URL, {"username": "demo.counselor", "password": PASSWORD})
 
     remaining = _session_row(client).expire_date - timezone.now()
 
-    assert datetime.timedelta(minutes=14) < remaining <= datetime.timedelta(minutes=15)
+    assert datetime.timedelta(minutes=15) < remaining <= datetime.timedelta(minutes=30)
 
 
 def test_each_request_pushes_the_expiry_forward(client, demo_counselor):
@@ -223,7 +226,7 @@ def test_each_request_pushes_the_expiry_forward(client, demo_counselor):
     client.get(HOME_URL)
 
     remaining = _session_row(client).expire_date - timezone.now()
-    assert remaining > datetime.timedelta(minutes=14)
+    assert remaining > datetime.timedelta(minutes=29)
 
 
 def test_idle_session_past_its_expiry_is_signed_out(client, demo_counselor):
