@@ -4,6 +4,7 @@ chronological timeline of everything documented."""
 
 from datetime import timedelta
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,14 @@ from iop.clients.chart import (
     register_chart_section,
     register_timeline_source,
 )
-from iop.clients.models import Appointment, DrugTest, Medication, MutualHelpMeeting, TreatmentPlan
+from iop.clients.models import (
+    Appointment,
+    DrugTest,
+    DrugTestResult,
+    Medication,
+    MutualHelpMeeting,
+    TreatmentPlan,
+)
 from iop.clients.selectors import clinical
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
@@ -129,8 +137,16 @@ def _appointment_entries(client, *, limit=None):
 def _drug_test_entries(client, *, limit=None):
     entries = []
     tests = DrugTest.objects.filter(client=client).order_by("-collected_on", "-pk")
-    for test in _newest(tests.prefetch_related("results"), limit):
-        positives = [r.get_substance_display() for r in test.results.all() if r.unexpected_positive]
+    # Only the unexpected positives are named: the other results stay unread.
+    unexpected = Prefetch(
+        "results",
+        queryset=DrugTestResult.objects.filter(
+            result=DrugTestResult.Result.POSITIVE, expected=False
+        ),
+        to_attr="unexpected",
+    )
+    for test in _newest(tests.prefetch_related(unexpected), limit):
+        positives = [r.get_substance_display() for r in test.unexpected]
         entries.append(
             TimelineEntry(
                 when=day_start(test.collected_on),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from iop.audit.models import AuditEvent
 from iop.clients.chart import CHART_TIMELINE_ENTRIES, chart_timeline
-from iop.clients.models import MutualHelpMeeting
+from iop.clients.models import DrugTest, DrugTestResult, MutualHelpMeeting, Substance
 from iop.clients.views.records import TIMELINE_PER_PAGE
 from tests.clients.test_clinical_chart import _history, _varied_history
 from tests.factories import EpisodeFactory
@@ -120,3 +120,30 @@ def test_timeline_page_query_count_does_not_grow_with_the_history(
         browser.get(_url(small))
     with django_assert_num_queries(TIMELINE_QUERIES):
         assert browser.get(_url(large)).status_code == 200
+
+
+def test_drug_test_entry_names_only_the_unexpected_positives(counselor1, client_of_counselor1):
+    test = DrugTest.objects.create(
+        client=client_of_counselor1,
+        collected_on=timezone.localdate(),
+        specimen=DrugTest.Specimen.URINE,
+        recorded_by=counselor1,
+    )
+    for substance, result, expected in (
+        (Substance.COCAINE, "positive", False),
+        (Substance.BUPRENORPHINE, "positive", True),
+        (Substance.CANNABIS, "negative", False),
+    ):
+        DrugTestResult.objects.create(
+            test=test, substance=substance, result=result, expected=expected
+        )
+    DrugTest.objects.create(
+        client=client_of_counselor1,
+        collected_on=timezone.localdate() - datetime.timedelta(days=1),
+        specimen=DrugTest.Specimen.URINE,
+        recorded_by=counselor1,
+    )
+
+    details = [e.detail for e in chart_timeline(client_of_counselor1) if e.kind == "drug_test"]
+
+    assert details == ["Unexpected positive: Cocaine", "No unexpected positive"]
