@@ -35,6 +35,7 @@ PUBLIC_ROUTES = {
 _FILL = {"uuid": None, "int": "1", "str": "x", "slug": "x"}
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 _CSRF_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+_CSP_NONCE = re.compile(r'nonce="[A-Za-z0-9+/=]+"')
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,10 @@ def _ids(routes):
 
 
 def _normalised(response) -> str:
-    # Each response carries a freshly masked CSRF token; nothing else may differ.
-    return _CSRF_TOKEN.sub("<csrf>", response.content.decode())
+    # Each response carries a freshly masked CSRF token and its own
+    # Content-Security-Policy nonce; nothing else may differ.
+    page = _CSRF_TOKEN.sub("<csrf>", response.content.decode())
+    return _CSP_NONCE.sub('nonce="<nonce>"', page)
 
 
 def test_route_enumeration_finds_client_scoped_routes():
