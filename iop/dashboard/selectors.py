@@ -1,7 +1,7 @@
 """Read-only figures for the landing pages. Each is one aggregate query, so a
 page's query count does not grow with the number of clients."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from iop.clients.models import Client, Episode
 
@@ -17,6 +17,24 @@ def open_episodes_by_phase(clients: QuerySet[Client], *, counselor=None) -> dict
     counts = {phase: 0 for phase in OPEN_PHASES}
     counts.update({row["phase"]: row["count"] for row in rows})
     return counts
+
+
+def open_episodes_by_phase_and_own(
+    clients: QuerySet[Client], *, counselor
+) -> tuple[dict[str, int], dict[str, int]]:
+    """open_episodes_by_phase for the clients given and for those of one
+    primary counselor among them, in one query."""
+    rows = (
+        Episode.objects.filter(client__in=clients, phase__in=OPEN_PHASES)
+        .values("phase")
+        .annotate(count=Count("id"), own=Count("id", filter=Q(primary_counselor=counselor)))
+    )
+    counts = {phase: 0 for phase in OPEN_PHASES}
+    own = dict(counts)
+    for row in rows:
+        counts[row["phase"]] = row["count"]
+        own[row["phase"]] = row["own"]
+    return counts, own
 
 
 def caseload_by_counselor(clients: QuerySet[Client]) -> list[dict]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from iop.clients.models import Episode
 from iop.reminders.services import heartbeat_record
 from tests.factories import EpisodeFactory, UserFactory
+from tests.groups.factories import EnrollmentFactory, RecurringGroupFactory
 
 HOME_URL = reverse("dashboard:home")
 STATUS_URL = reverse("dashboard:system-status")
@@ -20,7 +21,9 @@ HEALTH_URL = "/health"
 # update, release). Pins below are this plus the page's own queries.
 LAYOUT_QUERIES = 7
 # Home: open episodes by phase, then the caseload per counselor (supervisor,
-# administrator) or the counselor's own phase counts.
+# administrator); a counselor's home instead lists the clients the policy
+# lets them see once, then counts open episodes by phase, all and their own,
+# in one query.
 HOME_QUERIES = LAYOUT_QUERIES + 2
 # Counselors and supervisors also see clients flagged in aftercare.
 CLINICIAN_HOME_QUERIES = HOME_QUERIES + 1
@@ -120,6 +123,19 @@ def test_counselor_home_counts_own_caseload_only(
 
     assert response.context["my_phase_counts"] == {"screening": 0, "intensive": 1, "aftercare": 0}
     assert response.context["phase_counts"] == {"screening": 0, "intensive": 1, "aftercare": 0}
+
+
+def test_counselor_home_counts_group_members_as_visible_but_not_as_own(
+    login, counselor1, client_of_counselor1, client_of_counselor2
+):
+    group = RecurringGroupFactory(facilitator=counselor1)
+    EnrollmentFactory(episode=client_of_counselor2.episodes.get(), group=group)
+
+    response = login(counselor1).get(HOME_URL)
+
+    assert response.context["phase_counts"]["intensive"] == 2
+    assert response.context["my_phase_counts"]["intensive"] == 1
+    assert [row["client"] for row in response.context["caseload"]] == [client_of_counselor1]
 
 
 def test_intake_home_counts_screening_only(login, intake, client_of_counselor1, screening_client):
