@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import IntegrityError
 from django.template.loader import get_template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from iop.celery import _redact_worker_logs
@@ -249,7 +249,20 @@ def test_error_reports_hide_every_post_value_and_local_variable(settings):
     ]
 
 
-@pytest.mark.parametrize("name", ["400.html", "500.html"])
+def test_a_form_posted_without_its_csrf_token_gets_the_plain_expired_page(
+    supervisor, client_of_counselor1
+):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(supervisor)
+    response = browser.post(
+        reverse("clients:client-update", args=[client_of_counselor1.public_id]),
+        {"legal_last_name": "Whitfield-Oduya", "notes": NOTE},
+    )
+    assert response.status_code == 403
+    assert response.content.decode() == get_template("403_csrf.html").render()
+
+
+@pytest.mark.parametrize("name", ["400.html", "403_csrf.html", "500.html"])
 def test_pages_rendered_without_a_request_use_no_context(name):
     # Django renders these without a request context: they must show a fixed
     # text and can show no data.
