@@ -43,6 +43,7 @@ class Target:
     password: str = ""
     host: str = ""
     port: str = ""
+    sslmode: str = ""
 
     @classmethod
     def from_settings(cls, database: dict) -> "Target":
@@ -54,6 +55,7 @@ class Target:
             # The embedded server is reached by its socket directory (?host=).
             host=database.get("HOST") or options.get("host") or "",
             port=str(database.get("PORT") or options.get("port") or ""),
+            sslmode=options.get("sslmode") or "",
         )
 
     @classmethod
@@ -65,25 +67,29 @@ class Target:
     def libpq_env(self) -> dict[str, str]:
         """The environment for pg_dump/pg_restore: the password never goes
         on a command line, where other users could read it."""
-        env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+        env = dict(os.environ)
         values = {
             "PGDATABASE": self.name,
             "PGUSER": self.user,
             "PGPASSWORD": self.password,
             "PGHOST": self.host,
             "PGPORT": self.port,
+            "PGSSLMODE": self.sslmode,
         }
         env.update({key: value for key, value in values.items() if value})
         return env
 
     def connect(self, dbname: str | None = None):
         params = {"dbname": dbname or self.name, "user": self.user, "password": self.password}
-        params.update(host=self.host, port=self.port)
+        params.update(host=self.host, port=self.port, sslmode=self.sslmode)
         return psycopg2.connect(**{key: value for key, value in params.items() if value})
 
 
 def server_major_version(target: Target) -> int:
-    connection = target.connect(dbname="postgres")
+    try:
+        connection = target.connect()
+    except psycopg2.OperationalError as error:
+        raise BackupError(f"cannot connect to database {target.name}: {error}") from error
     try:
         return connection.server_version // 10000
     finally:
@@ -163,16 +169,17 @@ def backup_create(*, directory: Path | None = None, target: Target | None = None
 
 
 def _database_exists(target: Target) -> bool:
-    connection = target.connect(dbname="postgres")
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target.name])
-            return cursor.fetchone() is not None
-    finally:
-        connection.close()
+        target.connect().close()
+    except psycopg2.OperationalError as error:
+        if "does not exist" in str(error):
+            return False
+        raise BackupError(f"cannot connect to database {target.name}: {error}") from error
+    return True
 
 
 def _create_database(target: Target) -> None:
+    # From the maintenance database, which every server has.
     connection = target.connect(dbname="postgres")
     connection.autocommit = True
     try:
