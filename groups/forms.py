@@ -122,6 +122,8 @@ class DropInForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Add a client to this session"), queryset=None)
 
     def __init__(self, *args, clients, **kwargs):
+        # clients: the queryset a posted choice must be in (None to render
+        # the label only: the page lists the choices itself).
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
 

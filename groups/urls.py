@@ -13,6 +13,11 @@ urlpatterns = [
         "sessions/<uuid:session_id>/attendance/", views.attendance_toggle, name="attendance-toggle"
     ),
     path("sessions/<uuid:session_id>/drop-in/", views.session_drop_in, name="session-drop-in"),
+    path(
+        "sessions/<uuid:session_id>/drop-in/search/",
+        views.session_drop_in_search,
+        name="session-drop-in-search",
+    ),
     path("sessions/<uuid:session_id>/remove/", views.session_remove, name="session-remove"),
     path("sessions/<uuid:session_id>/move/", views.session_move, name="session-move"),
     path("sessions/<uuid:session_id>/cancel/", views.session_cancel, name="session-cancel"),

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,16 +77,47 @@ def group_session_add(request, group_id):
     return redirect("groups:group-detail", group_id=group.public_id)
 
 
+# Up to this many drop-in candidates are listed; beyond, the page offers a
+# search (a supervisor may see the whole program).
+DROP_IN_LIST_MAX = 100
+DROP_IN_SEARCH_MAX = 20
+
+
+def _drop_in_candidates(user, on_roster):
+    """Clients with an open episode the user may see, not on the roster."""
+    return (
+        clients_visible_to(user)
+        .filter(episodes__phase__in=selectors.OPEN_PHASES)
+        .exclude(pk__in=on_roster)
+        .distinct()
+    )
+
+
+def _drop_in_choices(candidates, limit: int) -> list[tuple[int, str]]:
+    """(pk, label) of the first `limit` candidates by name, in one query;
+    the label is the client's str()."""
+    rows = candidates.order_by("legal_last_name", "legal_first_name", "pk").values_list(
+        "pk", "preferred_name", "legal_first_name", "legal_last_name", "mrn"
+    )[:limit]
+    return [
+        (pk, f"{preferred or first} {last} ({mrn})") for pk, preferred, first, last, mrn in rows
+    ]
+
+
 def _session_context(request, session, form=None):
     roster = selectors.session_roster(session)
-    visible = clients_visible_to(request.user).filter(episodes__phase__in=selectors.OPEN_PHASES)
     on_roster = [entry.client.pk for entry in roster]
+    choices = _drop_in_choices(
+        _drop_in_candidates(request.user, on_roster), limit=DROP_IN_LIST_MAX + 1
+    )
     return {
         "session": session,
         "form": form or SessionForm(session=session, roster=roster),
         "roster": roster,
         "clones": sessions.session_cloned_remarks(session),
-        "drop_in_form": DropInForm(clients=visible.exclude(pk__in=on_roster).distinct()),
+        "drop_in_form": DropInForm(clients=None),
+        "drop_in_search": len(choices) > DROP_IN_LIST_MAX,
+        "drop_in_choices": choices if len(choices) <= DROP_IN_LIST_MAX else [],
         "addenda": note_addenda(session) if session.is_signed else [],
         "addendum_form": AddendumForm() if session.is_signed else None,
         "can_document": not session.is_cancelled and session.starts_at <= timezone.now(),
@@ -198,6 +230,30 @@ def session_drop_in(request, session_id):
     else:
         messages.error(request, _("Choose a client to add."))
     return redirect("groups:session-detail", session_id=session.public_id)
+
+
+@role_required(*GROUP_STAFF)
+@require_safe
+def session_drop_in_search(request, session_id):
+    """htmx: the drop-in candidates whose name or record number holds the
+    text typed, as <option>s for the picker (names only, as the client list)."""
+    session = _session_for(request.user, session_id)
+    text = request.GET.get("q", "").strip()[:50]
+    choices = []
+    if len(text) >= 2:
+        on_roster = [entry.client.pk for entry in selectors.session_roster(session)]
+        candidates = _drop_in_candidates(request.user, on_roster).filter(
+            Q(legal_last_name__icontains=text)
+            | Q(legal_first_name__icontains=text)
+            | Q(preferred_name__icontains=text)
+            | Q(mrn__icontains=text)
+        )
+        choices = _drop_in_choices(candidates, limit=DROP_IN_SEARCH_MAX)
+    return render(
+        request,
+        "groups/includes/_drop_in_options.html",
+        {"choices": choices, "searched": len(text) >= 2},
+    )
 
 
 @role_required(*GROUP_STAFF)
