@@ -74,6 +74,17 @@ class DrugTestResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["test", "substance"], name="drugtest_one_result_each"),
         ]
+        indexes = [
+            # The few results that make a test not negative (an unexpected
+            # positive, an invalid specimen, a refusal): the dashboards ask
+            # of every test whether it has one.
+            models.Index(
+                fields=["test"],
+                condition=models.Q(result="positive", expected=False)
+                | models.Q(result__in=["invalid", "refused"]),
+                name="drugresult_flagged_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.substance}: {self.result}"
