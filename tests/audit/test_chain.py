@@ -372,3 +372,50 @@ def test_large_clinic_generator_leaves_a_verifiable_chain(db):
     verification = audit_chain_verify()
     assert verification.ok
     assert verification.rows_checked == AuditEvent.objects.count() >= 3000
+
+
+_RAW_INSERT = (
+    "INSERT INTO audit_auditevent (created_at, actor_username, action, client_id, object_type,"
+    " object_id, path, user_agent, details) VALUES (now(), '', 'view', %s, '', '', '', '', '{}')"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commit_waiting_for_a_locked_client_does_not_deadlock_on_the_chain(
+    client_of_counselor1, client_of_counselor2
+):
+    """One transaction edits a client (FOR UPDATE) and commits an event; the
+    other wrote events for two clients, one of them that one, and commits
+    first: its commit waits for the client's row lock, and must not be
+    holding the chain lock the first one needs to commit."""
+    locked, other = client_of_counselor1, client_of_counselor2
+    params = connection.get_connection_params()
+    editor = connection.get_new_connection(params)
+    roster = connection.get_new_connection(params)
+    errors = []
+    try:
+        with editor.cursor() as cursor:
+            cursor.execute("SELECT id FROM clients_client WHERE id = %s FOR UPDATE", [locked.pk])
+            cursor.execute(_RAW_INSERT, [None])
+        with roster.cursor() as cursor:
+            cursor.execute(_RAW_INSERT, [other.pk])
+            cursor.execute(_RAW_INSERT, [locked.pk])
+
+        def commit_roster():
+            try:
+                roster.commit()
+            except Exception as exc:  # noqa: BLE001 -- reported by the assertion below
+                errors.append(exc)
+
+        waiting = threading.Thread(target=commit_roster)
+        waiting.start()
+        waiting.join(timeout=0.5)  # the roster's commit now waits for the client's lock
+        editor.commit()
+        waiting.join(timeout=30)
+    finally:
+        editor.close()
+        roster.close()
+
+    assert errors == []
+    assert sorted(AuditEvent.objects.values_list("chain_seq", flat=True)) == [1, 2, 3]
+    assert audit_chain_verify().ok
