@@ -6,7 +6,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
@@ -369,3 +369,23 @@ def test_demo_designates_one_counselor_for_emergency_access(counselor1, counselo
 
     assert type(counselor2).objects.get(pk=counselor2.pk).has_perm("audit.break_glass")
     assert not type(counselor1).objects.get(pk=counselor1.pk).has_perm("audit.break_glass")
+    assert counselor2.groups.filter(name="Emergency access").count() == 1
+
+
+def test_emergency_access_group_holds_only_the_break_glass_permission(db):
+    group = Group.objects.get(name="Emergency access")
+
+    assert [p.codename for p in group.permissions.all()] == ["break_glass"]
+
+
+@pytest.mark.parametrize("role", ["Intake", "Counselor", "Supervisor", "Administrator"])
+def test_no_role_may_break_the_glass_by_default(db, role):
+    group = Group.objects.get(name=role)
+
+    assert not group.permissions.filter(codename="break_glass").exists()
+
+
+def test_member_of_the_emergency_access_group_sees_the_page(login, counselor1):
+    counselor1.groups.add(Group.objects.get(name="Emergency access"))
+
+    assert login(counselor1).get(URL).status_code == 200
