@@ -119,6 +119,9 @@ def my_day(request):
     return render(request, "dashboard/my_day.html", group_selectors.counselor_day(request.user))
 
 
+REVIEWS_PER_PAGE = 50
+
+
 @role_required(roles.COUNSELOR, roles.SUPERVISOR)
 @require_GET
 def worklists(request):
@@ -127,10 +130,15 @@ def worklists(request):
     user = request.user
     visible = clients_visible_to(user)
     counselor = None if user.is_supervisor else user
+    # A supervisor's reviews cover the whole program: a page at a time.
+    reviews = Paginator(
+        clinical.plans_due_for_review(visible, counselor=counselor), REVIEWS_PER_PAGE
+    ).get_page(request.GET.get("reviews_page"))
     context = {
         "unsigned_notes": list(clinical.unsigned_session_notes(user)),
         "unsigned_groups": list(group_selectors.unsigned_group_sessions(user)),
-        "reviews_due": list(clinical.plans_due_for_review(visible, counselor=counselor)),
+        "reviews_due": list(reviews.object_list),
+        "reviews_page": reviews,
         "tests_due": clinical.drug_tests_due(visible),
         "cosign_notes": list(clinical.notes_awaiting_cosignature()) if user.is_supervisor else [],
         "cosign_groups": list(group_selectors.sessions_awaiting_cosignature())
