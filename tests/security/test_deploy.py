@@ -10,10 +10,10 @@ import sys
 
 from django.conf import settings
 
-# The test settings relax these through the environment; a deployment does not.
+# The test settings relax these through the environment, and the browser
+# tests set DJANGO_ALLOW_ASYNC_UNSAFE (any DJANGO_* goes); a deployment does not.
 RELAXED_FOR_TESTS = {
     "DEBUG",
-    "DJANGO_SETTINGS_MODULE",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "SECURE_SSL_REDIRECT",
@@ -24,7 +24,11 @@ RELAXED_FOR_TESTS = {
 
 
 def _check_deploy(**overrides: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in RELAXED_FOR_TESTS}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in RELAXED_FOR_TESTS and not key.startswith("DJANGO_")
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="iop.settings",
         DEBUG="0",
