@@ -293,3 +293,9 @@ def test_the_web_servers_access_log_leaves_out_query_strings_and_referers():
     assert "%(U)s" in log_format  # the path alone
     for atom in ("%(r)s", "%(q)s", "%(f)s", "}i)s"):
         assert atom not in log_format
+
+
+def test_the_sign_in_page_is_not_cached(client):
+    # It carries a CSRF token; signed-in pages are covered in tests/test_routes.py.
+    response = client.get(reverse("accounts:login"))
+    assert "no-store" in response["Cache-Control"]
