@@ -357,3 +357,24 @@ def test_expired_session_rows_are_forgotten_at_the_next_sign_in(dana):
     _sign_in(Client())
 
     assert UserSession.objects.filter(user=dana).count() == 1
+
+
+# --- the warning in the page -----------------------------------------------------------
+
+
+def test_signed_in_pages_carry_the_timeout_warning_and_its_script(client, dana):
+    _sign_in(client)
+
+    content = client.get(HOME_URL).content.decode()
+
+    assert 'id="session-timeout"' in content
+    assert 'data-idle-seconds="900"' in content
+    assert 'role="alertdialog"' in content
+    assert "Stay signed in" in content
+    assert "js/session-timeout.js" in content
+
+
+def test_the_sign_in_page_has_no_timeout_warning(client, db):
+    content = client.get(LOGIN_URL).content.decode()
+
+    assert "session-timeout" not in content
