@@ -93,9 +93,8 @@ def _mutual_help(request, client):
     }
 
 
-def _timeline(request, client):
-    if getattr(request, "chart_printing", False):
-        return {"client": client, "entries": chart_timeline(client)}
+def timeline_recent(client) -> dict:
+    """The chart's timeline: its newest entries, and whether there are more."""
     # One more than shown says whether there is more to see.
     entries = chart_timeline(client, limit=CHART_TIMELINE_ENTRIES + 1)
     return {
@@ -103,6 +102,14 @@ def _timeline(request, client):
         "entries": entries[:CHART_TIMELINE_ENTRIES],
         "more": len(entries) > CHART_TIMELINE_ENTRIES,
     }
+
+
+def _timeline(request, client):
+    if getattr(request, "chart_printing", False):
+        return {"client": client, "entries": chart_timeline(client)}
+    # Loaded by the page once shown (htmx), so opening a chart does not wait
+    # for the history.
+    return {"client": client, "lazy": True}
 
 
 # --- timeline sources: one query each ---------------------------------------

@@ -52,14 +52,61 @@ def test_limited_timeline_is_the_head_of_the_whole_one(counselor1):
     assert [e.when for e in whole] == sorted((e.when for e in whole), reverse=True)
 
 
-def test_chart_without_more_entries_has_no_link(login, counselor1, client_of_counselor1):
+def _recent(client):
+    return reverse("clients:client-timeline-recent", kwargs={"client_id": client.public_id})
+
+
+def test_chart_loads_its_timeline_after_the_page(login, counselor1, client_of_counselor1):
     _varied_history(counselor1, client_of_counselor1)
 
-    response = login(counselor1).get(
-        reverse("clients:client-detail", kwargs={"client_id": client_of_counselor1.public_id})
+    content = (
+        login(counselor1)
+        .get(reverse("clients:client-detail", kwargs={"client_id": client_of_counselor1.public_id}))
+        .content.decode()
     )
 
-    assert 'data-testid="whole-timeline"' not in response.content.decode()
+    assert f'hx-get="{_recent(client_of_counselor1)}"' in content
+    assert 'hx-trigger="load"' in content
+    # Without scripts, a plain link to the timeline page.
+    assert _url(client_of_counselor1) in content
+
+
+def test_recent_timeline_without_more_entries_has_no_link(login, counselor1, client_of_counselor1):
+    _varied_history(counselor1, client_of_counselor1)
+
+    response = login(counselor1).get(_recent(client_of_counselor1))
+
+    content = response.content.decode()
+    assert content.count('data-kind="') == 5
+    assert 'data-testid="whole-timeline"' not in content
+
+
+def test_recent_timeline_is_a_view_of_the_record(
+    login, counselor1, client_of_counselor1, client_of_counselor2
+):
+    browser = login(counselor1)
+
+    assert browser.get(_recent(client_of_counselor2)).status_code == 404
+    assert browser.post(_recent(client_of_counselor1)).status_code == 405
+    assert browser.get(_recent(client_of_counselor1)).status_code == 200
+    views = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
+    assert list(views.values_list("client", flat=True)) == [client_of_counselor1.pk]
+
+
+def test_recent_timeline_query_count_does_not_grow_with_the_history(
+    login, counselor1, django_assert_num_queries
+):
+    small = EpisodeFactory(primary_counselor=counselor1).client
+    large = EpisodeFactory(primary_counselor=counselor1).client
+    _history(small, counselor1, 5)
+    _history(large, counselor1, 50)
+    browser = login(counselor1)
+
+    # The same as the timeline page: it runs the same sources.
+    with django_assert_num_queries(TIMELINE_QUERIES):
+        browser.get(_recent(small))
+    with django_assert_num_queries(TIMELINE_QUERIES):
+        assert browser.get(_recent(large)).content.decode().count('data-kind="') == 50
 
 
 def test_timeline_page_lists_every_entry_a_page_at_a_time(login, counselor1, client_of_counselor1):

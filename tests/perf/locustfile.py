@@ -129,7 +129,10 @@ class Counselor(Staff):
     @task(4)
     def chart(self):
         if self.account["clients"]:
-            self.page("client_chart", f"/clients/{self.pick('clients')}/")
+            client = self.pick("clients")
+            self.page("client_chart", f"/clients/{client}/")
+            # What the browser's htmx then asks for: the chart's timeline.
+            self.page("client_chart_timeline", f"/clients/{client}/timeline/recent/")
 
     @task(2)
     def session(self):
@@ -163,7 +166,9 @@ class Supervisor(Staff):
 
     @task(1)
     def chart(self):
-        self.page("client_chart", f"/clients/{self.pick('clients')}/")
+        client = self.pick("clients")
+        self.page("client_chart", f"/clients/{client}/")
+        self.page("client_chart_timeline", f"/clients/{client}/timeline/recent/")
 
     @task(1)
     def session(self):

@@ -11,6 +11,7 @@ from iop.audit.decorators import client_view
 from iop.audit.policy import clients_visible_to
 from iop.clients import selectors, services
 from iop.clients.chart import chart_sections, chart_timeline
+from iop.clients.chart_sections import timeline_recent
 from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
@@ -73,6 +74,18 @@ def chart_context(request, client) -> dict:
 @require_safe
 def client_detail(request, client):
     return render(request, "clients/client_detail.html", chart_context(request, client))
+
+
+@client_view(*roles.ALL_ROLES)
+@require_safe
+def client_timeline_recent(request, client):
+    """htmx: the chart's timeline section, loaded by the chart once shown.
+    It shows the record, so it is a view of the record like any other."""
+    return render(
+        request,
+        "clients/includes/_chart_timeline.html",
+        {"section": timeline_recent(client)},
+    )
 
 
 TIMELINE_PER_PAGE = 100
