@@ -36,7 +36,8 @@ def session_start(session) -> None:
 
 
 def is_background(request: HttpRequest) -> bool:
-    return request.META.get(BACKGROUND_HEADER) == "1" or request.path_info == reverse(
+    # The status check is background by nature, whatever its headers say.
+    return request.META.get(BACKGROUND_HEADER) == "1" or request.path == reverse(
         "accounts:session-status"
     )
 
