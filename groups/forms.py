@@ -114,7 +114,7 @@ class ToggleForm(forms.Form):
             status=self.cleaned_data["status"],
             participation=self.data.get(f"participation_{key}", "")[:20],
             remark=self.data.get(f"remark_{key}", "")[:500],
-            objective_id=int(objective) if objective.isdigit() else None,
+            objective_id=int(objective) if objective.isascii() and objective.isdigit() else None,
         )
 
 

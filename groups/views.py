@@ -106,18 +106,11 @@ def _drop_in_choices(candidates, limit: int) -> list[tuple[int, str]]:
 
 def _session_context(request, session, form=None):
     roster = selectors.session_roster(session)
-    on_roster = [entry.client.pk for entry in roster]
-    choices = _drop_in_choices(
-        _drop_in_candidates(request.user, on_roster), limit=DROP_IN_LIST_MAX + 1
-    )
     return {
         "session": session,
         "form": form or SessionForm(session=session, roster=roster),
         "roster": roster,
         "clones": sessions.session_cloned_remarks(session),
-        "drop_in_form": DropInForm(clients=None),
-        "drop_in_search": len(choices) > DROP_IN_LIST_MAX,
-        "drop_in_choices": choices if len(choices) <= DROP_IN_LIST_MAX else [],
         "addenda": note_addenda(session) if session.is_signed else [],
         "addendum_form": AddendumForm() if session.is_signed else None,
         "can_document": not session.is_cancelled and session.starts_at <= timezone.now(),
@@ -230,6 +223,26 @@ def session_drop_in(request, session_id):
     else:
         messages.error(request, _("Choose a client to add."))
     return redirect("groups:session-detail", session_id=session.public_id)
+
+
+@role_required(*GROUP_STAFF)
+@require_safe
+def session_drop_in_picker(request, session_id):
+    """htmx: the drop-in form, asked for when the facilitator means to add
+    someone (most views of a session never do): the candidates listed, or a
+    search when there are more than DROP_IN_LIST_MAX."""
+    session = _session_for(request.user, session_id)
+    on_roster = [entry.client.pk for entry in selectors.session_roster(session)]
+    choices = _drop_in_choices(
+        _drop_in_candidates(request.user, on_roster), limit=DROP_IN_LIST_MAX + 1
+    )
+    context = {
+        "session": session,
+        "drop_in_form": DropInForm(clients=None),
+        "drop_in_search": len(choices) > DROP_IN_LIST_MAX,
+        "drop_in_choices": choices if len(choices) <= DROP_IN_LIST_MAX else [],
+    }
+    return render(request, "groups/includes/_drop_in_picker.html", context)
 
 
 @role_required(*GROUP_STAFF)
@@ -357,7 +370,9 @@ def client_groups(request, client):
     if request.method == "POST":
         posted = request.POST.get("enrollment", "")
         enrollment = get_object_or_404(
-            Enrollment, episode=episode, pk=int(posted) if posted.isdigit() else 0
+            Enrollment,
+            episode=episode,
+            pk=int(posted) if posted.isascii() and posted.isdigit() else 0,
         )
         form = forms[enrollment.pk]
         if form.is_valid():

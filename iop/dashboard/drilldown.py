@@ -58,7 +58,10 @@ def lost_before_day(episodes, params, start, end):
 
 def discharge_reason(episodes, params, start, end):
     reason = params.get("reason", "")
-    if not reason.isdigit() or int(reason) not in Episode.DischargeReason.values:
+    if (
+        not (reason.isascii() and reason.isdigit())
+        or int(reason) not in Episode.DischargeReason.values
+    ):
         return episodes.none()
     return episodes.filter(
         discharge_date__range=(start, end), admission_date__isnull=False, discharge_reason=reason

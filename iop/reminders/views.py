@@ -25,7 +25,8 @@ def notification_list(request):
 @role_required(*roles.ALL_ROLES)
 @require_POST
 def notification_mark_read(request):
-    ids = [value for value in request.POST.getlist("id") if value.isdigit()]
+    # isdigit() alone lets through digits int() refuses, such as "²".
+    ids = [value for value in request.POST.getlist("id") if value.isascii() and value.isdigit()]
     if request.POST.get("all"):
         ids = list(
             StaffNotification.objects.filter(recipient=request.user).values_list("pk", flat=True)

@@ -28,7 +28,7 @@ import logging
 import os
 import uuid
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.core.signals import got_request_exception
@@ -40,6 +40,7 @@ from hypothesis import strategies as st
 from iop.audit.policy import clients_visible_to
 from tests.security.test_route_access import (
     ACCESS,
+    PAGE,
     POST_ONLY,
     ROLE_OF,
     _expected,
@@ -125,10 +126,14 @@ FORM_ROUTES = {
     "aftercare:readmit": ("reason",),
 }
 
-# A successful POST that answers with a page rather than a redirect.
-SUCCESS_SHOWS_A_PAGE = {
+# POSTs that may write rows and still answer with a page (200 or 400).
+ROWS_MAY_CHANGE_ON_A_PAGE = {
     # The release is written to the disclosure ledger, then shown for printing.
-    "family:release-export",
+    "family:release-export": "a release is a page",
+    # "Save and sign" saves the lines as a draft first; a refused signature
+    # (say, identical remarks) shows the page again with the draft kept, and
+    # the warning about identical remarks is read from the saved lines.
+    "groups:session-detail": "the draft is kept when signing is refused",
 }
 
 # Posted to by anyone, signed in or not.
@@ -147,7 +152,7 @@ ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
 
 class _Forms(HTMLParser):
-    """Each <form method="post">: its action and, per field, the values the page offers."""
+    """Each <form>: its method, its action and, per field, the values the page offers."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -158,10 +163,18 @@ class _Forms(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "a" and "?" in (attrs.get("href") or ""):
+            # A link with a query string is a GET form the page fills in.
+            path, _, query = attrs["href"].partition("?")
+            fields = {}
+            for key, value in parse_qsl(query, keep_blank_values=True):
+                fields.setdefault(key, []).append(value)
+            self.forms.append({"action": path, "method": "get", "fields": fields})
+            return
         if tag == "form":
-            if (attrs.get("method") or "get").lower() == "post":
-                self._form = {"action": attrs.get("action") or "", "fields": {}}
-                self.forms.append(self._form)
+            method = (attrs.get("method") or "get").lower()
+            self._form = {"action": attrs.get("action") or "", "method": method, "fields": {}}
+            self.forms.append(self._form)
             return
         form = self._form
         if form is None:
@@ -208,8 +221,9 @@ def _route_name(path: str) -> str | None:
 
 
 def _read_forms(world, client):
-    """Per target route: the URL a page posts to and each field's offered values."""
-    found = {}
+    """Per method and target route: the URL a page sends the form to, per
+    member of the cast, and each field's offered values."""
+    found = {"post": {}, "get": {}}
     for user, person in world.users.items():
         client.force_login(person)
         for route in ROUTES:
@@ -228,7 +242,7 @@ def _read_forms(world, client):
                 name = _route_name(action)
                 if name is None:
                     continue
-                entry = found.setdefault(name, {"urls": {}, "fields": {}})
+                entry = found[form["method"]].setdefault(name, {"urls": {}, "fields": {}})
                 entry["urls"].setdefault(user, action)
                 for field, values in form["fields"].items():
                     entry["fields"].setdefault(field, [])
@@ -349,9 +363,11 @@ def _counted_tables():
 
 
 def _row_counts(tables):
-    selects = ", ".join(f'(SELECT count(*) FROM "{table}")' for table in tables)
+    # One statement for every table; the names come from the introspection.
+    quoted = (connection.ops.quote_name(table) for table in tables)
+    selects = ", ".join(f"(SELECT count(*) FROM {name})" for name in quoted)  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {selects}")  # noqa: S608 - table names from the introspection
+        cursor.execute("SELECT " + selects)
         return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
@@ -431,7 +447,7 @@ def exceptions():
 
 def test_every_form_and_post_only_route_is_fuzzed(world, forms):
     post_only = {name for name, access in ACCESS.items() if access.get == POST_ONLY}
-    targets = {name for name in forms if not name.startswith("admin:")}
+    targets = {name for name in forms["post"] if not name.startswith("admin:")}
     missing = sorted((post_only | targets) - set(FORM_ROUTES) - set(NOT_FUZZED))
     assert not missing, "\n".join(
         f"add {name} to FORM_ROUTES in tests/security/test_fuzz_forms.py" for name in missing
@@ -442,6 +458,61 @@ def test_every_fuzzed_route_exists_and_has_fields_or_takes_none(forms):
     assert sorted(set(FORM_ROUTES) - set(ROUTES_BY_NAME)) == []
 
 
+class _Target:
+    """One form route as one member of the cast: where to send, what the page
+    offers, and how to judge the answer."""
+
+    def __init__(self, world, found, name, user, field_names=()):
+        route = ROUTES_BY_NAME[name]
+        self.name, self.user = name, user
+        self.fields = {field: list(values) for field, values in found["fields"].items()}
+        for field in field_names:
+            self.fields.setdefault(field, [])
+        self.url = found["urls"].get(user) or _url(world, route)
+        self.person = world.users[user] if user else None
+        outsider = world.outsider
+        self.outsider_ids = [str(outsider.public_id), str(outsider.pk), outsider.mrn]
+        self.sees_outsider = (
+            self.person is not None
+            and clients_visible_to(self.person).filter(pk=outsider.pk).exists()
+        )
+        self.marks = _outsider_marks(world)
+        self.outsider_url = None
+        if "client_id" in route.kwargs:
+            ours = str(_client_in(self.url, world))
+            self.outsider_url = self.url.replace(ours, str(outsider.public_id))
+
+    def send(self, client, exceptions, method, data, into_outsider, *, rows_may_change):
+        """Send one example in a savepoint rolled back afterwards and check the answer."""
+        raised, logged = exceptions
+        target = self.outsider_url if into_outsider and self.outsider_url else self.url
+        raised.clear()
+        logged.clear()
+        tables = _counted_tables()
+        with transaction.atomic():
+            if self.person is not None:
+                client.force_login(self.person)
+            before = _row_counts(tables)
+            response = getattr(client, method)(target, data)
+            status = response.status_code
+            changed = {t: n for t, n in _row_counts(tables).items() if n != before[t]}
+            transaction.set_rollback(True)
+        client.logout()
+        who = f"{method.upper()} {self.name} as {self.user or 'anonymous'}"
+        sent = f"{_short(data)} to {target}"
+        assert status != 500, f"{who}: 500 for {sent}"
+        assert not raised, f"{who}: {raised[0]} for {sent}"
+        assert not logged, f"{who}: logged {logged[0].getMessage()} for {sent}"
+        if not rows_may_change(status):
+            assert not changed, f"{who}: {status}, yet {changed} changed for {sent}"
+        if not self.sees_outsider:
+            body = response.content.decode(errors="replace") + response.get("Location", "")
+            carried = _sent(target, data)
+            for what, mark in self.marks.items():
+                if mark not in carried:
+                    assert mark not in body, f"{who}: the outsider's {what} in the answer"
+
+
 @pytest.mark.parametrize(
     ("name", "user"), _form_cases(), ids=[f"{n}-{u or 'anonymous'}" for n, u in _form_cases()]
 )
@@ -449,59 +520,61 @@ def test_hostile_posts_never_fail_save_nothing_on_error_and_leak_nothing(
     world, forms, client, db, exceptions, name, user
 ):
     client.raise_request_exception = False
-    raised, logged = exceptions
-    route = ROUTES_BY_NAME[name]
-    found = forms.get(name, {"urls": {}, "fields": {}})
-    fields = {field: list(values) for field, values in found["fields"].items()}
-    for field in FORM_ROUTES[name]:
-        fields.setdefault(field, [])
-    url = found["urls"].get(user) or _url(world, route)
-    person = world.users[user] if user else None
-    outsider = world.outsider
-    outsider_ids = [str(outsider.public_id), str(outsider.pk), outsider.mrn]
-    sees_outsider = (
-        person is not None and clients_visible_to(person).filter(pk=outsider.pk).exists()
-    )
-    marks = _outsider_marks(world)
-    tables = _counted_tables()
-    outsider_url = None
-    if "client_id" in route.kwargs:
-        outsider_url = url.replace(str(_client_in(url, world)), str(outsider.public_id))
+    found = forms["post"].get(name, {"urls": {}, "fields": {}})
+    target = _Target(world, found, name, user, FORM_ROUTES[name])
+
+    def rows_may_change(status):
+        # A redirect is a success (or a refusal told by a message); a page
+        # shown again is a form error, which saves nothing.
+        return status not in (200, 400) or name in ROWS_MAY_CHANGE_ON_A_PAGE
 
     @FUZZ_SETTINGS
-    @given(data=_posts(fields, outsider_ids), into_outsider=st.booleans())
+    @given(data=_posts(target.fields, target.outsider_ids), into_outsider=st.booleans())
     def post(data, into_outsider):
-        target = outsider_url if into_outsider and outsider_url else url
-        raised.clear()
-        logged.clear()
-        with transaction.atomic():
-            if person is not None:
-                client.force_login(person)
-            before = _row_counts(tables)
-            response = client.post(target, data)
-            status = response.status_code
-            changed = (
-                {t: n for t, n in _row_counts(tables).items() if n != before[t]}
-                if status in (200, 400)
-                else {}
-            )
-            transaction.set_rollback(True)
-        client.logout()
-        body = response.content.decode(errors="replace") + response.get("Location", "")
-        sent = _sent(target, data)
-        posted = f"{_short(data)} to {target}"
-        assert status != 500, f"{name} as {user}: 500 for {posted}"
-        assert not raised, f"{name} as {user}: {raised[0]} for {posted}"
-        assert not logged, f"{name} as {user}: logged {logged[0].getMessage()} for {posted}"
-        if name not in SUCCESS_SHOWS_A_PAGE:
-            assert not changed, f"{name} as {user}: {status} yet {changed} changed for {posted}"
-        if not sees_outsider:
-            for what, mark in marks.items():
-                if mark in sent:
-                    continue
-                assert mark not in body, f"{name} as {user}: the outsider's {what} in the answer"
+        target.send(
+            client, exceptions, "post", data, into_outsider, rows_may_change=rows_may_change
+        )
 
     post()
+
+
+# Query parameters the views read besides their filter forms' fields.
+QUERY_PARAMETERS = ("page", "sort", "export", "figure", "member", "next", "q", "format", "reason")
+
+
+def _page_cases():
+    """(route name, cast member) for every page and every member who may open it."""
+    cases = []
+    for name, access in sorted(ACCESS.items()):
+        if access.get != PAGE or name not in ROUTES_BY_NAME:
+            continue
+        for user, role in ROLE_OF.items():
+            if role in access.roles:
+                cases.append((name, user))
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("name", "user"), _page_cases(), ids=[f"{n}-{u}" for n, u in _page_cases()]
+)
+def test_hostile_query_strings_never_fail_write_nothing_and_leak_nothing(
+    world, forms, client, db, exceptions, name, user
+):
+    """Filters, sorting, paging and exports read the query string: hostile
+    values there get a page (or a form error), never a 500, and a GET writes
+    nothing but the audit trail."""
+    client.raise_request_exception = False
+    found = forms["get"].get(name, {"urls": {}, "fields": {}})
+    target = _Target(world, found, name, user, QUERY_PARAMETERS)
+    if found["urls"].get(user) is None:
+        target.url = _url(world, ROUTES_BY_NAME[name])
+
+    @FUZZ_SETTINGS
+    @given(data=_posts(target.fields, target.outsider_ids), into_outsider=st.booleans())
+    def get(data, into_outsider):
+        target.send(client, exceptions, "get", data, into_outsider, rows_may_change=lambda s: False)
+
+    get()
 
 
 def _client_in(url, world):

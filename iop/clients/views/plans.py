@@ -70,7 +70,8 @@ def _draft_of(client) -> TreatmentPlan:
 
 def _posted_id(request, name: str) -> int:
     value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else 0
+    # isdigit() alone lets through digits int() refuses, such as "²".
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 @client_view(*CLINICIANS)
