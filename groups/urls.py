@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("sessions/<uuid:session_id>/drop-in/", views.session_drop_in, name="session-drop-in"),
     path(
+        "sessions/<uuid:session_id>/drop-in/picker/",
+        views.session_drop_in_picker,
+        name="session-drop-in-picker",
+    ),
+    path(
         "sessions/<uuid:session_id>/drop-in/search/",
         views.session_drop_in_search,
         name="session-drop-in-search",

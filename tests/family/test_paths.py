@@ -394,12 +394,12 @@ def test_revoking_cancels_the_queued_family_reminders_and_none_are_planned_again
 
 # --- the session page's query count ---------------------------------------------------------
 
-# Measured, then pinned: groups' own session page (14 for this roster; see
+# Measured, then pinned: groups' own session page (13 for this roster; see
 # tests/groups/test_views.py) and the family section 6: the roster again
 # (enrollments, attendance), the family attendance, the links with members
 # and clients, the consents naming a family member, one insert of the
 # ledger rows.
-FAMILY_SESSION_PAGE_QUERIES = 14 + 6
+FAMILY_SESSION_PAGE_QUERIES = 13 + 6
 
 
 def test_family_session_page_query_count_does_not_grow_with_families(

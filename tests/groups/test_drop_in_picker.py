@@ -1,6 +1,6 @@
-"""The session page's drop-in picker: the candidates a user may see, listed
-in one query up to a limit, beyond it a search (htmx) within the same access
-policy."""
+"""The session page's drop-in picker, fetched (htmx) when the facilitator
+means to add someone: the candidates a user may see, listed in one query up
+to a limit, beyond it a search within the same access policy."""
 
 import pytest
 from django.urls import reverse
@@ -12,8 +12,9 @@ from tests.groups.factories import GroupSessionFactory, RecurringGroupFactory, e
 pytestmark = pytest.mark.django_db
 
 # Every signed-in request 7 (see tests/groups/test_views.py), the session 1,
-# the roster 2, the matches 1.
+# the roster 2, the candidates or the matches 1.
 SEARCH_QUERIES = 7 + 1 + 2 + 1
+PICKER_QUERIES = SEARCH_QUERIES
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def session(group, members):
 
 
 def _page(browser, session):
-    return browser.get(reverse("groups:session-detail", args=[session.public_id]))
+    return browser.get(reverse("groups:session-drop-in-picker", args=[session.public_id]))
 
 
 def _search(browser, session, text):
@@ -72,6 +73,43 @@ def test_picker_offers_a_search_beyond_its_limit(
     assert response.context["drop_in_search"]
     assert response.context["drop_in_choices"] == []
     assert 'id="drop-in-search"' in response.content.decode()
+
+
+def test_session_page_offers_the_picker_without_listing_anyone(login, counselor1, session, members):
+    _named(counselor1, "Abernathy")
+
+    response = login(counselor1).get(reverse("groups:session-detail", args=[session.public_id]))
+
+    content = response.content.decode()
+    picker = reverse("groups:session-drop-in-picker", args=[session.public_id])
+    assert f'hx-get="{picker}"' in content
+    assert "Abernathy" not in content
+
+
+def test_picker_is_404_to_a_counselor_outside_the_group(login, counselor2, session):
+    assert _page(login(counselor2), session).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["intake", "administrator"])
+def test_picker_is_forbidden_to_other_roles(request, login, session, role):
+    assert _page(login(request.getfixturevalue(role)), session).status_code == 403
+
+
+def test_picker_query_count_does_not_grow_with_clients(
+    login, supervisor, session, counselor2, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(views, "DROP_IN_LIST_MAX", 5)
+    browser = login(supervisor)
+    _named(counselor2, "Abbott")
+    with django_assert_num_queries(PICKER_QUERIES):
+        small = _page(browser, session)
+    for number in range(10):
+        _named(counselor2, f"Abbott{number}")
+    with django_assert_num_queries(PICKER_QUERIES):
+        large = _page(browser, session)
+
+    assert not small.context["drop_in_search"]
+    assert large.context["drop_in_search"]
 
 
 def test_search_finds_visible_candidates_by_name_and_record_number(

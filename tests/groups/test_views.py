@@ -32,9 +32,9 @@ pytestmark = pytest.mark.django_db
 LAYOUT_QUERIES = 7
 # The session page: the session (with group, track, topic), the roster
 # (enrollments, attendance), the roster's plan objectives, the cloned-remark
-# check, the drop-in choices (the first 101 by name, in one query), and one
-# insert of the view audit rows.
-SESSION_PAGE_QUERIES = LAYOUT_QUERIES + 7
+# check, and one insert of the view audit rows (the drop-in picker is
+# fetched when wanted: tests/groups/test_drop_in_picker.py).
+SESSION_PAGE_QUERIES = LAYOUT_QUERIES + 6
 # A signed session's page also reads the signer and the addenda (the content
 # type of GroupSession comes from Django's per-process cache, warmed first).
 SIGNED_SESSION_PAGE_QUERIES = SESSION_PAGE_QUERIES + 2
