@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from iop.audit.chain import chain_last_verification, chain_verification_is_stale
 from iop.audit.emergency import emergency_accesses_for_review, may_break_glass, remember_grant
 from iop.audit.forms import AuditFilterForm, EmergencyAccessForm
 from iop.audit.selectors import audit_events
-from iop.audit.services import emergency_access_grant
+from iop.audit.services import BREAK_GLASS_PERMISSION, emergency_access_grant
 
 EVENTS_PER_PAGE = 50
 # Emergency accesses listed for review above the trail (last 30 days).
@@ -52,10 +51,11 @@ def event_list(request):
     )
 
 
-@login_required
+@role_required(*roles.ALL_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def emergency_access(request):
-    """Break the glass: open one client's record, named exactly, for an hour."""
+    """Break the glass: open one client's record, named exactly, for an hour.
+    Any staff role, and only users holding the break-glass permission."""
     if not may_break_glass(request.user):
         raise PermissionDenied
     form = EmergencyAccessForm(request.POST or None)
@@ -81,3 +81,6 @@ def emergency_access(request):
         form.add_error(None, _("No client matches this record number and date of birth."))
     status = 400 if request.method == "POST" else 200
     return render(request, "audit/emergency_access.html", {"form": form}, status=status)
+
+
+emergency_access.required_permission = BREAK_GLASS_PERMISSION
