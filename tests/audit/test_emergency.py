@@ -223,6 +223,26 @@ def test_grant_redirects_to_the_chart_with_its_banner(login, glass_breaker, clie
     ).exists()
 
 
+def test_banner_shows_in_another_session_of_the_designated_user(
+    login, glass_breaker, client_of_counselor1
+):
+    _grant(glass_breaker, client_of_counselor1)  # e.g. made from another device
+
+    response = login(glass_breaker).get(_chart_url(client_of_counselor1))
+
+    assert 'data-testid="emergency-access-banner"' in response.content.decode()
+
+
+def test_banner_costs_no_query_for_users_who_cannot_break_the_glass(
+    login, counselor1, client_of_counselor1, glass_breaker, django_assert_num_queries
+):
+    from iop.audit.emergency import chart_banner
+
+    request = login(counselor1).get(_chart_url(client_of_counselor1)).wsgi_request
+    with django_assert_num_queries(0):
+        assert chart_banner(request, client_of_counselor1) == {"grant": None}
+
+
 def test_chart_opened_the_usual_way_shows_no_banner(login, counselor1, client_of_counselor1):
     response = login(counselor1).get(_chart_url(client_of_counselor1))
 
