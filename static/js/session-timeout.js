@@ -34,7 +34,11 @@
     window.location.assign(loginUrl + "?next=" + encodeURIComponent(next));
   }
 
-  // Ask the server; resolve with the seconds left, or null once signed out.
+  // Ask the server; resolve with the seconds left, null once signed out (401),
+  // or UNKNOWN when another layer answered (e.g. a redirect to the MFA step):
+  // navigating then would itself count as activity, so the script waits.
+  var UNKNOWN = -1;
+
   function ask(url, method) {
     var headers = { "X-Background-Request": method === "GET" ? "1" : "0", Accept: "application/json" };
     if (method !== "GET") {
@@ -43,8 +47,11 @@
     return window
       .fetch(url, { method: method, headers: headers, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
-        if (!response.ok) {
+        if (response.status === 401) {
           return null;
+        }
+        if (!response.ok) {
+          return UNKNOWN;
         }
         return response.json().then(function (body) {
           return body.seconds_left;
@@ -65,7 +72,11 @@
 
   function check() {
     ask(statusUrl, "GET").then(function (secondsLeft) {
-      if (secondsLeft === null || secondsLeft <= 0) {
+      if (secondsLeft === UNKNOWN) {
+        hide();
+        window.clearTimeout(timer);
+        timer = window.setTimeout(check, warnSeconds * 1000);
+      } else if (secondsLeft === null || secondsLeft <= 0) {
         signIn();
       } else if (secondsLeft > warnSeconds) {
         hide();
@@ -112,6 +123,10 @@
     ask(keepaliveUrl, "POST").then(function (secondsLeft) {
       if (secondsLeft === null) {
         signIn();
+        return;
+      }
+      if (secondsLeft === UNKNOWN) {
+        window.location.reload();
         return;
       }
       hide();
