@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -322,3 +324,34 @@ def test_unlock_without_a_username_is_refused(login, administrator):
     response = login(administrator).post(UNLOCK_URL, {"username": "", "ip_address": HOME})
 
     assert response.status_code == 400
+
+
+def test_lockouts_page_query_count_does_not_grow_with_lockouts(
+    login, administrator, django_assert_num_queries
+):
+    def lock(count):
+        for n in range(count):
+            _fail(Client(), f"user{n}", 5, f"10.1.0.{n}")
+
+    browser = login(administrator)
+    lock(2)
+    with CaptureQueriesContext(connection) as few:
+        assert len(browser.get(LOCKOUTS_URL).context["lockouts"]) == 2
+    count = len(few)  # now: later requests reset the query log it reads
+    lock(20)
+    with django_assert_num_queries(count):
+        assert len(browser.get(LOCKOUTS_URL).context["lockouts"]) == 20
+
+
+def test_the_admin_sign_in_page_is_throttled_too(client, administrator):
+    admin_login = reverse("admin:login")
+    for _ in range(5):
+        response = client.post(
+            admin_login, {"username": "admin", "password": WRONG}, REMOTE_ADDR=HOME
+        )
+
+    assert response.status_code == 429
+    response = client.post(
+        admin_login, {"username": "admin", "password": PASSWORD}, REMOTE_ADDR=HOME
+    )
+    assert response.status_code == 429
