@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iop.accounts import roles
+from iop.accounts.client_ip import client_ip
 from iop.audit.chain import chain_check
 from iop.audit.models import AuditEvent, ChainVerification, EmergencyAccess
 from iop.clients.models import Client
@@ -25,9 +26,9 @@ EMERGENCY_ACCESS_DURATION = timedelta(hours=1)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the peer; behind a reverse proxy the deployment sets it
-    # from X-Forwarded-For at the proxy boundary (see the README).
-    return request.META.get("REMOTE_ADDR") or None
+    # The same address the login throttle keys on: REMOTE_ADDR, or behind
+    # TRUSTED_PROXY_COUNT reverse proxies the entry our own proxy wrote.
+    return client_ip(request)
 
 
 def audit_record(

@@ -156,6 +156,23 @@ def test_chart_get_writes_exactly_one_view_event(login, supervisor, client_of_co
     assert event.user_agent == "TestBrowser/1.0"
 
 
+def test_view_event_behind_one_proxy_records_the_address_the_proxy_saw(
+    login, supervisor, client_of_counselor1, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    browser = login(supervisor)
+
+    # The left entry is whatever the client wrote; our proxy appended the right one.
+    browser.get(
+        _chart_url(client_of_counselor1),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
+    )
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+    assert event.ip_address == "203.0.113.7"
+
+
 def test_chart_get_by_outsider_writes_no_view_event(login, counselor2, client_of_counselor1):
     response = login(counselor2).get(_chart_url(client_of_counselor1))
 
