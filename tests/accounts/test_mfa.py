@@ -426,6 +426,21 @@ def test_an_unverified_session_may_sign_out_and_reach_static_files_and_health(
     assert "_auth_user_id" not in client.session
 
 
+def test_an_unverified_session_can_ask_its_time_left_so_the_idle_warning_works(
+    client, counselor1, require_mfa
+):
+    client.force_login(counselor1)
+
+    status = client.get(reverse("accounts:session-status"), headers={"X-Background-Request": "1"})
+    keepalive = client.post(reverse("accounts:session-keepalive"))
+
+    assert status.status_code == 200
+    assert status.json()["seconds_left"] > 0
+    assert keepalive.status_code in (200, 204)
+    # Everything else still waits for the code.
+    assert client.get(HOME_URL).url == f"{VERIFY_URL}?next=%2F"
+
+
 def test_the_verification_page_is_not_for_anonymous_visitors(client, db):
     response = client.get(VERIFY_URL)
 

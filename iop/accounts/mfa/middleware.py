@@ -10,7 +10,8 @@ from iop.accounts.mfa.services import mfa_pending
 
 class MFARequiredMiddleware:
     """A signed-in user who still owes a second factor reaches nothing but the
-    MFA pages (verify or enroll), sign-out, static files and the health check
+    MFA pages (verify or enroll), sign-out, the session timer, static files
+    and the health check
     — the Django admin included, as it shares the session. Placed after
     django-otp's OTPMiddleware, which tells whether the session is verified."""
 
@@ -36,6 +37,9 @@ class MFARequiredMiddleware:
             or path == reverse("accounts:logout")
             or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
             or path == reverse("health")
+            # The idle-logoff timer: it says how long the session has left and
+            # keeps it alive, so the warning works on the MFA pages too.
+            or path in (reverse("accounts:session-status"), reverse("accounts:session-keepalive"))
         )
 
     @staticmethod
