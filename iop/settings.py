@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "iop.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iop.accounts.middleware.NoStoreForAuthenticatedMiddleware",
+    # A NUL in any parameter is a 400: PostgreSQL cannot take it in a query.
+    "iop.request_guard.RejectNulCharactersMiddleware",
     "iop.accounts.mfa.middleware.MFARequiredMiddleware",
     # Last, as django-axes requires: turns a locked-out attempt into its page.
     "axes.middleware.AxesMiddleware",

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
@@ -55,12 +57,21 @@ def lockout_list(request):
     )
 
 
+def _is_ip_address(value: str) -> bool:
+    # The lockout table's address column is inet: anything else fails the query.
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return False
+    return True
+
+
 @role_required(roles.ADMINISTRATOR)
 @require_POST
 def lockout_unlock_view(request):
     username = request.POST.get("username", "")
     ip_address = request.POST.get("ip_address", "")
-    if not username or not ip_address:
+    if not username or not ip_address or not _is_ip_address(ip_address):
         return HttpResponseBadRequest()
     lockout_unlock(username=username, ip_address=ip_address, actor=request.user, request=request)
     messages.success(
