@@ -2,27 +2,25 @@
 Matrix progress, last attendance, last drug test, next appointment and the
 flags that need attention. A fixed number of queries, whatever the caseload."""
 
+import heapq
 from collections import defaultdict
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import (
-    Count,
     Exists,
-    F,
-    Max,
     Min,
     OuterRef,
     Q,
     Subquery,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from aftercare.models import CheckIn
-from groups.models import Attendance, Enrollment
+from groups.models import Attendance, Enrollment, GroupSession
 from iop.clients.models import Appointment, DrugTest, DrugTestResult, Episode, TreatmentPlan
 
+ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 SORTS = {
     "name": lambda row: (row["client"].legal_last_name, row["client"].legal_first_name),
     "phase": lambda row: (row["episode"].phase, row["client"].legal_last_name),
@@ -48,10 +46,6 @@ def caseload_rows(clients, *, counselor, sort: str = "name") -> list[dict]:
         )
         .select_related("client")
         .annotate(
-            last_attended=Max(
-                "group_attendance__session__starts_at",
-                filter=Q(group_attendance__status__in=["present", "late"]),
-            ),
             last_test_on=Subquery(last_test.values("collected_on")[:1]),
             last_test_id=Subquery(last_test.values("pk")[:1]),
             next_appointment=Subquery(
@@ -79,12 +73,12 @@ def caseload_rows(clients, *, counselor, sort: str = "name") -> list[dict]:
         .annotate(unexpected_positive=Exists(unexpected))
     )
     ids = [episode.pk for episode in episodes]
-    progress = _progress(ids)
-    two_absences = _two_absences_in_a_row(ids)
+    attendance = _attendance_summary(ids)
+    progress = _progress(ids, attendance.attended)
     rows = []
     for episode in episodes:
         flags = []
-        if episode.pk in two_absences:
+        if episode.pk in attendance.two_absences:
             flags.append("two_absences")
         if episode.unexpected_positive:
             flags.append("unexpected_positive")
@@ -101,7 +95,7 @@ def caseload_rows(clients, *, counselor, sort: str = "name") -> list[dict]:
                 "episode": episode,
                 "week": week,
                 "progress": progress.get(episode.pk, []),
-                "last_attended": episode.last_attended,
+                "last_attended": attendance.last_attended.get(episode.pk),
                 "last_test_on": episode.last_test_on,
                 "next_appointment": episode.next_appointment,
                 "flags": flags,
@@ -111,8 +105,55 @@ def caseload_rows(clients, *, counselor, sort: str = "name") -> list[dict]:
     return rows
 
 
-def _progress(episode_ids: list[int]) -> dict[int, list[dict]]:
-    """Sessions attended of required per track, two queries for everyone."""
+@dataclass
+class _Attendance:
+    attended: dict[tuple[int, str], int]
+    last_attended: dict[int, datetime]
+    two_absences: set[int]
+
+
+def _attendance_summary(episode_ids: list[int]) -> _Attendance:
+    """One pass over the episodes' group attendance (one query): sessions
+    attended (present or late) per track, of scheduled sessions; the latest
+    session attended; and the episodes whose two most recent scheduled
+    sessions, excused ones left out, were both absences."""
+    rows = (
+        Attendance.objects.filter(episode_id__in=episode_ids)
+        .order_by()
+        .values_list(
+            "episode_id",
+            "status",
+            "session__starts_at",
+            "session__status",
+            "session__group__track__code",
+        )
+    )
+    attended: dict[tuple[int, str], int] = defaultdict(int)
+    last_attended: dict[int, datetime] = {}
+    latest: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    for episode_id, status, starts_at, session_status, track_code in rows:
+        present = status in ATTENDED
+        if present and (episode_id not in last_attended or starts_at > last_attended[episode_id]):
+            last_attended[episode_id] = starts_at
+        if session_status != GroupSession.Status.SCHEDULED:
+            continue
+        if present:
+            attended[episode_id, track_code] += 1
+        if status != Attendance.Status.EXCUSED:
+            latest[episode_id].append((starts_at, status))
+    two_absences = set()
+    for episode_id, sessions in latest.items():
+        last_two = heapq.nlargest(2, sessions, key=lambda item: item[0])
+        if len(last_two) == 2 and all(status == "absent" for _, status in last_two):
+            two_absences.add(episode_id)
+    return _Attendance(attended, last_attended, two_absences)
+
+
+def _progress(
+    episode_ids: list[int], attended: dict[tuple[int, str], int]
+) -> dict[int, list[dict]]:
+    """Sessions attended of required per track: one query for the tracks
+    required, the attendance counted by _attendance_summary."""
     required = (
         Enrollment.objects.filter(episode_id__in=episode_ids)
         .values(
@@ -124,16 +165,6 @@ def _progress(episode_ids: list[int]) -> dict[int, list[dict]]:
         .annotate(required=Min("program_track__sessions_required"))
         .order_by("episode_id", "program_track__start_week", "program_track__track__name")
     )
-    attended = {
-        (row["episode_id"], row["session__group__track__code"]): row["n"]
-        for row in Attendance.objects.filter(
-            episode_id__in=episode_ids,
-            status__in=["present", "late"],
-            session__status="scheduled",
-        )
-        .values("episode_id", "session__group__track__code")
-        .annotate(n=Count("id"))
-    }
     progress: dict[int, list[dict]] = defaultdict(list)
     for row in required:
         code = row["program_track__track__code"]
@@ -148,26 +179,3 @@ def _progress(episode_ids: list[int]) -> dict[int, list[dict]]:
             }
         )
     return progress
-
-
-def _two_absences_in_a_row(episode_ids: list[int]) -> set[int]:
-    """Episodes whose two most recent group sessions were both absences."""
-    latest = (
-        Attendance.objects.filter(episode_id__in=episode_ids, session__status="scheduled")
-        .exclude(status="excused")
-        .annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("episode_id")], order_by=F("session__starts_at").desc()
-            )
-        )
-        .filter(rank__lte=2)
-        .values_list("episode_id", "status")
-    )
-    statuses: dict[int, list[str]] = defaultdict(list)
-    for episode_id, status in latest:
-        statuses[episode_id].append(status)
-    return {
-        episode_id
-        for episode_id, values in statuses.items()
-        if len(values) == 2 and all(value == "absent" for value in values)
-    }

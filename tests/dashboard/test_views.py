@@ -27,10 +27,10 @@ LAYOUT_QUERIES = 7
 HOME_QUERIES = LAYOUT_QUERIES + 2
 # Counselors and supervisors also see clients flagged in aftercare.
 CLINICIAN_HOME_QUERIES = HOME_QUERIES + 1
-# A counselor's home adds the caseload table: the episodes with their
-# last attendance, test and appointment, the tracks required, the sessions
-# attended, and the two latest attendances per episode.
-COUNSELOR_HOME_QUERIES = CLINICIAN_HOME_QUERIES + 4
+# A counselor's home adds the caseload table: the episodes with their last
+# test and appointment, the tracks required, and the episodes' attendance in
+# one pass (sessions attended per track, last attended, the two latest).
+COUNSELOR_HOME_QUERIES = CLINICIAN_HOME_QUERIES + 3
 
 ROLES = ["intake", "counselor1", "counselor2", "supervisor", "administrator"]
 
