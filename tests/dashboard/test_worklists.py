@@ -83,3 +83,36 @@ def test_supervisor_worklists_query_count_does_not_grow_with_reviews(
     with django_assert_num_queries(SUPERVISOR_WORKLISTS_QUERIES):
         response = browser.get(URL)
     assert len(response.context["reviews_due"]) == REVIEWS_PER_PAGE
+
+
+def test_reviews_due_the_same_day_each_appear_on_exactly_one_page(login, supervisor, counselor1):
+    # Many plans share a review date; the pages must still split them
+    # without repeating one and dropping another.
+    count = 2 * REVIEWS_PER_PAGE + 10
+    for _ in range(count):
+        client = EpisodeFactory(primary_counselor=counselor1).client
+        TreatmentPlan.objects.create(
+            client=client,
+            episode=client.episodes.get(),
+            author=counselor1,
+            status=TreatmentPlan.Status.ACTIVE,
+            signed_by=counselor1,
+            signed_at=timezone.now() - datetime.timedelta(days=40),
+            next_review_due=timezone.localdate() - datetime.timedelta(days=1),
+        )
+    # Rows updated since move in the table: its order is no longer theirs.
+    plans = TreatmentPlan.objects.order_by("pk")
+    for plan in plans[::3]:
+        plan.save()
+    browser = login(supervisor)
+
+    shown = [
+        plan.pk
+        for number in (1, 2, 3)
+        for plan in browser.get(URL, {"reviews_page": number}).context["reviews_due"]
+    ]
+
+    assert len(shown) == count
+    assert len(set(shown)) == count
+    # Ties in a fixed order (the plan's id), the same for every page's query.
+    assert shown == sorted(shown)

@@ -140,7 +140,8 @@ def plans_due_for_review(clients: QuerySet[Client], *, counselor=None) -> QueryS
     )
     if counselor is not None:
         plans = plans.filter(episode__primary_counselor=counselor)
-    return plans.select_related("client").order_by("next_review_due")
+    # The id breaks ties, so pages of the list neither repeat nor skip a plan.
+    return plans.select_related("client").order_by("next_review_due", "pk")
 
 
 def current_medications(client: Client):
