@@ -258,3 +258,15 @@ def test_session_of_the_period_end_day_late_evening_is_in_the_period(counselor1)
 
     assert inside["attendance_by_track"][0]["attended"] == 1
     assert after["attendance_by_track"] == []
+
+
+def test_figures_of_an_earlier_day_say_which_day(login, administrator, counselor1, counselor2):
+    _add_clients(1, [counselor1, counselor2])
+    summary_refresh()
+    # The rebuilds stopped (no worker) on an earlier day.
+    built = timezone.localtime() - timedelta(days=3)
+    SummaryRefresh.objects.update(refreshed_at=built)
+
+    content = login(administrator).get(URL).content.decode()
+
+    assert f"figures as of {built:%Y-%m-%d %H:%M}" in content
