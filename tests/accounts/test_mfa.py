@@ -549,3 +549,26 @@ def test_a_session_carries_on_once_mfa_was_turned_off_elsewhere(client, counselo
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == HOME_URL
     assert client.get(HOME_URL).status_code == 200
+
+
+def test_pages_a_pending_session_may_reach_are_recognised_under_a_script_prefix(client, counselor1):
+    """Served under a path prefix (SCRIPT_NAME), the MFA pages and sign-out are
+    still let through: otherwise the verification page redirects to itself."""
+    from django.urls import set_script_prefix
+
+    enroll(counselor1)
+    _sign_in(client, counselor1)
+    # What the WSGI handler does for a request under the prefix (the test
+    # client's handler does not).
+    set_script_prefix("/iop/")
+    try:
+        verify = client.get("/accounts/mfa/verify/", SCRIPT_NAME="/iop")
+        logout = client.post("/accounts/logout/", SCRIPT_NAME="/iop")
+        home = client.get("/", SCRIPT_NAME="/iop")
+    finally:
+        set_script_prefix("/")
+
+    assert verify.status_code == 200
+    assert logout.status_code == 302
+    assert "/mfa/" not in logout.url
+    assert home.status_code == 302

@@ -23,7 +23,8 @@ class MFARequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not self._exempt(request.path_info)
+            # The full path: reverse() below includes any script prefix.
+            and not self._exempt(request.path)
             and mfa_pending(request)
         ):
             return self._to_verification(request)
