@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iop.accounts.mfa.admin import mfa_reset_action
 from iop.accounts.models import User
-from iop.accounts.services import user_sessions_end
+from iop.accounts.services import user_deactivate
 
 
 @admin.register(User)
@@ -45,5 +45,6 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
-            # A deactivated account's open sessions end now, on every device.
-            user_sessions_end(user=obj)
+            # A deactivated account's open sessions end now, on every device,
+            # and the deactivation is audited (the service does both).
+            user_deactivate(user=obj, actor=request.user, request=request)

@@ -341,6 +341,10 @@ def test_deactivating_a_user_in_the_staff_admin_ends_their_sessions(dana, admini
     assert not dana.is_active
     assert browser.get(HOME_URL).status_code == 302
     assert not UserSession.objects.filter(user=dana).exists()
+    # Audited like any deactivation, by the administrator who made it.
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(dana.pk))
+    assert event.actor == administrator
+    assert event.details == {"fields": ["is_active"], "sessions_ended": 1}
 
 
 def test_an_inactive_users_session_is_refused_even_if_left_behind(client, dana):
