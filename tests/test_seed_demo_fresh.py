@@ -3,15 +3,19 @@ module shares one seeded database between its tests)."""
 
 import random
 from datetime import timedelta
+from io import StringIO
 
 from django.contrib.auth import authenticate
+from django.core.management import call_command
 from django.utils import timezone
 
 from groups.demo import seed_groups
 from groups.models import GroupSession, RecurringGroup
 from iop.accounts.models import User
+from iop.audit.models import AuditEvent, ChainVerification
 from iop.clients.management.commands.seed_demo import DEMO_PASSWORD, seed_users
 from iop.clients.models import Episode
+from iop.dashboard.models import SummaryRefresh
 from screening.models import Referral, Screening
 from tests.factories import EpisodeFactory
 from tests.test_seed_demo import DEMO_ROLES, _midnight, seed
@@ -55,3 +59,16 @@ def test_clients_that_are_not_demo_clients_are_left_alone(db):
 
     assert not Referral.objects.filter(episode=other).exists()
     assert not Screening.objects.filter(episode=other).exists()
+
+
+def test_seeding_outside_a_transaction_builds_the_summary_and_verifies_the_chain(
+    transactional_db,
+):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+
+    verification = ChainVerification.objects.get()
+    assert verification.ok
+    assert verification.rows_checked == AuditEvent.objects.count() > 0
+    assert SummaryRefresh.objects.exists()
+    assert "events verified, intact" in out.getvalue()

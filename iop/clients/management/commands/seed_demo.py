@@ -60,6 +60,9 @@ EXTRA_SEEDERS = (
     "aftercare.demo.seed_aftercare",
     "family.demo.seed_family",
     "iop.audit.demo.seed_emergency_access",
+    # Last: they read what the seeders above wrote.
+    "iop.dashboard.demo.seed_program_summary",
+    "iop.audit.demo.seed_chain_verification",
 )
 
 # The Matrix intensive phase lasts 16 weeks (DOMAIN.md section 2).
