@@ -35,8 +35,11 @@
   }
 
   // Ask the server; resolve with the seconds left, null once signed out (401),
-  // or UNKNOWN when another layer answered (e.g. a redirect to the MFA step):
-  // navigating then would itself count as activity, so the script waits.
+  // or UNKNOWN when another layer answered (e.g. a server error): navigating
+  // then would itself count as activity, so the script waits. A redirect of
+  // the status check is the sign-in page's: the session is gone (ended on
+  // another device, or the account deactivated), as the MFA step lets the
+  // status check through.
   var UNKNOWN = -1;
 
   function ask(url, method) {
@@ -47,7 +50,7 @@
     return window
       .fetch(url, { method: method, headers: headers, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
-        if (response.status === 401) {
+        if (response.status === 401 || (method === "GET" && response.type === "opaqueredirect")) {
           return null;
         }
         if (!response.ok) {

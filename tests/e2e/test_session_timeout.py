@@ -67,3 +67,20 @@ def test_activity_in_another_tab_postpones_the_warning(
     expect(first.get_by_role("alertdialog")).to_have_count(0)
     # It warns when the session, touched in the second tab, nears its end.
     expect(first.get_by_role("alertdialog")).to_be_visible(timeout=15_000)
+
+
+def test_a_page_whose_session_ended_elsewhere_goes_to_the_login_page(
+    short_idle, sign_in, counselor1, transactional_db
+):
+    """Signed out on another device (or deactivated): the session is gone, so
+    the status check is sent to sign in rather than answered. The page, which
+    may show client data, must not stay on the screen."""
+    from iop.accounts.services import user_sessions_end
+
+    page = sign_in("counselor1")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+
+    user_sessions_end(user=counselor1)
+
+    # The first status check comes ten seconds after the page loaded.
+    page.wait_for_url("**/accounts/login/**", timeout=25_000)
