@@ -572,3 +572,23 @@ def test_pages_a_pending_session_may_reach_are_recognised_under_a_script_prefix(
     assert logout.status_code == 302
     assert "/mfa/" not in logout.url
     assert home.status_code == 302
+
+
+def test_enrollment_in_another_session_shows_another_secret(counselor1, require_mfa):
+    """A secret shown to one session is never the one another session
+    confirms: whoever saw the first page cannot read the codes of the
+    authenticator the person then sets up."""
+    earlier, person = Client(), Client()
+    _sign_in(earlier, counselor1)
+    seen = earlier.get(ENROLL_URL).context["secret"]
+    _sign_in(person, counselor1)
+
+    shown = person.get(ENROLL_URL).context["secret"]
+    device = TOTPDevice.objects.get(user=counselor1, confirmed=False)
+    person.post(ENROLL_URL, {"code": totp_code(device)})
+
+    assert shown != seen
+    device.refresh_from_db()
+    assert device.confirmed
+    assert TOTPDevice.objects.filter(user=counselor1).count() == 1
+    assert earlier.post(ENROLL_URL, {"code": "123456"}).status_code == 302

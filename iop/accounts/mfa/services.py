@@ -21,6 +21,8 @@ from iop.audit.services import audit_record
 # whether this sign-in is subject to a second factor (owed until verified).
 REAUTH_SESSION_KEY = "iop_reauth_at"
 MFA_PENDING_SESSION_KEY = "iop_mfa_pending"
+# The unconfirmed authenticator whose secret this session's enrollment page shows.
+ENROLL_DEVICE_SESSION_KEY = "iop_mfa_enroll_device"
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -157,12 +159,20 @@ def mfa_session_verified(request: HttpRequest, device, *, kind: str) -> None:
 # --- enrolling and changing --------------------------------------------------------------
 
 
-def totp_enrollment_start(*, user) -> TOTPDevice:
+def totp_enrollment_start(*, user, session) -> TOTPDevice:
     """The unconfirmed device whose secret the enrollment page shows; the
-    same one until it is confirmed, so reloading the page keeps the QR code."""
-    device = totp_device_for(user, confirmed=False)
+    same one for this session until it is confirmed, so reloading the page
+    keeps the QR code. Another session gets a new secret (and the earlier
+    one is dropped): a secret seen elsewhere must not become the one the
+    person confirms."""
+    device_id = session.get(ENROLL_DEVICE_SESSION_KEY)
+    device = None
+    if isinstance(device_id, int):
+        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
     if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        session[ENROLL_DEVICE_SESSION_KEY] = device.pk
     return device
 
 
@@ -197,6 +207,7 @@ def totp_enrollment_confirm(*, request: HttpRequest, device: TOTPDevice, code: s
             request=request,
             details={"change": "authenticator_replaced" if replaced else "enrolled"},
         )
+        request.session.pop(ENROLL_DEVICE_SESSION_KEY, None)
         if was_verified:
             otp_login(request, device)
             request.session[MFA_PENDING_SESSION_KEY] = True

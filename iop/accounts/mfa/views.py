@@ -96,7 +96,7 @@ def enroll(request):
     if not user.is_verified() and services.mfa_enrolled(user):
         # A new device must not stand in for verifying the enrolled one.
         return redirect(_with_next("accounts:mfa-verify", next_url))
-    device = services.totp_enrollment_start(user=user)
+    device = services.totp_enrollment_start(user=user, session=request.session)
     form = EnrollForm(request.POST or None)
     if form.is_valid():
         codes = services.totp_enrollment_confirm(
