@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from iop.accounts.mfa.services import password_login_completed
-from iop.accounts.services import user_session_register
+from iop.accounts.services import user_session_register, user_sessions_end
 from iop.accounts.sessions import session_start
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
@@ -39,6 +39,15 @@ def _audit_logout(sender, request, user, **kwargs):
             request=request,
             details={"reason": reason} if reason else None,
         )
+
+
+@receiver(user_logged_out)
+def _end_every_session(sender, request, user, **kwargs):
+    # Signing out, on our page or the staff admin's, signs out everywhere: the
+    # user's other browsers too. A session-limit logoff (it gives a reason)
+    # ends only the session that ran out.
+    if user is not None and getattr(request, "logout_reason", None) is None:
+        user_sessions_end(user=user)
 
 
 @receiver(user_login_failed)

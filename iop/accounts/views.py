@@ -13,7 +13,7 @@ from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.accounts.forms import LoginForm
 from iop.accounts.selectors import lockouts_current
-from iop.accounts.services import lockout_unlock, user_sessions_end
+from iop.accounts.services import lockout_unlock
 from iop.accounts.sessions import seconds_left
 
 
@@ -32,13 +32,8 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
-        # Signing out signs out everywhere: the user's other browsers too.
-        user = request.user
-        response = super().post(request, *args, **kwargs)
-        if user.is_authenticated:
-            user_sessions_end(user=user)
-        return response
+    """Signing out signs out everywhere: the user_logged_out receiver
+    (iop/accounts/signals.py) ends the user's other sessions too."""
 
 
 def lockout_response(request, original_response=None, credentials=None):

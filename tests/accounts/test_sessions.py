@@ -382,3 +382,15 @@ def test_the_sign_in_page_has_no_timeout_warning(client, db):
     content = client.get(LOGIN_URL).content.decode()
 
     assert "session-timeout" not in content
+
+
+def test_signing_out_of_the_staff_admin_signs_out_everywhere(administrator):
+    desk, phone = Client(), Client()
+    desk.force_login(administrator)
+    phone.force_login(administrator)
+
+    desk.post(reverse("admin:logout"))
+
+    assert desk.get(HOME_URL).status_code == 302
+    assert phone.get(HOME_URL).status_code == 302
+    assert not UserSession.objects.filter(user=administrator).exists()
