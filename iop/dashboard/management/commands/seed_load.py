@@ -97,9 +97,12 @@ class Command(BaseCommand):
         )
         analysed = time.monotonic()
         with connection.cursor() as cursor:
-            # Fresh statistics, so the planner sees the load as it is.
-            cursor.execute("ANALYZE")
-        write(f"  {'analyze':<24}{time.monotonic() - analysed:8.1f} s")
+            # Fresh statistics, so the planner sees the load as it is, and the
+            # dead row versions the bulk load left (every audit event is
+            # inserted, then sealed) cleared, as autovacuum keeps a live
+            # database: without it each new event's seal scans a million of them.
+            cursor.execute("VACUUM ANALYZE")
+        write(f"  {'vacuum analyze':<24}{time.monotonic() - analysed:8.1f} s")
         summarised = time.monotonic()
         # The program dashboard's summary, as beat keeps it in production.
         summary_refresh()
