@@ -6,7 +6,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from iop.accounts.mfa.services import password_login_completed
+from iop.accounts.mfa.services import mfa_pending, password_login_completed
 from iop.accounts.services import user_session_register, user_sessions_end
 from iop.accounts.sessions import session_start
 from iop.audit.models import AuditEvent
@@ -45,9 +45,14 @@ def _audit_logout(sender, request, user, **kwargs):
 def _end_every_session(sender, request, user, **kwargs):
     # Signing out, on our page or the staff admin's, signs out everywhere: the
     # user's other browsers too. A session-limit logoff (it gives a reason)
-    # ends only the session that ran out.
-    if user is not None and getattr(request, "logout_reason", None) is None:
-        user_sessions_end(user=user)
+    # ends only the session that ran out, and so does signing out of a session
+    # still owing its second factor: the password alone must not let anyone
+    # sign the real person out of their verified sessions.
+    if user is None or getattr(request, "logout_reason", None) is not None:
+        return
+    if request is not None and mfa_pending(request):
+        return
+    user_sessions_end(user=user)
 
 
 @receiver(user_login_failed)

@@ -487,15 +487,40 @@ def test_an_administrator_resets_a_staff_members_mfa_from_the_staff_admin(
     assert event.details == {"change": "reset_by_administrator"}
 
 
-def test_after_a_reset_the_staff_member_enrolls_again(client, counselor1, require_mfa):
+def test_a_reset_ends_the_staff_members_sessions(counselor1, require_mfa):
     device = enroll(counselor1)
-    client.force_login(counselor1)
-    mark_verified(client, device)
+    desk = Client()
+    _sign_in(desk, counselor1)
+    _verify(desk, totp_code(device))
+    assert desk.get(HOME_URL).status_code == 200
+
     mfa_reset(actor=None, users=[counselor1])
+
+    response = desk.get(HOME_URL)
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN_URL)
+
+
+def test_after_a_reset_the_staff_member_signs_in_and_enrolls_again(client, counselor1, require_mfa):
+    enroll(counselor1)
+    mfa_reset(actor=None, users=[counselor1])
+    _sign_in(client, counselor1)
 
     response = client.get(HOME_URL, follow=True)
 
     assert response.redirect_chain[-1][0].startswith(ENROLL_URL)
+
+
+def test_signing_out_before_the_code_leaves_the_verified_sessions_signed_in(counselor1):
+    device = enroll(counselor1)
+    desk, intruder = Client(), Client()
+    _sign_in(desk, counselor1)
+    _verify(desk, totp_code(device))
+
+    _sign_in(intruder, counselor1)  # knows the password, not the code
+    intruder.post(LOGOUT_URL)
+
+    assert desk.get(HOME_URL).status_code == 200
 
 
 def test_the_staff_admin_does_not_offer_device_editing(client, administrator):

@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from iop.accounts.services import user_session_register
+from iop.accounts.services import user_session_register, user_sessions_end
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 
@@ -248,9 +248,11 @@ def mfa_remove(*, request: HttpRequest) -> None:
 
 
 def mfa_reset(*, actor, users, request: HttpRequest | None = None) -> int:
-    """An administrator clears the devices of staff who lost theirs. Their
-    sessions stop being verified; with MFA required they enroll again at their
-    next page. Returns how many accounts had a device."""
+    """An administrator clears the devices of staff who lost theirs, and ends
+    their sessions: a lost phone may be in someone's hands with a page open,
+    and a new authenticator must follow a fresh password sign-in. With MFA
+    required they enroll again after signing in. Returns how many accounts had
+    a device."""
     with transaction.atomic():
         user_ids = [user.pk for user in users]
         had = set(
@@ -259,6 +261,7 @@ def mfa_reset(*, actor, users, request: HttpRequest | None = None) -> int:
         TOTPDevice.objects.filter(user_id__in=user_ids).delete()
         StaticDevice.objects.filter(user_id__in=user_ids).delete()
         for user in get_user_model().objects.filter(pk__in=had).order_by("pk"):
+            user_sessions_end(user=user)
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.MFA_CHANGE,
