@@ -4,7 +4,7 @@ chronological timeline of everything documented."""
 
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,24 +144,33 @@ def _appointment_entries(client, *, limit=None):
 def _drug_test_entries(client, *, limit=None):
     entries = []
     tests = DrugTest.objects.filter(client=client).order_by("-collected_on", "-pk")
-    # Only the unexpected positives are named: the other results stay unread.
-    unexpected = Prefetch(
+    # Only the results that make a test not negative are read (unexpected
+    # positives, invalid and refused: the partial index drugresult_flagged_idx).
+    flagged = Prefetch(
         "results",
         queryset=DrugTestResult.objects.filter(
-            result=DrugTestResult.Result.POSITIVE, expected=False
+            Q(result=DrugTestResult.Result.POSITIVE, expected=False)
+            | Q(result__in=[DrugTestResult.Result.INVALID, DrugTestResult.Result.REFUSED])
         ),
-        to_attr="unexpected",
+        to_attr="flagged",
     )
-    for test in _newest(tests.prefetch_related(unexpected), limit):
-        positives = [r.get_substance_display() for r in test.unexpected]
+    labels = {
+        DrugTestResult.Result.POSITIVE: _("Unexpected positive: %s"),
+        DrugTestResult.Result.INVALID: _("Invalid: %s"),
+        DrugTestResult.Result.REFUSED: _("Refused: %s"),
+    }
+    for test in _newest(tests.prefetch_related(flagged), limit):
+        parts = []
+        for result, label in labels.items():
+            substances = [r.get_substance_display() for r in test.flagged if r.result == result]
+            if substances:
+                parts.append(label % ", ".join(substances))
         entries.append(
             TimelineEntry(
                 when=day_start(test.collected_on),
                 kind="drug_test",
                 title=_("Drug test (%s)") % test.get_specimen_display(),
-                detail=_("Unexpected positive: %s") % ", ".join(positives)
-                if positives
-                else _("No unexpected positive"),
+                detail="; ".join(parts) if parts else _("No unexpected positive"),
             )
         )
     return entries

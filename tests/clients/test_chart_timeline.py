@@ -194,3 +194,23 @@ def test_drug_test_entry_names_only_the_unexpected_positives(counselor1, client_
     details = [e.detail for e in chart_timeline(client_of_counselor1) if e.kind == "drug_test"]
 
     assert details == ["Unexpected positive: Cocaine", "No unexpected positive"]
+
+
+def test_drug_test_entry_names_invalid_and_refused_results(counselor1, client_of_counselor1):
+    test = DrugTest.objects.create(
+        client=client_of_counselor1,
+        collected_on=timezone.localdate(),
+        specimen=DrugTest.Specimen.URINE,
+        recorded_by=counselor1,
+    )
+    for substance, result in (
+        (Substance.COCAINE, "refused"),
+        (Substance.FENTANYL, "invalid"),
+        (Substance.CANNABIS, "negative"),
+    ):
+        DrugTestResult.objects.create(test=test, substance=substance, result=result)
+
+    [detail] = [e.detail for e in chart_timeline(client_of_counselor1) if e.kind == "drug_test"]
+
+    # A refused or invalid test is not a negative one (DOMAIN.md section 9).
+    assert detail == "Invalid: Fentanyl; Refused: Cocaine"
