@@ -94,6 +94,18 @@ def audit_record_many(
     return AuditEvent.objects.bulk_create(events)
 
 
+def audit_list_view(request: HttpRequest, *, clients, name: str) -> list[AuditEvent]:
+    """A list page showed these clients (names, record numbers): one view
+    event per client, so each client's trail says who saw them listed."""
+    return audit_record_many(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        clients=clients,
+        request=request,
+        details={"list": name},
+    )
+
+
 def emergency_access_grant(
     *,
     actor,

@@ -18,7 +18,7 @@ from iop.accounts.decorators import role_required
 from iop.accounts.mfa.decorators import reauth_required
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
-from iop.audit.services import audit_record
+from iop.audit.services import audit_list_view, audit_record
 from iop.clients.models import Client, Episode
 from iop.clients.selectors import clinical
 from iop.dashboard import caseload, drilldown, program, selectors, teds
@@ -295,6 +295,9 @@ def program_clients(request):
         end=end,
     )
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read once: listed, then audited
+    figure = key if key in drilldown.FIGURES else "unknown"
+    audit_list_view(request, clients=page.object_list, name=f"figure:{figure}")
     query = request.GET.copy()
     query.pop("page", None)
     context = {

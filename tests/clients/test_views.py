@@ -26,8 +26,9 @@ CREATE_URL = reverse("clients:client-create")
 # of the layout, and the session save (SESSION_SAVE_EVERY_REQUEST: savepoint,
 # update, release). Pins below are this plus the page's own queries.
 LAYOUT_QUERIES = 7
-# Client list: count, counselor choices of the filter form, the page.
-CLIENT_LIST_QUERIES = LAYOUT_QUERIES + 3
+# Client list: count, counselor choices of the filter form, the page, and the
+# one insert of its audit events (one per client listed).
+CLIENT_LIST_QUERIES = LAYOUT_QUERIES + 4
 # Chart without feature-app sections: client through the policy, audit insert,
 # episodes, assignments, their counselors, who assigned them.
 # Client, episodes (+ assignments, counselors), current medications.
@@ -353,6 +354,21 @@ def test_client_list_query_count_does_not_grow_with_clients(
     with django_assert_num_queries(CLIENT_LIST_QUERIES):
         response = browser.get(LIST_URL)
     assert len(_listed(response)) == CLIENTS_PER_PAGE
+
+
+def test_client_list_audits_each_client_it_shows(login, counselor1, client_of_counselor1):
+    login(counselor1).get(LIST_URL)
+
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
+    assert event.client == client_of_counselor1
+    assert event.actor == counselor1
+    assert event.details == {"list": "client_list"}
+
+
+def test_a_search_matching_nobody_writes_no_audit_event(login, counselor1, client_of_counselor1):
+    login(counselor1).get(LIST_URL, {"q": "Nobody-by-this-name"})
+
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).exists()
 
 
 # --- client registration --------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from iop.audit.models import AuditEvent
 from iop.clients.models import Episode
 from screening.models import InstrumentAdministration, SafetyFlag
 from tests.factories import EpisodeFactory
@@ -109,3 +110,14 @@ def test_an_unknown_or_malformed_figure_lists_nobody(browser, counselor1, params
 
 def test_counselors_cannot_open_the_figures(login, counselor1):
     assert login(counselor1).get(URL, {"figure": "flags"}).status_code == 403
+
+
+def test_listing_a_figures_clients_audits_each_client_shown(browser, counselor1, supervisor):
+    dropped = _discharged(counselor1, admitted_days_ago=60, stay=20, reason=R.LEFT_AGAINST_ADVICE)
+
+    browser.get(URL, {"figure": "reason", "reason": "2"})
+
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
+    assert event.client == dropped.client
+    assert event.actor == supervisor
+    assert event.details == {"list": "figure:reason"}

@@ -9,6 +9,7 @@ from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.policy import clients_visible_to
+from iop.audit.services import audit_list_view
 from iop.clients import selectors, services
 from iop.clients.chart import chart_sections, chart_timeline
 from iop.clients.chart_sections import timeline_recent
@@ -34,6 +35,8 @@ def client_list(request):
         }
     clients = selectors.client_search(clients_visible_to(request.user), **search)
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read once: listed, then audited
+    audit_list_view(request, clients=page.object_list, name="client_list")
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(
