@@ -14,6 +14,7 @@ core never imports them.
 from collections.abc import Callable
 from uuid import UUID
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -58,11 +59,19 @@ def clients_visible_to(user) -> QuerySet[Client]:
     if user.sees_whole_program:
         return Client.objects.all()
     # Break-glass grants (EmergencyAccess) open a client for an hour to a
-    # designated user, whatever the role; expired grants open nothing.
+    # designated user, whatever the role; expired grants open nothing, and
+    # neither do grants of someone no longer designated (checked in the same
+    # subquery: the permission held directly or through a group).
+    designation = Permission.objects.filter(content_type__app_label="audit", codename="break_glass")
+    still_designated = (
+        Q(user__is_superuser=True)
+        | Q(user__user_permissions__in=designation)
+        | Q(user__groups__permissions__in=designation)
+    )
     visible = Q(
-        pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-            "client_id"
-        )
+        pk__in=EmergencyAccess.objects.filter(
+            still_designated, user=user, expires_at__gt=timezone.now()
+        ).values("client_id")
     )
     if user.is_counselor:
         visible |= _open_episode(primary_counselor=user)

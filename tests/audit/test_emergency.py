@@ -151,6 +151,25 @@ def test_client_is_404_again_after_the_grant_expires(glass_breaker, client_of_co
         client_get_for_user(glass_breaker, client_of_counselor1.public_id)
 
 
+def test_grant_ends_when_the_user_is_no_longer_designated(glass_breaker, client_of_counselor1):
+    _grant(glass_breaker, client_of_counselor1)
+    permission = Permission.objects.get(codename="break_glass", content_type__app_label="audit")
+
+    glass_breaker.user_permissions.remove(permission)
+
+    assert client_of_counselor1 not in clients_visible_to(glass_breaker)
+
+
+def test_grant_holds_for_a_user_designated_through_the_group(counselor2, client_of_counselor1):
+    group = Group.objects.get(name="Emergency access")
+    counselor2.groups.add(group)
+    _grant(counselor2, client_of_counselor1)
+
+    assert client_of_counselor1 in clients_visible_to(counselor2)
+    counselor2.groups.remove(group)
+    assert client_of_counselor1 not in clients_visible_to(counselor2)
+
+
 def test_grant_opens_nothing_to_other_users(glass_breaker, counselor1, client_of_counselor2):
     _grant(glass_breaker, client_of_counselor2)  # their own client: visible anyway
 
