@@ -23,6 +23,15 @@ from iop.reminders.services import staff_notify
 # or groups in the admin; no role has it by default).
 BREAK_GLASS_PERMISSION = "audit.break_glass"
 EMERGENCY_ACCESS_DURATION = timedelta(hours=1)
+# Misses (record number and date of birth matching nobody) a designated user
+# may make in an hour before the page refuses them: enough for a typo or two,
+# too few to guess a date of birth for a known record number.
+EMERGENCY_ACCESS_MISS_LIMIT = 3
+EMERGENCY_ACCESS_MISS_WINDOW = timedelta(hours=1)
+
+
+class EmergencyAccessRefused(Exception):
+    """Too many attempts that matched nobody: refused before any lookup."""
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -125,6 +134,20 @@ def emergency_access_grant(
     if not actor.has_perm(BREAK_GLASS_PERMISSION):
         raise PermissionDenied
     details = {"category": category, "reason": reason}
+    misses = AuditEvent.objects.filter(
+        actor=actor,
+        action=AuditEvent.Action.BREAK_GLASS,
+        details__outcome="no_match",
+        created_at__gte=timezone.now() - EMERGENCY_ACCESS_MISS_WINDOW,
+    ).count()
+    if misses >= EMERGENCY_ACCESS_MISS_LIMIT:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.BREAK_GLASS,
+            request=request,
+            details={**details, "outcome": "refused_too_many_misses"},
+        )
+        raise EmergencyAccessRefused
     with transaction.atomic():
         client = Client.objects.filter(mrn__iexact=mrn.strip(), date_of_birth=date_of_birth).first()
         if client is None:
@@ -134,6 +157,16 @@ def emergency_access_grant(
                 request=request,
                 details={**details, "outcome": "no_match"},
             )
+            if misses + 1 == EMERGENCY_ACCESS_MISS_LIMIT:
+                staff_notify(
+                    recipients=list(_administrators()),
+                    kind="emergency_access",
+                    message=(
+                        f"{actor.get_full_name() or actor.username} reached the limit of "
+                        "emergency access attempts that matched no client: review the audit page."
+                    ),
+                    link=reverse("audit:event-list"),
+                )
             return None
         now = timezone.now()
         grant = EmergencyAccess.objects.create(

@@ -12,7 +12,11 @@ from iop.audit.chain import chain_last_verification, chain_verification_is_stale
 from iop.audit.emergency import emergency_accesses_for_review, may_break_glass, remember_grant
 from iop.audit.forms import AuditFilterForm, EmergencyAccessForm
 from iop.audit.selectors import audit_events
-from iop.audit.services import BREAK_GLASS_PERMISSION, emergency_access_grant
+from iop.audit.services import (
+    BREAK_GLASS_PERMISSION,
+    EmergencyAccessRefused,
+    emergency_access_grant,
+)
 
 EVENTS_PER_PAGE = 50
 # Emergency accesses listed for review above the trail (last 30 days).
@@ -61,14 +65,24 @@ def emergency_access(request):
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        grant = emergency_access_grant(
-            actor=request.user,
-            mrn=data["mrn"],
-            date_of_birth=data["date_of_birth"],
-            category=data["category"],
-            reason=data["reason"],
-            request=request,
-        )
+        try:
+            grant = emergency_access_grant(
+                actor=request.user,
+                mrn=data["mrn"],
+                date_of_birth=data["date_of_birth"],
+                category=data["category"],
+                reason=data["reason"],
+                request=request,
+            )
+        except EmergencyAccessRefused:
+            form.add_error(
+                None,
+                _(
+                    "Too many attempts matched no client. Try again in an hour, or ask an "
+                    "administrator or supervisor to open the record."
+                ),
+            )
+            return render(request, "audit/emergency_access.html", {"form": form}, status=429)
         if grant is not None:
             remember_grant(request.session, grant)
             until = timezone.localtime(grant.expires_at).strftime("%H:%M")

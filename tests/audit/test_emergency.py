@@ -15,7 +15,13 @@ from django.utils import timezone
 from iop.audit.emergency import digest_items
 from iop.audit.models import AuditEvent, EmergencyAccess
 from iop.audit.policy import client_get_for_user, clients_visible_to
-from iop.audit.services import EMERGENCY_ACCESS_DURATION, emergency_access_grant
+from iop.audit.services import (
+    EMERGENCY_ACCESS_DURATION,
+    EMERGENCY_ACCESS_MISS_LIMIT,
+    EmergencyAccessRefused,
+    emergency_access_grant,
+)
+from iop.reminders.models import StaffNotification
 from iop.reminders.sources import digest_lines
 
 URL = "/audit/emergency-access/"
@@ -308,6 +314,55 @@ def test_unknown_client_gets_the_same_neutral_answer(login, glass_breaker, clien
     assert not EmergencyAccess.objects.exists()
     attempts = AuditEvent.objects.filter(action=AuditEvent.Action.BREAK_GLASS)
     assert [event.details["outcome"] for event in attempts] == ["no_match", "no_match"]
+
+
+def _miss(user):
+    return emergency_access_grant(
+        actor=user,
+        mrn="99999",
+        date_of_birth=timezone.localdate(),
+        category=EmergencyAccess.Category.OTHER,
+        reason=REASON,
+    )
+
+
+def test_after_three_misses_in_an_hour_even_a_right_answer_is_refused(
+    glass_breaker, client_of_counselor1, administrator
+):
+    for _ in range(EMERGENCY_ACCESS_MISS_LIMIT):
+        assert _miss(glass_breaker) is None
+
+    with pytest.raises(EmergencyAccessRefused):
+        _grant(glass_breaker, client_of_counselor1)
+
+    assert not EmergencyAccess.objects.exists()
+    outcomes = [
+        event.details["outcome"]
+        for event in AuditEvent.objects.filter(action=AuditEvent.Action.BREAK_GLASS).order_by("id")
+    ]
+    assert outcomes == ["no_match"] * EMERGENCY_ACCESS_MISS_LIMIT + ["refused_too_many_misses"]
+    [notice] = StaffNotification.objects.filter(kind="emergency_access")
+    assert notice.recipient == administrator
+
+
+def test_misses_older_than_an_hour_no_longer_count(glass_breaker, client_of_counselor1):
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(hours=2)):
+        for _ in range(EMERGENCY_ACCESS_MISS_LIMIT):
+            _miss(glass_breaker)
+
+    assert _grant(glass_breaker, client_of_counselor1) is not None
+
+
+def test_the_page_says_when_attempts_are_refused(login, glass_breaker, client_of_counselor1):
+    browser = login(glass_breaker)
+    for _ in range(EMERGENCY_ACCESS_MISS_LIMIT):
+        browser.post(URL, _form(client_of_counselor1, mrn="99999"))
+
+    response = browser.post(URL, _form(client_of_counselor1))
+
+    assert response.status_code == 429
+    assert "Too many attempts matched no client" in response.content.decode()
+    assert not EmergencyAccess.objects.exists()
 
 
 def test_navigation_offers_the_page_to_designated_users_only(
