@@ -11,7 +11,7 @@ class GroupsConfig(AppConfig):
         from iop.audit.policy import register_counselor_scope
         from iop.clients.hooks import register_admission_hook
 
-        register_counselor_scope(policy.facilitated_group_members)
+        register_counselor_scope("group", policy.facilitated_group_members)
         register_admission_hook(on_admission)
         chart.register()
         reminders.register()

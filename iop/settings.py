@@ -312,6 +312,9 @@ BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
 
 # Program settings with defaults from DOMAIN.md (documented in the README).
 MUTUAL_HELP_PER_WEEK = env.int("MUTUAL_HELP_PER_WEEK", default=2)
+# Days after a discharge during which the counselor who held the episode may
+# still open the record (read, addenda): the access policy's last scope.
+RECENT_DISCHARGE_ACCESS_DAYS = env.int("RECENT_DISCHARGE_ACCESS_DAYS", default=90)
 
 # Reminders (DOMAIN.md section 8). Client reminders go out these many hours
 # before an appointment, never inside the quiet hours (local time).

@@ -9,5 +9,5 @@ class ScreeningConfig(AppConfig):
         from iop.audit.policy import register_intake_scope
         from screening import chart, policy
 
-        register_intake_scope(policy.recently_screened_by)
+        register_intake_scope("screened", policy.recently_screened_by)
         chart.register()

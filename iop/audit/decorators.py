@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 
-from iop.audit.policy import client_get_for_user
+from iop.audit.policy import access_note, client_get_for_user
 from iop.audit.services import audit_view
 
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
@@ -16,7 +16,8 @@ def client_view(*role_names: str):
     Order matters: the access policy is applied before the role check, so a
     client outside the policy is always a 404 (never a 403 that would confirm
     the person is a client). A response that shows the record (a GET, or a
-    POST that re-renders a form) writes one "view" audit event; successful
+    POST that re-renders a form) writes one "view" audit event, noting how a
+    user outside the client's own caseload got in (covering, group...); successful
     POSTs redirect and leave the audit to the service that made the change.
     The view receives the Client as its second argument.
     """
@@ -33,7 +34,7 @@ def client_view(*role_names: str):
             response = view(request, client, *args, **kwargs)
             shows_record = response.status_code < 300 or response.status_code == 400
             if shows_record:
-                audit_view(request, client=client)
+                audit_view(request, client=client, details=access_note(client))
             return response
 
         wrapped.required_roles = role_names

@@ -76,10 +76,21 @@ def _build_event(*, actor, action, client, obj, request, details) -> AuditEvent:
     return event
 
 
-def audit_view(request: HttpRequest, *, client, obj: models.Model | None = None) -> AuditEvent:
+def audit_view(
+    request: HttpRequest,
+    *,
+    client,
+    obj: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Record that the signed-in user saw a page of this client's record."""
     return audit_record(
-        actor=request.user, action=AuditEvent.Action.VIEW, client=client, obj=obj, request=request
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        client=client,
+        obj=obj,
+        request=request,
+        details=details,
     )
 
 

@@ -17,12 +17,14 @@ from iop.clients.models import Episode
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 
 
-def _discharged_client(counselor):
+def _discharged_client(counselor, days_ago=1):
     today = timezone.localdate()
     return EpisodeFactory(
         primary_counselor=counselor,
         phase=Episode.Phase.DISCHARGED,
-        discharge_date=today - datetime.timedelta(days=1),
+        referral_date=today - datetime.timedelta(days=days_ago + 70),
+        admission_date=today - datetime.timedelta(days=days_ago + 60),
+        discharge_date=today - datetime.timedelta(days=days_ago),
         discharge_reason=Episode.DischargeReason.COMPLETED,
     ).client
 
@@ -35,7 +37,7 @@ def cast(client_of_counselor1, client_of_counselor2, screening_client):
 @pytest.fixture
 def counselor_scopes(monkeypatch):
     """A private copy of the scope registry, restored after the test."""
-    monkeypatch.setattr(policy, "_counselor_scopes", list(policy._counselor_scopes))
+    monkeypatch.setattr(policy, "_counselor_scopes", dict(policy._counselor_scopes))
     return policy._counselor_scopes
 
 
@@ -47,17 +49,28 @@ def test_counselor_does_not_see_other_caseload(counselor2, client_of_counselor1,
     assert client_of_counselor1 not in clients_visible_to(counselor2)
 
 
-def test_counselor_does_not_see_own_discharged_client(counselor1, client_of_counselor1):
-    discharged = _discharged_client(counselor1)
+def test_counselor_keeps_own_discharged_client_for_the_recent_discharge_period(
+    counselor1, client_of_counselor1, settings
+):
+    settings.RECENT_DISCHARGE_ACCESS_DAYS = 90
+    recent = _discharged_client(counselor1, days_ago=90)
+    past = _discharged_client(counselor1, days_ago=91)
 
     visible = set(clients_visible_to(counselor1))
 
-    assert discharged not in visible
+    assert recent in visible
+    assert past not in visible
     assert client_of_counselor1 in visible
 
 
+def test_counselor_does_not_see_a_discharged_client_someone_else_held(counselor2):
+    discharged = _discharged_client(None)
+
+    assert discharged not in clients_visible_to(counselor2)
+
+
 def test_counselor_sees_readmitted_client_through_the_open_episode(counselor1):
-    client = _discharged_client(counselor1)
+    client = _discharged_client(counselor1, days_ago=400)
     EpisodeFactory(client=client, primary_counselor=counselor1)
 
     assert list(clients_visible_to(counselor1)) == [client]
@@ -175,7 +188,7 @@ def test_registered_counselor_scope_widens_counselor_view(
     counselor_scopes, counselor1, client_of_counselor2
 ):
     extra = ClientFactory()
-    register_counselor_scope(lambda user: Q(pk=extra.pk))
+    register_counselor_scope("extra", lambda user: Q(pk=extra.pk))
 
     visible = clients_visible_to(counselor1)
 
@@ -191,7 +204,7 @@ def test_registered_counselor_scope_receives_the_user(
     def group_members(user):
         return Q(pk=client_of_counselor2.pk) if user == counselor1 else Q(pk__in=[])
 
-    register_counselor_scope(group_members)
+    register_counselor_scope("members", group_members)
 
     assert client_of_counselor2 in clients_visible_to(counselor1)
     assert set(clients_visible_to(counselor2)) == {client_of_counselor2}
@@ -201,26 +214,27 @@ def test_registered_counselor_scope_does_not_widen_intake_view(
     counselor_scopes, intake, screening_client
 ):
     extra = ClientFactory()
-    register_counselor_scope(lambda user: Q(pk=extra.pk))
+    register_counselor_scope("extra", lambda user: Q(pk=extra.pk))
 
     assert set(clients_visible_to(intake)) == {screening_client}
 
 
-def test_registering_a_scope_twice_keeps_one_entry(counselor_scopes):
-    def scope(user):
-        return Q(pk__in=[])
-
+def test_registering_a_scope_name_again_replaces_it(counselor_scopes, counselor1):
+    first, second = ClientFactory(), ClientFactory()
     before = len(counselor_scopes)
-    register_counselor_scope(scope)
-    register_counselor_scope(scope)
+    register_counselor_scope("extra", lambda user: Q(pk=first.pk))
+    register_counselor_scope("extra", lambda user: Q(pk=second.pk))
 
     assert len(policy._counselor_scopes) == before + 1
+    visible = clients_visible_to(counselor1)
+    assert second in visible
+    assert first not in visible
 
 
 def test_registered_counselor_scope_lets_client_get_for_user_find_the_client(
     counselor_scopes, counselor1
 ):
     extra = ClientFactory()
-    register_counselor_scope(lambda user: Q(pk=extra.pk))
+    register_counselor_scope("extra", lambda user: Q(pk=extra.pk))
 
     assert client_get_for_user(counselor1, extra.public_id) == extra
