@@ -7,6 +7,7 @@ from aftercare import selectors
 from aftercare.models import CheckIn, DischargeSummary, OutreachTask
 from iop.accounts import roles
 from iop.clients.chart import ChartSection, register_chart_section
+from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 from iop.reminders.sources import register_digest_source, register_reminder_source
 
@@ -18,6 +19,9 @@ def _section(request, client):
             "episode", "author", "signed_by"
         )
     )
+    addenda = selectors.summary_addenda(summaries)
+    for summary in summaries:
+        summary.addenda = addenda.get(summary.pk, [])
     clinician = request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR)
     return {
         "client": client,
@@ -34,6 +38,7 @@ def _section(request, client):
         and current is not None
         and current.phase == Episode.Phase.DISCHARGED,
         "can_record": clinician,
+        "addendum_form": AddendumForm() if clinician and summaries else None,
     }
 
 

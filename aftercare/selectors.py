@@ -3,12 +3,14 @@ a fixed number of queries, whatever the number of clients."""
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from aftercare.models import AftercarePlan, CheckIn, OutreachAttempt, OutreachTask
+from aftercare.models import AftercarePlan, CheckIn, DischargeSummary, OutreachAttempt, OutreachTask
 from groups.selectors import episode_track_progress
 from iop.clients.models import Client, Episode
+from iop.clients.notes import NoteAddendum
 
 DUE_SOON_DAYS = 7
 
@@ -88,3 +90,16 @@ def flagged_clients(clients: QuerySet[Client]) -> QuerySet[Client]:
             )
         )
     )
+
+
+def summary_addenda(summaries: list[DischargeSummary]) -> dict[int, list[NoteAddendum]]:
+    """The addenda of these discharge summaries, by summary, oldest first (one query)."""
+    if not summaries:
+        return {}
+    by_summary: dict[int, list[NoteAddendum]] = {}
+    for addendum in NoteAddendum.objects.filter(
+        content_type=ContentType.objects.get_for_model(DischargeSummary),
+        object_id__in=[summary.pk for summary in summaries],
+    ).select_related("author"):
+        by_summary.setdefault(addendum.object_id, []).append(addendum)
+    return by_summary

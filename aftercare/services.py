@@ -21,13 +21,14 @@ from groups.models import Enrollment
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.models import Appointment, Episode
+from iop.clients.notes import NoteAddendum
 from iop.clients.services import (
     appointment_schedule,
     episode_discharge,
     episode_return_to_intensive,
     episode_start_aftercare,
 )
-from iop.clients.signing import note_ensure_unsigned, note_sign
+from iop.clients.signing import note_addendum_add, note_ensure_unsigned, note_sign
 from iop.reminders.models import Reminder
 from iop.reminders.services.outbox import reminders_cancel
 
@@ -286,6 +287,23 @@ def episode_discharge_with_summary(
         _cancel_future(episode, discharge_date=discharge_date)
         _audit(actor, episode.client, note, request, action=AuditEvent.Action.CREATE, reason=reason)
     return note
+
+
+def discharge_summary_addendum(
+    *, actor, summary: DischargeSummary, text: str, request=None
+) -> NoteAddendum:
+    """A signed addendum to a signed discharge summary (its only change),
+    written and audited together."""
+    with transaction.atomic():
+        summary = (
+            DischargeSummary.objects.select_for_update(of=("self",))
+            .select_related("episode__client")
+            .get(pk=summary.pk)
+        )
+        client = summary.episode.client
+        addendum = note_addendum_add(note=summary, actor=actor, text=text, client=client)
+        _audit(actor, client, summary, request, action=AuditEvent.Action.CREATE, addendum=True)
+    return addendum
 
 
 def _cancel_future(episode: Episode, *, discharge_date: date) -> None:

@@ -13,4 +13,9 @@ urlpatterns = [
     path(CLIENT + "outreach/<uuid:task_id>/", views.outreach_attempt, name="outreach-attempt"),
     path(CLIENT + "discharge/", views.discharge, name="discharge"),
     path(CLIENT + "readmit/", views.readmit, name="readmit"),
+    path(
+        CLIENT + "discharge-summaries/<uuid:summary_id>/addendum/",
+        views.summary_addendum,
+        name="summary-addendum",
+    ),
 ]

@@ -6,11 +6,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftercare import selectors, services
 from aftercare.forms import CheckInForm, DischargeForm, OutreachAttemptForm, StepDownForm
-from aftercare.models import CheckIn, OutreachTask
+from aftercare.models import CheckIn, DischargeSummary, OutreachTask
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.policy import clients_visible_to
+from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
 from iop.formtools import add_service_errors
@@ -130,6 +131,27 @@ def discharge(request, client):
     context = {"client": client, "episode": episode, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "aftercare/discharge.html", context, status=status)
+
+
+@client_view(*CLINICIANS, addenda=True)
+@require_POST
+def summary_addendum(request, client, summary_id):
+    """A signed addendum to a discharge summary; the counselor who discharged
+    the client may add one for the recent-discharge period."""
+    summary = get_object_or_404(DischargeSummary, episode__client=client, public_id=summary_id)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.discharge_summary_addendum(
+                actor=request.user, summary=summary, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Addendum signed."))
+    else:
+        messages.error(request, _("Write the addendum."))
+    return _chart(client)
 
 
 @client_view(roles.SUPERVISOR)

@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 
-from iop.audit.policy import access_note, client_get_for_user
+from iop.audit.policy import access_note, client_get_for_user, reads_only
 from iop.audit.services import audit_view
 
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
 
-def client_view(*role_names: str):
+def client_view(*role_names: str, addenda: bool = False):
     """For every view of one client's record, addressed by `client_id` in the URL.
 
     Order matters: the access policy is applied before the role check, so a
@@ -20,6 +20,10 @@ def client_view(*role_names: str):
     user outside the client's own caseload got in (covering, group...); successful
     POSTs redirect and leave the audit to the service that made the change.
     The view receives the Client as its second argument.
+
+    A user who may only read the record (the counselor of a recent
+    discharge) gets a 403 for every POST, except on views declared with
+    `addenda=True` (a signed note's addendum, the one change they may make).
     """
 
     def decorator(view):
@@ -31,6 +35,8 @@ def client_view(*role_names: str):
                 raise PermissionDenied
             if request.method not in ALLOWED_METHODS:
                 return HttpResponseNotAllowed(ALLOWED_METHODS)
+            if request.method == "POST" and not addenda and reads_only(client):
+                raise PermissionDenied
             response = view(request, client, *args, **kwargs)
             shows_record = response.status_code < 300 or response.status_code == 400
             if shows_record:
@@ -38,6 +44,7 @@ def client_view(*role_names: str):
             return response
 
         wrapped.required_roles = role_names
+        wrapped.allows_addenda = addenda
         wrapped.client_scoped = True
         return wrapped
 

@@ -178,6 +178,17 @@ def access_note(client) -> dict:
     return {"access": scopes}
 
 
+# Ways in that let a user read the record and add addenda, nothing more.
+READ_ONLY_SCOPES = frozenset({"recently_discharged"})
+
+
+def reads_only(client) -> bool:
+    """Whether the user who read `client` through client_get_for_user got in
+    only through read-only scopes (a client they discharged)."""
+    scopes = getattr(client, "access_scopes", None)
+    return bool(scopes) and set(scopes) <= READ_ONLY_SCOPES
+
+
 # The scopes through which a counselor holds the client's whole record.
 RECORD_HOLDERS = frozenset({"caseload", "recently_discharged"})
 

@@ -636,14 +636,14 @@ def test_supervisor_re_refers_a_discharged_client(login, supervisor, discharged_
     assert phases == [Episode.Phase.DISCHARGED, Episode.Phase.SCREENING]
 
 
-def test_readmit_is_404_for_the_former_counselor_of_a_discharged_client(
+def test_readmit_is_403_for_the_former_counselor_of_a_recently_discharged_client(
     login, counselor1, discharged_client
 ):
-    # A counselor's access policy covers open episodes only: once discharged,
-    # the client is outside it, and the policy answers before the role check.
+    # The counselor who discharged the client still reads the record for the
+    # recent-discharge period; re-referring is a supervisor's decision.
     response = login(counselor1).post(_url("readmit", discharged_client))
 
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert discharged_client.episodes.count() == 1
 
 

@@ -181,6 +181,8 @@ ACCESS = {
     "aftercare:outreach-attempt": client_route(CLINICIANS, POST_ONLY),
     "aftercare:discharge": client_route(CLINICIANS),
     "aftercare:readmit": client_route((SUPERVISOR,), POST_ONLY),
+    # The summary is named in the URL; the world has none to name.
+    "aftercare:summary-addendum": client_route(CLINICIANS, POST_ONLY, empty_post=404),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).

@@ -169,7 +169,7 @@ def note_cosign(request, client, appointment_id):
     return _back_to_note(client, note)
 
 
-@client_view(*CLINICIANS)
+@client_view(*CLINICIANS, addenda=True)
 @require_POST
 def note_addendum(request, client, appointment_id):
     note = _note_for(client, appointment_id)
