@@ -21,7 +21,12 @@ from iop.clients.services import appointment_schedule
 from iop.reminders.models import Reminder
 from iop.reminders.services.planning import reminders_plan_upcoming
 from tests.factories import EpisodeFactory
-from tests.family.factories import consent_for, family_member, family_session
+from tests.family.factories import (
+    consent_for,
+    family_member,
+    family_session,
+    referred_days_ago,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,10 +163,21 @@ def test_conjoint_attendee_without_consent_is_refused_and_nothing_written(
     assert not Disclosure.objects.exists()
 
 
+def _consent_on_file_before(appointment, client, member, actor):
+    """A consent recorded an hour before the session started."""
+    return consent_for(
+        client,
+        member,
+        actor=actor,
+        signed_on=timezone.localdate() - datetime.timedelta(days=1),
+        recorded_at=appointment.starts_at - datetime.timedelta(hours=1),
+    )
+
+
 def test_conjoint_attendee_with_consent_is_recorded_with_one_ledger_row(
     login, counselor1, client_of_counselor1, conjoint, member
 ):
-    consent_for(client_of_counselor1, member, actor=counselor1)
+    _consent_on_file_before(conjoint, client_of_counselor1, member, counselor1)
     browser = login(counselor1)
 
     browser.post(_attendees_url(client_of_counselor1, conjoint), {"members": [member.public_id]})
@@ -173,11 +189,45 @@ def test_conjoint_attendee_with_consent_is_recorded_with_one_ledger_row(
     assert ledger.disclosed_at == conjoint.starts_at
 
 
+def test_a_consent_recorded_after_the_conjoint_session_started_does_not_cover_it(
+    login, counselor1, client_of_counselor1, conjoint, member
+):
+    # Signed "today" on paper, recorded now, an hour after the session began:
+    # the session's disclosure came first, so the consent cannot allow it.
+    consent_for(client_of_counselor1, member, actor=counselor1)
+
+    response = login(counselor1).post(
+        _attendees_url(client_of_counselor1, conjoint), {"members": [member.public_id]}, follow=True
+    )
+
+    assert any("after this disclosure" in m for m in _messages(response))
+    assert not ConjointAttendee.objects.exists()
+    assert not Disclosure.objects.exists()
+
+
+def test_a_back_dated_consent_recorded_after_the_session_does_not_cover_it(
+    login, counselor1, client_of_counselor1, conjoint, member
+):
+    consent_for(
+        client_of_counselor1,
+        member,
+        actor=counselor1,
+        signed_on=timezone.localdate() - datetime.timedelta(days=7),
+    )
+
+    login(counselor1).post(
+        _attendees_url(client_of_counselor1, conjoint), {"members": [member.public_id]}
+    )
+
+    assert not ConjointAttendee.objects.exists()
+    assert not Disclosure.objects.exists()
+
+
 def test_the_conjoint_note_shows_who_attended_and_why_others_cannot(
     login, counselor1, client_of_counselor1, conjoint, member
 ):
     other = family_member(client_of_counselor1, actor=counselor1, first_name="Tom")
-    consent_for(client_of_counselor1, member, actor=counselor1)
+    _consent_on_file_before(conjoint, client_of_counselor1, member, counselor1)
     browser = login(counselor1)
     browser.post(_attendees_url(client_of_counselor1, conjoint), {"members": [member.public_id]})
 
@@ -266,6 +316,7 @@ def test_release_under_a_revoked_consent_is_refused_with_the_reason(
 
 def test_release_under_an_expired_consent_is_refused(login, counselor1, client_of_counselor1):
     today = timezone.localdate()
+    referred_days_ago(client_of_counselor1, 60)
     consent = consent_for(
         client_of_counselor1,
         actor=counselor1,

@@ -276,6 +276,10 @@ def test_consent_new_records_and_shows_the_consent(login, counselor1, client_of_
         ({"categories": ["attendance", "psychotherapy"]}, "Select a valid choice."),
         ({"purpose": ""}, "State the purpose of the disclosure."),
         ({"signature_confirmed": ""}, "Confirm the client adopted the typed name as signature."),
+        (
+            {"signed_on": "0001-01-01"},
+            "The signature date cannot be before the client&#x27;s first referral",
+        ),
     ],
     ids=[
         "expiry-before-signature",
@@ -283,6 +287,7 @@ def test_consent_new_records_and_shows_the_consent(login, counselor1, client_of_
         "category-outside-list",
         "purpose",
         "signature",
+        "signed-before-referral",
     ],
 )
 def test_consent_new_bad_input_is_400_with_a_clear_message_and_saves_nothing(
@@ -637,9 +642,23 @@ def conjoint(counselor1, client_of_counselor1):
     )
 
 
+def _consent_on_file_before(appointment, client, member, actor):
+    """A consent recorded an hour before the session started (a consent
+    recorded later does not cover it)."""
+    return consent_for(
+        client,
+        member,
+        actor=actor,
+        signed_on=timezone.localdate() - datetime.timedelta(days=1),
+        recorded_at=appointment.starts_at - datetime.timedelta(hours=1),
+    )
+
+
 def test_conjoint_attendees_are_saved_and_audited(
-    login, counselor1, client_of_counselor1, conjoint, member, consent
+    login, counselor1, client_of_counselor1, conjoint, member
 ):
+    _consent_on_file_before(conjoint, client_of_counselor1, member, counselor1)
+
     response = login(counselor1).post(
         _url("conjoint-attendees", client_of_counselor1, conjoint.public_id),
         {"members": [member.public_id]},
