@@ -1,8 +1,8 @@
 """Every disclosure path calls the decision: the Family Education roster on
 the group session page (and its attendance), the conjoint-session note, the
-release-of-information export and family reminders. Each refuses without a
-consent, saying why, and writes exactly one ledger row with one; every
-exported document carries the 42 CFR part 2 notice."""
+release-of-information export (family reminders: test_reminders.py). Each
+refuses without a consent, saying why, and writes exactly one ledger row with
+one; every exported document carries the 42 CFR part 2 notice."""
 
 import csv
 import datetime
@@ -18,8 +18,6 @@ from family.services import consent_revoke
 from iop.audit.models import AuditEvent
 from iop.clients.models import Appointment
 from iop.clients.services import appointment_schedule
-from iop.reminders.models import Reminder
-from iop.reminders.services.planning import reminders_plan_upcoming
 from tests.factories import EpisodeFactory
 from tests.family.factories import (
     consent_for,
@@ -365,82 +363,6 @@ def test_the_program_ledger_csv_starts_with_the_notice(
     lines = _csv_lines(response)
     assert lines[0] == [NOTICE]
     assert lines[2][1] == client_of_counselor1.mrn
-
-
-# --- family reminders -------------------------------------------------------------------------
-
-
-TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
-# The planner runs at 09:00 for a session at 14:00: the 2-hour reminder is
-# due at noon, outside the quiet hours (the 24-hour one is already too late).
-PLANNED_AT = timezone.make_aware(datetime.datetime.combine(TOMORROW, datetime.time(9)))
-
-
-def _plan():
-    return reminders_plan_upcoming(now=PLANNED_AT)
-
-
-@pytest.fixture
-def upcoming(counselor1, client_of_counselor1):
-    starts_at = timezone.make_aware(datetime.datetime.combine(TOMORROW, datetime.time(14)))
-    return family_session(counselor1, [client_of_counselor1], starts_at=starts_at)
-
-
-def _family_reminders():
-    return Reminder.objects.filter(family_member_id__isnull=False)
-
-
-def test_no_reminder_goes_to_a_family_member_without_consent(upcoming, member):
-    _plan()
-
-    assert not _family_reminders().exists()
-    assert not Disclosure.objects.exists()
-
-
-def test_no_reminder_goes_to_a_family_member_who_did_not_agree_to_contact(
-    counselor1, client_of_counselor1, upcoming
-):
-    quiet = family_member(client_of_counselor1, actor=counselor1, sms_consent=False)
-    consent_for(client_of_counselor1, quiet, actor=counselor1)
-
-    _plan()
-
-    assert not _family_reminders().exists()
-    assert not Disclosure.objects.exists()
-
-
-def test_a_consented_family_member_is_reminded_with_one_ledger_row(
-    counselor1, client_of_counselor1, upcoming, member
-):
-    consent_for(client_of_counselor1, member, actor=counselor1)
-
-    _plan()
-    _plan()
-
-    reminders = _family_reminders()
-    assert reminders.exists()
-    assert {r.appointment_key for r in reminders} == {f"group-session:{upcoming.public_id}"}
-    assert {(r.channel, r.address, r.recipient_key) for r in reminders} == {
-        ("sms", member.phone, f"family:{member.pk}")
-    }
-    assert all(r.client is None for r in reminders)
-    ledger = Disclosure.objects.get()
-    assert ledger.path == "reminder" and ledger.user is None
-
-
-def test_revoking_cancels_the_queued_family_reminders_and_none_are_planned_again(
-    counselor1, client_of_counselor1, upcoming, member
-):
-    consent = consent_for(client_of_counselor1, member, actor=counselor1)
-    _plan()
-    pending_before = _family_reminders().filter(status="pending").count()
-    assert pending_before == 1
-
-    consent_revoke(actor=counselor1, consent=consent, note="Phone call")
-    _plan()
-
-    assert not _family_reminders().filter(status="pending").exists()
-    assert _family_reminders().filter(status="cancelled").count() == pending_before
 
 
 # --- the session page's query count ---------------------------------------------------------
