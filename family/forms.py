@@ -58,7 +58,7 @@ class MemberSearchForm(forms.Form):
     """Find a person already known to the program (a sibling's parent)."""
 
     find = forms.CharField(
-        label=_("Name, mobile phone or email"),
+        label=_("Search by name, phone number or email"),
         max_length=100,
         required=False,
         help_text=_(
