@@ -198,3 +198,17 @@ def test_reconcile_runs_the_hook_of_a_message_that_left_before_its_worker_died(
     assert _row(row).status == Reminder.Status.SENT
     assert check.asked == [(row.pk, sending_at)]
     assert check.sent == [(row.pk, Reminder.Status.SENT)]
+
+
+def test_the_check_is_never_asked_about_a_moment_before_the_real_clock(
+    sms_file, consenting_client, check
+):
+    # A sweep that began a while ago still decides about now, not about then.
+    started = timezone.now() - MINUTE
+    row = reminder_row(now=started, client=consenting_client)
+    before = timezone.now()
+
+    reminders_dispatch_due(now=started)
+
+    ((asked_id, asked_at),) = check.asked
+    assert asked_id == row.pk and asked_at >= before

@@ -162,7 +162,10 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
         _finish(reminder_id, status=Reminder.Status.EXPIRED, expired_at=now)
         return Reminder.Status.EXPIRED
     reason = _still_allowed(reminder)
-    verdicts = [] if reason else send_verdicts(reminder, now)
+    # The checks decide at the moment of sending: never before the real
+    # clock, as a sweep's `now` can be its time limit old and a consent
+    # revoked meanwhile must already count.
+    verdicts = [] if reason else send_verdicts(reminder, max(now, timezone.now()))
     reason = reason or next((v.refusal for v in verdicts if v.refusal), "")
     if reason:
         _finish(
