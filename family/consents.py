@@ -10,10 +10,17 @@ information export, family reminders) calls disclosure_decision and writes
 through disclosures_record, which decides again and refuses what is not
 allowed: no ledger row exists without a consent that allowed it.
 
-Boundaries: a consent is in effect from the start of its signature date
-(program time zone) through the end of its expiry date; revocation and an
-expiry event take effect at the recorded instant, so at that instant the
-answer is already "no".
+Boundaries: a consent is in effect from the moment it was recorded in
+OpenIOP (never before the start of its signature date, program time zone)
+through the end of its expiry date; revocation and an expiry event take
+effect at the recorded instant, so at that instant the answer is already
+"no". A consent recorded after a disclosure's moment does not cover it,
+whatever date it bears: a back-dated signature cannot make an earlier
+disclosure look allowed (the signature date itself is kept between the
+client's first referral and the day it is recorded, see
+family.services.consents). Each path decides at the moment its disclosure
+happens: now for the roster and the release of information, the session's
+start for a conjoint session, the moment of sending for a reminder.
 """
 
 from collections.abc import Iterable
@@ -108,7 +115,7 @@ def consent_state(consent: Consent, at: datetime | None = None) -> str:
     day = timezone.localdate(at)
     if consent.expires_on is not None and day > consent.expires_on:
         return ConsentState.EXPIRED
-    if day < consent.signed_on:
+    if day < consent.signed_on or (consent.recorded_at is not None and at < consent.recorded_at):
         return ConsentState.NOT_YET
     return ConsentState.ACTIVE
 
@@ -134,7 +141,10 @@ def consent_refusal(consent: Consent, state: str) -> str:
             "signed": signed,
             "date": _day(consent.expires_on),
         }
-    return _("The consent is dated %(signed)s, after this disclosure.") % {"signed": signed}
+    recorded = formats.date_format(timezone.localtime(consent.recorded_at), "Y-m-d H:i")
+    return _(
+        "The consent signed %(signed)s was recorded on %(recorded)s, after this disclosure."
+    ) % {"signed": signed, "recorded": recorded}
 
 
 def _candidates(client: Client, recipient: Recipient, consents) -> list[Consent]:

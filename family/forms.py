@@ -54,26 +54,55 @@ class FamilyMemberForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class LinkMemberForm(forms.Form):
-    """Someone already family of another client (a sibling in treatment)."""
+class MemberSearchForm(forms.Form):
+    """Find a person already known to the program (a sibling's parent)."""
 
-    member = forms.ModelChoiceField(
-        label=_("Person already known to the program"),
-        queryset=FamilyMember.objects.none(),
-        to_field_name="public_id",
+    find = forms.CharField(
+        label=_("Search by name, phone number or email"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "At least two letters of the first or last name, or the full phone number or "
+            "email address."
+        ),
+    )
+
+
+# The same words whether the person does not exist or is out of the user's reach.
+NOT_FOUND = _("Choose a person found by the search.")
+
+
+class LinkMemberForm(forms.Form):
+    """Someone already family of another client (a sibling in treatment),
+    chosen among a search's results. The posted choice is checked against
+    everyone the user could have found (`members`), never listed whole."""
+
+    member = forms.UUIDField(
+        label=_("Person found"),
+        widget=forms.RadioSelect,
+        error_messages={"required": NOT_FOUND, "invalid": NOT_FOUND},
     )
     relationship = forms.ChoiceField(
         label=_("Relationship to this client"), choices=FamilyLink.Relationship.choices
     )
+    # The search the choice came from, to show its results again on an error.
+    find = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members
-        # Name only: nothing of the other client comes with the person.
-        self.fields["member"].label_from_instance = lambda member: member.name
-        self.helper = FormHelper()
-        self.helper.form_id = "link-member"
-        self.helper.add_input(Submit("submit", _("Add to this client's family")))
+        self.members = members if members is not None else FamilyMember.objects.none()
+        self.offer([])
+
+    def offer(self, found) -> None:
+        """The choices shown: the search's results, by name only (nothing of
+        the other client comes with the person)."""
+        self.fields["member"].widget.choices = [(str(m.public_id), m.name) for m in found]
+
+    def clean_member(self) -> FamilyMember:
+        member = self.members.filter(public_id=self.cleaned_data["member"]).first()
+        if member is None:
+            raise forms.ValidationError(NOT_FOUND, code="invalid_choice")
+        return member
 
 
 class ConsentForm(forms.Form):

@@ -249,12 +249,12 @@ class Disclosure(models.Model):
     description = models.CharField(_("what, in words"), max_length=300)
     purpose = models.TextField(_("purpose"))
     path = models.CharField(_("how"), max_length=10, choices=Path.choices)
-    # None: the system (reminders planned by the worker).
+    # None: the system (reminders sent by the worker).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # What makes a repeated disclosure the same one (a roster shown twice,
-    # a reminder planned on every run): one row per reference.
+    # the second reminder of a session): one row per reference.
     reference = models.CharField(max_length=120, blank=True)
 
     class Meta:

@@ -4,11 +4,12 @@ linked to two clients shows each client only their own relationship,
 consents, attendance and disclosures. Each function makes a fixed number of
 queries, whatever the number of family members, consents or rows."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Func, Q, QuerySet, Value
 from django.utils import timezone
 
 from family.consents import ConsentState, Decision, consent_state, disclosure_decision
@@ -31,6 +32,12 @@ FAMILY_EDUCATION_SESSIONS = 12
 # The accounting of disclosures a client may ask for covers three years
 # (42 CFR 2.24 as amended in 2024, after HIPAA 164.528 for TPO disclosures).
 ACCOUNTING_YEARS = 3
+
+# Linking a person already known to the program: how specific a search must
+# be, and how many people it shows at most.
+SEARCH_MIN_LETTERS = 2
+SEARCH_MIN_DIGITS = 10
+SEARCH_LIMIT = 10
 
 # Family Education participation discloses that the client attends the
 # program; a conjoint session discusses the client's progress.
@@ -150,12 +157,53 @@ def program_ledger(*, since: datetime, until: datetime) -> QuerySet[Disclosure]:
 def linkable_members(user, client: Client) -> QuerySet[FamilyMember]:
     """People already family of another client this user may see (a sibling
     in treatment), not yet linked to `client`: linking never reaches beyond
-    the user's own access."""
+    the user's own access. Never listed whole: searched (below), and checked
+    against when a choice is posted."""
     return (
         FamilyMember.objects.filter(links__client__in=clients_visible_to(user))
         .exclude(links__client=client)
         .distinct()
         .order_by("last_name", "first_name", "id")
+    )
+
+
+@dataclass
+class MemberSearch:
+    query: str
+    members: list[FamilyMember]
+    specific: bool  # the query was specific enough to run
+    more: bool  # more people match than are shown: say so, ask for more
+
+
+def linkable_members_search(user, client: Client, query: str) -> MemberSearch:
+    """linkable_members matching a query specific enough not to list the
+    program's relatives: a name's first letters (at least two, every word
+    matching the start of the first or last name), a whole email address, or
+    a phone number's digits (at least ten, a whole national number, matching
+    the stored number's end whatever its punctuation or country code). One
+    query, at most SEARCH_LIMIT people."""
+    query = " ".join((query or "").split())
+    letters = [char for char in query if char.isalpha()]
+    digits = re.sub(r"\D", "", query)
+    members = linkable_members(user, client)
+    if "@" in query:
+        members = members.filter(email__iexact=query)
+    elif len(digits) >= SEARCH_MIN_DIGITS and not letters:
+        members = members.annotate(
+            phone_digits=Func(
+                F("phone"), Value(r"\D"), Value(""), Value("g"), function="regexp_replace"
+            )
+        ).filter(phone_digits__endswith=digits)
+    elif len(letters) >= SEARCH_MIN_LETTERS:
+        for word in query.split():
+            members = members.filter(
+                Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+            )
+    else:
+        return MemberSearch(query=query, members=[], specific=False, more=False)
+    found = list(members[: SEARCH_LIMIT + 1])
+    return MemberSearch(
+        query=query, members=found[:SEARCH_LIMIT], specific=True, more=len(found) > SEARCH_LIMIT
     )
 
 

@@ -4,10 +4,12 @@ release the information it covers as a printable document."""
 
 import base64
 import binascii
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Min
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,6 +43,30 @@ def _drawing_is_png(value: str) -> bool:
     return raw.startswith(PNG_MAGIC)
 
 
+def _first_known_day(client: Client) -> date:
+    """The client's earliest referral (any episode), or the day the record
+    was registered when no episode exists yet: the program knew nothing of
+    the client, so held no consent of theirs, before it."""
+    referral = client.episodes.aggregate(first=Min("referral_date"))["first"]
+    return referral or timezone.localdate(client.created_at)
+
+
+def _signature_date_error(client: Client, signed_on: date | None) -> str:
+    """Why a signature date cannot be the consent's, or "". Back-dating it
+    before the program knew the client would make earlier disclosures look
+    covered; a date after today is not a signature yet (program time zone)."""
+    if signed_on is None:
+        return _("Give the date the consent was signed.")
+    if signed_on > timezone.localdate():
+        return _("The signature date cannot be in the future.")
+    first = _first_known_day(client)
+    if signed_on < first:
+        return _("The signature date cannot be before the client's first referral (%(day)s).") % {
+            "day": formats.date_format(first, "Y-m-d")
+        }
+    return ""
+
+
 def _validated(client: Client, data: dict) -> dict:
     """Every element of 2.31(a), or a ValidationError naming each one missing."""
     values = {name: (data.get(name) or "").strip() for name in TEXT_ELEMENTS}
@@ -71,11 +97,8 @@ def _validated(client: Client, data: dict) -> dict:
             errors["recipient_name"] = _("Give the recipient's name.")
     expires_on, event = data.get("expires_on"), (data.get("expiry_event") or "").strip()
     signed_on = data.get("signed_on")
-    today = timezone.localdate()
-    if signed_on is None:
-        errors["signed_on"] = _("Give the date the consent was signed.")
-    elif signed_on > today:
-        errors["signed_on"] = _("The signature date cannot be in the future.")
+    if signature_error := _signature_date_error(client, signed_on):
+        errors["signed_on"] = signature_error
     if expires_on is None and not event:
         errors["expires_on"] = _("Give an expiry date or an expiry event.")
     elif expires_on is not None and signed_on is not None and expires_on < signed_on:

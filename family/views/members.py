@@ -7,25 +7,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from family import selectors, services
-from family.forms import FamilyMemberForm, LinkMemberForm
+from family.forms import FamilyMemberForm, LinkMemberForm, MemberSearchForm
 from family.models import FamilyLink
 from family.views.common import CLINICIANS, add_errors, chart
 from iop.audit.decorators import client_view
 
 
-def _page(request, client, *, form, link_form, link=None, status=200):
-    return render(
-        request,
-        "family/member_form.html",
-        {"client": client, "form": form, "link_form": link_form, "link": link},
-        status=status,
-    )
+def _page(request, client, *, form, link=None, link_form=None, find="", status=200):
+    context = {"client": client, "form": form, "link": link}
+    if link is None:
+        # Linking: a search within the user's reach, never a list of the
+        # program's relatives (their surnames hint at who is in treatment).
+        search_form = MemberSearchForm({"find": find} if find else None)
+        query = search_form.cleaned_data["find"] if search_form.is_valid() else ""
+        search = selectors.linkable_members_search(request.user, client, query)
+        link_form = link_form or LinkMemberForm(initial={"find": search.query})
+        link_form.offer(search.members)
+        context |= {"search_form": search_form, "search": search, "link_form": link_form}
+    return render(request, "family/member_form.html", context, status=status)
 
 
 @client_view(*CLINICIANS)
 def member_new(request, client):
     form = FamilyMemberForm(request.POST or None)
-    link_form = LinkMemberForm(members=selectors.linkable_members(request.user, client))
     if request.method == "POST" and form.is_valid():
         try:
             services.family_member_add(
@@ -41,7 +45,7 @@ def member_new(request, client):
             messages.success(request, _("Family member added."))
             return chart(client)
     status = 400 if request.method == "POST" else 200
-    return _page(request, client, form=form, link_form=link_form, status=status)
+    return _page(request, client, form=form, find=request.GET.get("find", ""), status=status)
 
 
 @client_view(*CLINICIANS)
@@ -64,7 +68,10 @@ def member_link(request, client):
         else:
             messages.success(request, _("Family member added."))
             return chart(client)
-    return _page(request, client, form=FamilyMemberForm(), link_form=link_form, status=400)
+    find = request.POST.get("find", "")
+    return _page(
+        request, client, form=FamilyMemberForm(), link_form=link_form, find=find, status=400
+    )
 
 
 @client_view(*CLINICIANS)

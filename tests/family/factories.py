@@ -72,8 +72,21 @@ def consent_data(member=None, **overrides) -> dict:
     return data
 
 
-def consent_for(client, member=None, *, actor, **overrides) -> Consent:
-    return consent_record(actor=actor, client=client, data=consent_data(member, **overrides))
+def consent_for(client, member=None, *, actor, recorded_at=None, **overrides) -> Consent:
+    """A consent recorded through the service; `recorded_at` moves the moment
+    it was recorded back (a consent already on file before a session), which
+    auto_now_add does not let the service take."""
+    consent = consent_record(actor=actor, client=client, data=consent_data(member, **overrides))
+    if recorded_at is not None:
+        Consent.objects.filter(pk=consent.pk).update(recorded_at=recorded_at)
+        consent.recorded_at = recorded_at
+    return consent
+
+
+def referred_days_ago(client, days: int) -> None:
+    """Move the client's referral back, for consents signed long ago (a
+    consent cannot be dated before the client's first referral)."""
+    client.episodes.update(referral_date=timezone.localdate() - datetime.timedelta(days=days))
 
 
 def family_session(facilitator, clients, **session_fields):

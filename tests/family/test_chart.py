@@ -15,7 +15,13 @@ from family.models import Disclosure, FamilyAttendance
 from family.services import consent_revoke
 from iop.clients import chart
 from tests.factories import EpisodeFactory
-from tests.family.factories import consent_for, family_member, family_session, link_member
+from tests.family.factories import (
+    consent_for,
+    family_member,
+    family_session,
+    link_member,
+    referred_days_ago,
+)
 from tests.groups.factories import GroupSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +58,7 @@ def _family_with_history(client, counselor, count):
     """`count` family members, each with a consent (some expired or revoked),
     Family Education attendance and a ledger row."""
     today = timezone.localdate()
+    referred_days_ago(client, 60)
     session = family_session(counselor, [client])
     for number in range(count):
         member = family_member(client, actor=counselor, first_name=f"M{number}")
@@ -117,6 +124,7 @@ def test_the_chart_lists_consents_active_expired_and_revoked(
     login, counselor1, client_of_counselor1
 ):
     today = timezone.localdate()
+    referred_days_ago(client_of_counselor1, 90)
     member = family_member(client_of_counselor1, actor=counselor1)
     active = consent_for(client_of_counselor1, member, actor=counselor1)
     expired = consent_for(
@@ -140,6 +148,7 @@ def test_the_chart_lists_consents_active_expired_and_revoked(
 def test_the_chart_shows_the_accounting_of_the_last_three_years(
     login, counselor1, client_of_counselor1
 ):
+    referred_days_ago(client_of_counselor1, 5 * 365)
     member = family_member(client_of_counselor1, actor=counselor1)
     consent_for(
         client_of_counselor1,
@@ -148,6 +157,7 @@ def test_the_chart_shows_the_accounting_of_the_last_three_years(
         signed_on=timezone.localdate() - datetime.timedelta(days=5 * 365),
         expires_on=None,
         expiry_event="Discharge",
+        recorded_at=timezone.now() - datetime.timedelta(days=5 * 365),
     )
     for days in (10, 3 * 365 - 5, 3 * 365 + 10):
         disclosures_record(

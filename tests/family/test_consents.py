@@ -148,6 +148,41 @@ def test_a_signature_date_in_the_future_is_refused(client_of_counselor1, counsel
     assert "signed_on" in refused.value.message_dict
 
 
+def test_a_signature_date_before_the_clients_first_referral_is_refused(
+    client_of_counselor1, counselor1, member
+):
+    referral = client_of_counselor1.episodes.get().referral_date
+
+    for signed_on in (datetime.date(1, 1, 1), referral - datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as refused:
+            _record(client_of_counselor1, counselor1, consent_data(member, signed_on=signed_on))
+
+        assert refused.value.message_dict["signed_on"] == [
+            "The signature date cannot be before the client's first referral "
+            f"({referral:%Y-%m-%d})."
+        ]
+    assert not Consent.objects.exists()
+
+
+def test_a_signature_date_on_the_first_referral_of_a_readmitted_client_is_accepted(
+    client_of_counselor1, counselor1, member
+):
+    # The current episode was referred 30 days ago; an earlier one two years ago.
+    first = timezone.localdate() - datetime.timedelta(days=730)
+    EpisodeFactory(
+        client=client_of_counselor1,
+        phase="discharged",
+        referral_date=first,
+        admission_date=first + datetime.timedelta(days=5),
+        discharge_date=first + datetime.timedelta(days=90),
+        discharge_reason=1,
+    )
+
+    consent = _record(client_of_counselor1, counselor1, consent_data(member, signed_on=first))
+
+    assert consent.signed_on == first
+
+
 def test_a_drawn_signature_is_kept(client_of_counselor1, counselor1, member):
     consent = _record(
         client_of_counselor1,

@@ -149,7 +149,15 @@ def test_the_newest_consent_in_effect_allows_when_an_older_one_is_revoked(
 def test_a_consent_takes_effect_at_the_start_of_its_signature_date(
     client_of_counselor1, counselor1, member
 ):
-    consent = consent_for(client_of_counselor1, member, actor=counselor1)
+    # On file since the day before it was signed (a data import, say): the
+    # signature date still bounds it.
+    today = timezone.localdate()
+    consent = consent_for(
+        client_of_counselor1,
+        member,
+        actor=counselor1,
+        recorded_at=_start_of(today - datetime.timedelta(days=1)),
+    )
     start = _start_of(consent.signed_on)
 
     before = disclosure_decision(
@@ -166,6 +174,53 @@ def test_a_consent_takes_effect_at_the_start_of_its_signature_date(
     assert at_start.allowed
 
 
+def test_a_consent_takes_effect_only_once_it_is_recorded(client_of_counselor1, counselor1, member):
+    consent = consent_for(client_of_counselor1, member, actor=counselor1)
+    recorded_at = Consent.objects.get(pk=consent.pk).recorded_at
+
+    before = disclosure_decision(
+        client=client_of_counselor1,
+        category="attendance",
+        recipient=member,
+        at=recorded_at - ONE_MICROSECOND,
+    )
+    at_recording = disclosure_decision(
+        client=client_of_counselor1, category="attendance", recipient=member, at=recorded_at
+    )
+
+    assert not before.allowed and "after this disclosure" in before.reason
+    assert at_recording.allowed
+
+
+def test_a_consent_recorded_after_a_disclosure_does_not_make_it_allowed(
+    client_of_counselor1, counselor1, member
+):
+    # Signed a week ago on paper (so it says), recorded only now: the ledger
+    # refuses a disclosure of three days ago under it.
+    today = timezone.localdate()
+    consent_for(
+        client_of_counselor1,
+        member,
+        actor=counselor1,
+        signed_on=today - datetime.timedelta(days=7),
+    )
+    three_days_ago = timezone.now() - datetime.timedelta(days=3)
+
+    with pytest.raises(ValidationError) as refused:
+        disclosure_record(
+            client=client_of_counselor1,
+            recipient=member,
+            categories=["attendance"],
+            description="Roster",
+            path=Disclosure.Path.ROSTER,
+            actor=counselor1,
+            at=three_days_ago,
+        )
+
+    assert "after this disclosure" in refused.value.messages[0]
+    assert not Disclosure.objects.exists()
+
+
 def test_a_consent_allows_through_the_last_instant_of_its_expiry_date(
     client_of_counselor1, counselor1, member
 ):
@@ -177,6 +232,7 @@ def test_a_consent_allows_through_the_last_instant_of_its_expiry_date(
         actor=counselor1,
         signed_on=today - datetime.timedelta(days=20),
         expires_on=expires_on,
+        recorded_at=_start_of(today - datetime.timedelta(days=20)),
     )
     next_day = _start_of(expires_on + datetime.timedelta(days=1))
 

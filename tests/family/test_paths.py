@@ -1,8 +1,8 @@
 """Every disclosure path calls the decision: the Family Education roster on
 the group session page (and its attendance), the conjoint-session note, the
-release-of-information export and family reminders. Each refuses without a
-consent, saying why, and writes exactly one ledger row with one; every
-exported document carries the 42 CFR part 2 notice."""
+release-of-information export (family reminders: test_reminders.py). Each
+refuses without a consent, saying why, and writes exactly one ledger row with
+one; every exported document carries the 42 CFR part 2 notice."""
 
 import csv
 import datetime
@@ -18,10 +18,13 @@ from family.services import consent_revoke
 from iop.audit.models import AuditEvent
 from iop.clients.models import Appointment
 from iop.clients.services import appointment_schedule
-from iop.reminders.models import Reminder
-from iop.reminders.services.planning import reminders_plan_upcoming
 from tests.factories import EpisodeFactory
-from tests.family.factories import consent_for, family_member, family_session
+from tests.family.factories import (
+    consent_for,
+    family_member,
+    family_session,
+    referred_days_ago,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,10 +161,21 @@ def test_conjoint_attendee_without_consent_is_refused_and_nothing_written(
     assert not Disclosure.objects.exists()
 
 
+def _consent_on_file_before(appointment, client, member, actor):
+    """A consent recorded an hour before the session started."""
+    return consent_for(
+        client,
+        member,
+        actor=actor,
+        signed_on=timezone.localdate() - datetime.timedelta(days=1),
+        recorded_at=appointment.starts_at - datetime.timedelta(hours=1),
+    )
+
+
 def test_conjoint_attendee_with_consent_is_recorded_with_one_ledger_row(
     login, counselor1, client_of_counselor1, conjoint, member
 ):
-    consent_for(client_of_counselor1, member, actor=counselor1)
+    _consent_on_file_before(conjoint, client_of_counselor1, member, counselor1)
     browser = login(counselor1)
 
     browser.post(_attendees_url(client_of_counselor1, conjoint), {"members": [member.public_id]})
@@ -173,11 +187,45 @@ def test_conjoint_attendee_with_consent_is_recorded_with_one_ledger_row(
     assert ledger.disclosed_at == conjoint.starts_at
 
 
+def test_a_consent_recorded_after_the_conjoint_session_started_does_not_cover_it(
+    login, counselor1, client_of_counselor1, conjoint, member
+):
+    # Signed "today" on paper, recorded now, an hour after the session began:
+    # the session's disclosure came first, so the consent cannot allow it.
+    consent_for(client_of_counselor1, member, actor=counselor1)
+
+    response = login(counselor1).post(
+        _attendees_url(client_of_counselor1, conjoint), {"members": [member.public_id]}, follow=True
+    )
+
+    assert any("after this disclosure" in m for m in _messages(response))
+    assert not ConjointAttendee.objects.exists()
+    assert not Disclosure.objects.exists()
+
+
+def test_a_back_dated_consent_recorded_after_the_session_does_not_cover_it(
+    login, counselor1, client_of_counselor1, conjoint, member
+):
+    consent_for(
+        client_of_counselor1,
+        member,
+        actor=counselor1,
+        signed_on=timezone.localdate() - datetime.timedelta(days=7),
+    )
+
+    login(counselor1).post(
+        _attendees_url(client_of_counselor1, conjoint), {"members": [member.public_id]}
+    )
+
+    assert not ConjointAttendee.objects.exists()
+    assert not Disclosure.objects.exists()
+
+
 def test_the_conjoint_note_shows_who_attended_and_why_others_cannot(
     login, counselor1, client_of_counselor1, conjoint, member
 ):
     other = family_member(client_of_counselor1, actor=counselor1, first_name="Tom")
-    consent_for(client_of_counselor1, member, actor=counselor1)
+    _consent_on_file_before(conjoint, client_of_counselor1, member, counselor1)
     browser = login(counselor1)
     browser.post(_attendees_url(client_of_counselor1, conjoint), {"members": [member.public_id]})
 
@@ -266,6 +314,7 @@ def test_release_under_a_revoked_consent_is_refused_with_the_reason(
 
 def test_release_under_an_expired_consent_is_refused(login, counselor1, client_of_counselor1):
     today = timezone.localdate()
+    referred_days_ago(client_of_counselor1, 60)
     consent = consent_for(
         client_of_counselor1,
         actor=counselor1,
@@ -314,82 +363,6 @@ def test_the_program_ledger_csv_starts_with_the_notice(
     lines = _csv_lines(response)
     assert lines[0] == [NOTICE]
     assert lines[2][1] == client_of_counselor1.mrn
-
-
-# --- family reminders -------------------------------------------------------------------------
-
-
-TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
-# The planner runs at 09:00 for a session at 14:00: the 2-hour reminder is
-# due at noon, outside the quiet hours (the 24-hour one is already too late).
-PLANNED_AT = timezone.make_aware(datetime.datetime.combine(TOMORROW, datetime.time(9)))
-
-
-def _plan():
-    return reminders_plan_upcoming(now=PLANNED_AT)
-
-
-@pytest.fixture
-def upcoming(counselor1, client_of_counselor1):
-    starts_at = timezone.make_aware(datetime.datetime.combine(TOMORROW, datetime.time(14)))
-    return family_session(counselor1, [client_of_counselor1], starts_at=starts_at)
-
-
-def _family_reminders():
-    return Reminder.objects.filter(family_member_id__isnull=False)
-
-
-def test_no_reminder_goes_to_a_family_member_without_consent(upcoming, member):
-    _plan()
-
-    assert not _family_reminders().exists()
-    assert not Disclosure.objects.exists()
-
-
-def test_no_reminder_goes_to_a_family_member_who_did_not_agree_to_contact(
-    counselor1, client_of_counselor1, upcoming
-):
-    quiet = family_member(client_of_counselor1, actor=counselor1, sms_consent=False)
-    consent_for(client_of_counselor1, quiet, actor=counselor1)
-
-    _plan()
-
-    assert not _family_reminders().exists()
-    assert not Disclosure.objects.exists()
-
-
-def test_a_consented_family_member_is_reminded_with_one_ledger_row(
-    counselor1, client_of_counselor1, upcoming, member
-):
-    consent_for(client_of_counselor1, member, actor=counselor1)
-
-    _plan()
-    _plan()
-
-    reminders = _family_reminders()
-    assert reminders.exists()
-    assert {r.appointment_key for r in reminders} == {f"group-session:{upcoming.public_id}"}
-    assert {(r.channel, r.address, r.recipient_key) for r in reminders} == {
-        ("sms", member.phone, f"family:{member.pk}")
-    }
-    assert all(r.client is None for r in reminders)
-    ledger = Disclosure.objects.get()
-    assert ledger.path == "reminder" and ledger.user is None
-
-
-def test_revoking_cancels_the_queued_family_reminders_and_none_are_planned_again(
-    counselor1, client_of_counselor1, upcoming, member
-):
-    consent = consent_for(client_of_counselor1, member, actor=counselor1)
-    _plan()
-    pending_before = _family_reminders().filter(status="pending").count()
-    assert pending_before == 1
-
-    consent_revoke(actor=counselor1, consent=consent, note="Phone call")
-    _plan()
-
-    assert not _family_reminders().filter(status="pending").exists()
-    assert _family_reminders().filter(status="cancelled").count() == pending_before
 
 
 # --- the session page's query count ---------------------------------------------------------

@@ -127,51 +127,6 @@ def test_member_new_refuses_put(login, counselor1, client_of_counselor1):
     assert login(counselor1).put(_url("member-new", client_of_counselor1)).status_code == 405
 
 
-# --- linking a person known to the program ----------------------------------------------
-
-
-def test_a_siblings_parent_can_be_linked_without_their_other_record(
-    login, counselor1, client_of_counselor1
-):
-    sibling = EpisodeFactory(primary_counselor=counselor1).client
-    parent = family_member(sibling, actor=counselor1, first_name="Lena")
-    consent_for(sibling, parent, actor=counselor1)
-
-    response = login(counselor1).post(
-        _url("member-link", client_of_counselor1),
-        {"member": parent.public_id, "relationship": "parent"},
-    )
-
-    assert response.status_code == 302
-    assert FamilyLink.objects.filter(client=client_of_counselor1, member=parent).exists()
-    # The consent stays the sibling's: nothing of it reaches this client.
-    assert not Consent.objects.filter(client=client_of_counselor1).exists()
-
-
-def test_linking_offers_only_people_of_clients_the_user_may_see(
-    login, counselor1, client_of_counselor1, client_of_counselor2
-):
-    theirs = family_member(client_of_counselor2, first_name="Hidden")
-
-    page = login(counselor1).get(_url("member-new", client_of_counselor1))
-    response = login(counselor1).post(
-        _url("member-link", client_of_counselor1),
-        {"member": theirs.public_id, "relationship": "parent"},
-    )
-
-    assert "Hidden" not in page.content.decode()
-    assert response.status_code == 400
-    assert not FamilyLink.objects.filter(client=client_of_counselor1).exists()
-
-
-def test_member_link_refuses_get(login, counselor1, client_of_counselor1):
-    assert login(counselor1).get(_url("member-link", client_of_counselor1)).status_code == 405
-
-
-def test_member_link_is_forbidden_to_administrators(login, administrator, client_of_counselor1):
-    assert login(administrator).post(_url("member-link", client_of_counselor1)).status_code == 403
-
-
 # --- editing a family member -----------------------------------------------------------------
 
 
@@ -276,6 +231,10 @@ def test_consent_new_records_and_shows_the_consent(login, counselor1, client_of_
         ({"categories": ["attendance", "psychotherapy"]}, "Select a valid choice."),
         ({"purpose": ""}, "State the purpose of the disclosure."),
         ({"signature_confirmed": ""}, "Confirm the client adopted the typed name as signature."),
+        (
+            {"signed_on": "0001-01-01"},
+            "The signature date cannot be before the client&#x27;s first referral",
+        ),
     ],
     ids=[
         "expiry-before-signature",
@@ -283,6 +242,7 @@ def test_consent_new_records_and_shows_the_consent(login, counselor1, client_of_
         "category-outside-list",
         "purpose",
         "signature",
+        "signed-before-referral",
     ],
 )
 def test_consent_new_bad_input_is_400_with_a_clear_message_and_saves_nothing(
@@ -637,9 +597,23 @@ def conjoint(counselor1, client_of_counselor1):
     )
 
 
+def _consent_on_file_before(appointment, client, member, actor):
+    """A consent recorded an hour before the session started (a consent
+    recorded later does not cover it)."""
+    return consent_for(
+        client,
+        member,
+        actor=actor,
+        signed_on=timezone.localdate() - datetime.timedelta(days=1),
+        recorded_at=appointment.starts_at - datetime.timedelta(hours=1),
+    )
+
+
 def test_conjoint_attendees_are_saved_and_audited(
-    login, counselor1, client_of_counselor1, conjoint, member, consent
+    login, counselor1, client_of_counselor1, conjoint, member
 ):
+    _consent_on_file_before(conjoint, client_of_counselor1, member, counselor1)
+
     response = login(counselor1).post(
         _url("conjoint-attendees", client_of_counselor1, conjoint.public_id),
         {"members": [member.public_id]},

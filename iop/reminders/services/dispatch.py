@@ -4,9 +4,19 @@
 2. Claim: due pending rows are claimed in one statement with
    SELECT ... FOR UPDATE SKIP LOCKED and set to "sending", so two workers (or
    two beat ticks) never take the same row.
-3. Send: the provider is called only for rows this worker claimed; the
-   provider's message id is stored with a conditional update.
-4. Reconcile: a row left in "sending" (a worker killed mid-batch, a provider
+3. Check: every send-time check registered by a feature app
+   (iop.reminders.sources.register_send_check) is asked about the claimed
+   row; a refusal ends it "skipped" with the check's reason, and the
+   provider is not called.
+4. Send: the provider is called only for rows this worker claimed and the
+   checks let go; the provider's message id is stored with a conditional
+   update. What a check records of a sent message (the family app's
+   disclosure ledger) is written by its hook in the same transaction as
+   "sent", so both happen or neither; if neither (the worker was killed),
+   the row is still "sending" and step 5 marks it sent and runs the hooks
+   then. A failing hook is logged and does not undo "sent": the message
+   left, and sending it again would be a duplicate.
+5. Reconcile: a row left in "sending" (a worker killed mid-batch, a provider
    timeout) is not sent again blindly: the backend is asked whether the
    message left; if it did, the row is marked sent; if the backend can tell it
    did not, the row is retried; if nobody can tell, it fails visibly.
@@ -14,6 +24,7 @@
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,6 +35,7 @@ from django.utils import timezone
 from iop.reminders import channels, texts
 from iop.reminders.models import Reminder, StaffNotification
 from iop.reminders.services.outbox import end_of_quiet_hours, in_quiet_hours
+from iop.reminders.sources import SendVerdict, send_verdicts
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +79,27 @@ def reminders_claim(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> 
 def _finish(reminder_id: int, **fields) -> int:
     """Leave "sending" only from "sending": a late duplicate cannot overwrite."""
     return Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(**fields)
+
+
+def _hooks(verdicts: list[SendVerdict]) -> list[Callable[[], None]]:
+    return [verdict.on_sent for verdict in verdicts if verdict.on_sent is not None]
+
+
+def _mark_sent(reminder_id: int, hooks: list[Callable[[], None]], **fields) -> int:
+    """Sent: the row, and what the send-time checks record of it, in one
+    transaction (see the module docstring). A row no check is concerned
+    with is marked in one statement, as before there were checks."""
+    if not hooks:
+        return _finish(reminder_id, status=Reminder.Status.SENT, **fields)
+    with transaction.atomic():
+        finished = _finish(reminder_id, status=Reminder.Status.SENT, **fields)
+        for hook in hooks if finished else ():
+            try:
+                with transaction.atomic():
+                    hook()
+            except Exception:  # noqa: BLE001 - the message left: "sent" must stand
+                logger.exception("reminder %s: a hook after sending failed", reminder_id)
+    return finished
 
 
 def _still_allowed(reminder: Reminder) -> str:
@@ -129,8 +162,15 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
         _finish(reminder_id, status=Reminder.Status.EXPIRED, expired_at=now)
         return Reminder.Status.EXPIRED
     reason = _still_allowed(reminder)
+    # The checks decide at the moment of sending: never before the real
+    # clock, as a sweep's `now` can be its time limit old and a consent
+    # revoked meanwhile must already count.
+    verdicts = [] if reason else send_verdicts(reminder, max(now, timezone.now()))
+    reason = reason or next((v.refusal for v in verdicts if v.refusal), "")
     if reason:
-        _finish(reminder_id, status=Reminder.Status.SKIPPED, skip_reason=reason, skipped_at=now)
+        _finish(
+            reminder_id, status=Reminder.Status.SKIPPED, skip_reason=reason[:60], skipped_at=now
+        )
         return Reminder.Status.SKIPPED
     # Quiet hours protect clients and families; staff digests go out any time.
     if reminder.staff_id is None and in_quiet_hours(now):
@@ -158,9 +198,9 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
             reminder_id, status=Reminder.Status.FAILED, failed_at=now, last_error=str(error)[:300]
         )
         return Reminder.Status.FAILED
-    _finish(
+    _mark_sent(
         reminder_id,
-        status=Reminder.Status.SENT,
+        _hooks(verdicts),
         sent_at=timezone.now(),
         provider_message_id=provider_id[:120],
         last_error="",
@@ -224,11 +264,10 @@ def reminders_reconcile(*, now: datetime | None = None) -> int:
             except channels.TransientError:
                 continue  # ask again on the next sweep
             if provider_id:
-                settled += _finish(
-                    reminder.pk,
-                    status=Reminder.Status.SENT,
-                    sent_at=now,
-                    provider_message_id=provider_id[:120],
+                # It left when it was claimed: the checks' hooks decide then.
+                hooks = _hooks(send_verdicts(reminder, reminder.sending_at))
+                settled += _mark_sent(
+                    reminder.pk, hooks, sent_at=now, provider_message_id=provider_id[:120]
                 )
             else:
                 settled += _finish(reminder.pk, status=Reminder.Status.PENDING, send_at=now)
