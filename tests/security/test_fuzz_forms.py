@@ -136,6 +136,7 @@ FORM_ROUTES = {
     "aftercare:outreach-attempt": ("method", "outcome", "note"),
     "aftercare:discharge": (),
     "aftercare:readmit": ("reason",),
+    "aftercare:summary-addendum": ("text",),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).
