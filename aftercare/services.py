@@ -236,11 +236,14 @@ def outreach_attempt_add(
     *, actor, task: OutreachTask, method: str, outcome: str, note: str = "", request=None
 ) -> OutreachAttempt:
     """Log a call attempt; reaching the client closes the task."""
-    if task.status != OutreachTask.Status.OPEN:
-        raise ValidationError(_("This outreach task is closed."))
     if method not in OutreachAttempt.Method.values or outcome not in OutreachAttempt.Outcome.values:
         raise ValidationError(_("Choose how you tried and what happened."))
     with transaction.atomic():
+        # Checked on the locked row: another attempt may have reached the
+        # client and closed the task since `task` was loaded.
+        task = OutreachTask.objects.select_for_update().get(pk=task.pk)
+        if task.status != OutreachTask.Status.OPEN:
+            raise ValidationError(_("This outreach task is closed."))
         attempt = OutreachAttempt.objects.create(
             task=task, method=method, outcome=outcome, note=note.strip()[:300], by=actor
         )

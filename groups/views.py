@@ -27,7 +27,7 @@ from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_record_many
-from iop.clients.signing import note_addenda, note_addendum_add
+from iop.clients.signing import note_addenda
 from iop.formtools import message_service_errors
 
 GROUP_STAFF = (roles.COUNSELOR, roles.SUPERVISOR)
@@ -340,11 +340,18 @@ def session_addendum(request, session_id):
     form = AddendumForm(request.POST)
     if form.is_valid():
         try:
-            note_addendum_add(note=session, actor=request.user, text=form.cleaned_data["text"])
+            sessions.session_addendum_add(
+                actor=request.user,
+                session=session,
+                text=form.cleaned_data["text"],
+                request=request,
+            )
         except ValidationError as error:
             message_service_errors(request, error)
         else:
             messages.success(request, _("Addendum signed."))
+    else:
+        messages.error(request, _("Write the addendum."))
     return redirect("groups:session-detail", session_id=session.public_id)
 
 

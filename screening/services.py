@@ -182,6 +182,7 @@ def administration_record(
                 actor=actor,
                 administration=administration,
                 reason=_suicide_risk_reason(code, result.answers, result.band),
+                request=request,
             )
         if screening is not None:
             screening_refresh_recommendation(screening=screening)
@@ -189,7 +190,7 @@ def administration_record(
 
 
 def safety_flag_raise(
-    *, actor, administration: InstrumentAdministration, reason: str
+    *, actor, administration: InstrumentAdministration, reason: str, request=None
 ) -> SafetyFlag:
     """Open a flag and tell every active supervisor (in-app notification)."""
     flag = SafetyFlag.objects.create(
@@ -205,7 +206,14 @@ def safety_flag_raise(
         % {"mrn": client.mrn, "reason": reason},
         link=reverse("clients:client-detail", args=[client.public_id]),
     )
-    _audit(actor=actor, action=AuditEvent.Action.CREATE, client=client, obj=flag, kind=flag.kind)
+    _audit(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        client=client,
+        obj=flag,
+        request=request,
+        kind=flag.kind,
+    )
     return flag
 
 

@@ -18,7 +18,13 @@ from groups.selectors import active_objectives_by_client, session_roster
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record, audit_record_many
 from iop.clients.models import Client, Episode
-from iop.clients.signing import note_cosign, note_ensure_unsigned, signature_fields
+from iop.clients.notes import NoteAddendum
+from iop.clients.signing import (
+    note_addendum_add,
+    note_cosign,
+    note_ensure_unsigned,
+    signature_fields,
+)
 
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 # A late arrival misses the opening check-in: the default minutes reflect it.
@@ -306,3 +312,22 @@ def session_cosign(*, actor, session: GroupSession, request=None) -> GroupSessio
             details={"cosigned": True},
         )
     return session
+
+
+def session_addendum_add(*, actor, session: GroupSession, text: str, request=None) -> NoteAddendum:
+    """Add a signed addendum to a signed group note. The group note concerns
+    every client on the roster: one audit event each, in one insert, with
+    the session as the object (as signing writes them)."""
+    with transaction.atomic():
+        # The session lock orders the addendum after a signing in progress.
+        session = GroupSession.objects.select_for_update().get(pk=session.pk)
+        addendum = note_addendum_add(note=session, actor=actor, text=text)
+        audit_record_many(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            clients=[entry.client for entry in session_roster(session)],
+            obj=session,
+            request=request,
+            details={"addendum": True},
+        )
+    return addendum

@@ -141,62 +141,111 @@ def emergency_access_grant(
     The client must be named exactly (both identifiers), so the form cannot
     be used to search. The grant and its BREAK_GLASS event, with the reason,
     commit together. No match returns None, and the attempt is audited too.
+    After EMERGENCY_ACCESS_MISS_LIMIT misses in the window, attempts are
+    refused before any lookup (audited, then EmergencyAccessRefused); the
+    count, the lookup and the audit row are made under a per-user lock, so
+    simultaneous attempts cannot share one count.
     """
     if not actor.has_perm(BREAK_GLASS_PERMISSION):
         raise PermissionDenied
     details = {"category": category, "reason": reason}
-    misses = AuditEvent.objects.filter(
-        actor=actor,
-        action=AuditEvent.Action.BREAK_GLASS,
-        details__outcome="no_match",
-        created_at__gte=timezone.now() - EMERGENCY_ACCESS_MISS_WINDOW,
-    ).count()
-    if misses >= EMERGENCY_ACCESS_MISS_LIMIT:
-        audit_record(
+    with transaction.atomic():
+        _emergency_access_lock(actor)
+        # Counted after the lock, in a statement of its own: under READ
+        # COMMITTED it sees the misses of every attempt that held it before.
+        misses = AuditEvent.objects.filter(
             actor=actor,
             action=AuditEvent.Action.BREAK_GLASS,
-            request=request,
-            details={**details, "outcome": "refused_too_many_misses"},
-        )
-        raise EmergencyAccessRefused
-    with transaction.atomic():
-        client = Client.objects.filter(mrn__iexact=mrn.strip(), date_of_birth=date_of_birth).first()
-        if client is None:
+            details__outcome="no_match",
+            created_at__gte=timezone.now() - EMERGENCY_ACCESS_MISS_WINDOW,
+        ).count()
+        refused = misses >= EMERGENCY_ACCESS_MISS_LIMIT
+        if refused:
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.BREAK_GLASS,
                 request=request,
-                details={**details, "outcome": "no_match"},
+                details={**details, "outcome": "refused_too_many_misses"},
             )
-            if misses + 1 == EMERGENCY_ACCESS_MISS_LIMIT:
-                staff_notify(
-                    recipients=list(_administrators()),
-                    kind="emergency_access",
-                    message=(
-                        f"{actor.get_full_name() or actor.username} reached the limit of "
-                        "emergency access attempts that matched no client: review the audit page."
-                    ),
-                    link=reverse("audit:event-list"),
-                )
-            return None
-        now = timezone.now()
-        grant = EmergencyAccess.objects.create(
-            user=actor,
-            client=client,
-            category=category,
-            reason=reason,
-            starts_at=now,
-            expires_at=now + EMERGENCY_ACCESS_DURATION,
-            ip_address=_client_ip(request) if request is not None else None,
-        )
+        else:
+            grant = _emergency_access_lookup(
+                actor=actor,
+                mrn=mrn,
+                date_of_birth=date_of_birth,
+                details=details,
+                notify_if_missed=misses + 1 == EMERGENCY_ACCESS_MISS_LIMIT,
+                request=request,
+            )
+    # Raised once the refusal's audit row has committed.
+    if refused:
+        raise EmergencyAccessRefused
+    return grant
+
+
+def _emergency_access_lock(actor) -> None:
+    """Serialise one user's attempts: the miss count, the lookup and its
+    audit row are one step per user, or simultaneous requests would all read
+    the same count and each get a lookup.
+
+    The lock is the user's own row, FOR NO KEY UPDATE (released at the end
+    of the transaction). Not FOR UPDATE: the audit chain's seal locks the
+    actor's row FOR KEY SHARE when any transaction auditing this user
+    commits (migration 0006), and FOR UPDATE would hold those commits up
+    for the length of an attempt; FOR NO KEY UPDATE does not conflict with
+    KEY SHARE, only with another attempt's lock (PostgreSQL manual,
+    "Explicit Locking: Row-Level Locks"). No deadlock with the chain either:
+    this lock is taken first in the transaction and the chain's lock only
+    at its commit, and a seal waits for its row locks before it takes the
+    chain's lock, never while holding it."""
+    list(
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk=actor.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def _emergency_access_lookup(
+    *, actor, mrn: str, date_of_birth: date, details: dict, notify_if_missed: bool, request
+) -> EmergencyAccess | None:
+    """emergency_access_grant's lookup, grant and audit row, under its lock."""
+    client = Client.objects.filter(mrn__iexact=mrn.strip(), date_of_birth=date_of_birth).first()
+    if client is None:
         audit_record(
             actor=actor,
             action=AuditEvent.Action.BREAK_GLASS,
-            client=client,
-            obj=grant,
             request=request,
-            details={**details, "outcome": "granted", "expires_at": grant.expires_at.isoformat()},
+            details={**details, "outcome": "no_match"},
         )
+        if notify_if_missed:
+            staff_notify(
+                recipients=list(_administrators()),
+                kind="emergency_access",
+                message=(
+                    f"{actor.get_full_name() or actor.username} reached the limit of "
+                    "emergency access attempts that matched no client: review the audit page."
+                ),
+                link=reverse("audit:event-list"),
+            )
+        return None
+    now = timezone.now()
+    grant = EmergencyAccess.objects.create(
+        user=actor,
+        client=client,
+        category=details["category"],
+        reason=details["reason"],
+        starts_at=now,
+        expires_at=now + EMERGENCY_ACCESS_DURATION,
+        ip_address=_client_ip(request) if request is not None else None,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.BREAK_GLASS,
+        client=client,
+        obj=grant,
+        request=request,
+        details={**details, "outcome": "granted", "expires_at": grant.expires_at.isoformat()},
+    )
     return grant
 
 

@@ -672,6 +672,18 @@ def test_a_closed_task_refuses_more_attempts(counselor1, task):
     assert task.attempts.count() == 1
 
 
+def test_a_task_closed_since_it_was_loaded_refuses_the_attempt(counselor1, task):
+    loaded_earlier = OutreachTask.objects.get(pk=task.pk)  # the queue open in another tab
+    outreach_attempt_add(actor=counselor1, task=task, method="phone", outcome="reached")
+
+    with pytest.raises(ValidationError, match="closed"):
+        outreach_attempt_add(
+            actor=counselor1, task=loaded_earlier, method="phone", outcome="no_answer"
+        )
+
+    assert task.attempts.count() == 1
+
+
 @pytest.mark.parametrize(
     ("method", "outcome"), [("pigeon", "no_answer"), ("phone", "busy"), ("", "")]
 )

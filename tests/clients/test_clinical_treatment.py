@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from iop.audit.models import AuditEvent
 from iop.clients.clinical_forms import DrugTestForm, MedicationForm, MeetingForm
 from iop.clients.models import (
     Client,
@@ -622,6 +623,23 @@ def test_stopping_a_stopped_medication_is_refused(counselor1, client_of_counselo
 
     with pytest.raises(ValidationError, match="already stopped"):
         medication_stop(actor=counselor1, medication=medication, stop_date=_today())
+
+
+def test_a_medication_stopped_since_it_was_loaded_is_not_stopped_again(
+    counselor1, client_of_counselor1
+):
+    medication = _medication(counselor1, client_of_counselor1, Medication.Drug.BUPRENORPHINE)
+    loaded_earlier = Medication.objects.get(pk=medication.pk)  # another tab, say
+    medication_stop(actor=counselor1, medication=medication, stop_date=_days_ago(2))
+
+    with pytest.raises(ValidationError, match="already stopped"):
+        medication_stop(actor=counselor1, medication=loaded_earlier, stop_date=_today())
+
+    assert Medication.objects.get(pk=medication.pk).stop_date == _days_ago(2)
+    stops = AuditEvent.objects.filter(
+        action=AuditEvent.Action.UPDATE, object_id=str(medication.public_id)
+    )
+    assert stops.count() == 1
 
 
 def test_medication_page_adds_a_medication(login, counselor1, client_of_counselor1):

@@ -434,6 +434,22 @@ def test_administration_record_audits_the_administration_and_the_flag(intake, su
     assert _audited(AuditEvent.Action.CREATE, "safetyflag", client=draft.client) == 1
 
 
+def test_the_flag_raised_by_a_request_is_audited_with_where_it_came_from(
+    rf, intake, supervisor, draft
+):
+    request = rf.post("/screening/instruments/PHQ-9/", HTTP_USER_AGENT="Clinic tablet")
+    request.user = intake
+
+    _record(draft, intake, "PHQ-9", phq9(item9=1), request=request)
+
+    event = AuditEvent.objects.get(object_type="screening.safetyflag")
+    assert (event.path, event.ip_address, event.user_agent) == (
+        "/screening/instruments/PHQ-9/",
+        "127.0.0.1",
+        "Clinic tablet",
+    )
+
+
 def test_administration_record_refuses_a_completed_screening(intake, counselor1, draft):
     ready_to_complete(draft, intake)
     admit(draft, intake, counselor1)

@@ -146,14 +146,16 @@ def medication_add(*, actor, client: Client, data: dict, request=None) -> Medica
 
 
 def medication_stop(*, actor, medication: Medication, stop_date: date, request=None) -> Medication:
-    if medication.stop_date is not None:
-        raise ValidationError(_("This medication is already stopped."))
     if stop_date < medication.start_date:
         raise ValidationError({"stop_date": _("The stop date is before the start date.")})
     with transaction.atomic():
-        Medication.objects.filter(pk=medication.pk).update(
+        # Conditional: a stop made since `medication` was loaded (another
+        # tab, a double submit) is refused, not made and audited twice.
+        stopped = Medication.objects.filter(pk=medication.pk, stop_date__isnull=True).update(
             stop_date=stop_date, next_injection_due=None
         )
+        if not stopped:
+            raise ValidationError(_("This medication is already stopped."))
         medication.stop_date = stop_date
         medication.next_injection_due = None
         audit_record(

@@ -1,0 +1,219 @@
+"""The state some POSTs of test_post_audit.py need before they can succeed
+(a signed note to co-sign, an active plan to review, a completed screening
+to add to...), made through the services in the test's savepoint over the
+module's populated program (tests/security/conftest.py). Each takes the
+world and the signed-in test client and returns a dict of state; "url" in
+it holds URL values of its own."""
+
+import datetime
+import time
+
+from django.utils import timezone
+
+from aftercare.services import episode_discharge_with_summary
+from family.models import Consent
+from groups.models import Enrollment, GroupSession
+from groups.services.sessions import Line, session_lines_save, session_sign
+from iop.accounts.mfa.services import REAUTH_SESSION_KEY
+from iop.clients.models import Appointment, Episode, SessionNote, TreatmentPlan
+from iop.clients.services import appointment_schedule, episode_discharge
+from iop.clients.services.plans import plan_add_goal, plan_add_objective, plan_sign
+from screening import services as screening_services
+from screening.models import SafetyFlag, Screening
+from tests.family.factories import consent_for, family_member, family_session
+from tests.groups.factories import RecurringGroupFactory, track
+from tests.screening.helpers import RATINGS_2_1, ratings
+
+
+def signed_note_of(world) -> SessionNote:
+    public_id = world.route_values["clients:note-addendum"]["appointment_id"]
+    return SessionNote.objects.get(appointment__public_id=public_id)
+
+
+def draft_of(world) -> TreatmentPlan:
+    return TreatmentPlan.objects.get(client=world.main, status=TreatmentPlan.Status.DRAFT)
+
+
+def draft_with_objective(world, browser):
+    actor, plan = world.users["counselor_a"], draft_of(world)
+    goal = plan_add_goal(actor=actor, problem=plan.problems.get(), statement="Stay sober.")
+    objective = plan_add_objective(
+        actor=actor,
+        goal=goal,
+        statement="Two meetings a week.",
+        target_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    return {"objective": objective}
+
+
+def active_plan(world, browser):
+    draft_with_objective(world, browser)
+    plan_sign(
+        actor=world.users["counselor_a"],
+        plan=draft_of(world),
+        client_agreed_on=timezone.localdate(),
+    )
+    return {}
+
+
+def no_draft(world, browser):
+    TreatmentPlan.objects.filter(client=world.main, status=TreatmentPlan.Status.DRAFT).update(
+        status=TreatmentPlan.Status.SUPERSEDED
+    )
+    return {}
+
+
+def cosign_due(world, browser):
+    SessionNote.objects.filter(pk=signed_note_of(world).pk).update(cosign_required=True)
+    return {}
+
+
+def screening_of(world) -> Screening:
+    return Screening.objects.get(public_id=world.values["screening_id"])
+
+
+def screening_ready(world, browser):
+    intake = world.users["intake"]
+    screening_services.screening_rate_dimensions(
+        actor=intake, screening=screening_of(world), ratings=ratings(*RATINGS_2_1)
+    )
+    screening_services.safety_flag_address(
+        actor=intake,
+        flag=SafetyFlag.objects.get(public_id=world.values["flag_id"]),
+        action="same_day_evaluation",
+        note="Seen by the crisis team.",
+    )
+    return {}
+
+
+REFERRAL_OUT = {
+    "decision": "refer",
+    "decided_level": "3.5",
+    "reason": "Needs a residential setting.",
+    "referred_to": "Riverside Residential",
+}
+
+
+def screening_completed(world, browser):
+    screening_ready(world, browser)
+    screening_services.screening_complete(
+        actor=world.users["intake"], screening=screening_of(world), decision=REFERRAL_OUT
+    )
+    return {}
+
+
+def no_draft_screening(world, browser):
+    # The visit in progress ends (as a referral out would): a new one can start.
+    Screening.objects.filter(pk=screening_of(world).pk).update(
+        status=Screening.Status.COMPLETED,
+        decision=Screening.Decision.REFER,
+        completed_at=timezone.now(),
+    )
+    return {}
+
+
+def lines_saved(world, browser, *, sign=False, in_training=False):
+    facilitator = world.users["counselor_a"]
+    if in_training:
+        # A copy: the world's user stays as it was for the other tests.
+        facilitator = type(facilitator).objects.get(pk=facilitator.pk)
+        facilitator.in_training = True
+    session = GroupSession.objects.get(public_id=world.values["session_id"])
+    session_lines_save(
+        actor=facilitator,
+        session=session,
+        summary="Triggers at work; everyone spoke.",
+        lines={world.main.pk: Line(status="present", participation="active", remark="Spoke up.")},
+    )
+    if sign:
+        session_sign(actor=facilitator, session=session)
+    return {}
+
+
+def signed_by_a_trainee(world, browser):
+    return lines_saved(world, browser, sign=True, in_training=True)
+
+
+def other_group(world, browser):
+    group = RecurringGroupFactory(
+        facilitator=world.users["counselor_a"], track=track("rp"), weekday=4
+    )
+    enrollment = Enrollment.objects.get(episode__client=world.main, group__isnull=False)
+    return {"enrollment": enrollment, "group": group}
+
+
+def member_of(world):
+    return world.main.family_links.get().member
+
+
+def other_family(world, browser):
+    return {"member": family_member(world.in_aftercare, actor=world.users["counselor_a"])}
+
+
+def event_consent(world, browser):
+    consent = consent_for(
+        world.main,
+        member_of(world),
+        actor=world.users["counselor_a"],
+        expires_on=None,
+        expiry_event="Discharge from the program",
+    )
+    return {"url": {"consent_id": consent.public_id}}
+
+
+def conjoint_session(world, browser):
+    """A conjoint session that has just started, under the world's consent
+    (a consent covers what is disclosed after it was recorded: the world's
+    was recorded moments ago, so it is dated back to midnight here)."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    Consent.objects.filter(client=world.main).update(recorded_at=midnight)
+    counselor = world.users["counselor_a"]
+    appointment = appointment_schedule(
+        actor=counselor,
+        episode=world.main.episodes.get(),
+        kind=Appointment.Kind.CONJOINT,
+        starts_at=timezone.now(),
+        counselor=counselor,
+    )
+    return {"url": {"appointment_id": appointment.public_id}}
+
+
+def education_session(world, browser):
+    session = family_session(world.users["counselor_a"], [world.main])
+    return {"url": {"session_id": session.public_id}}
+
+
+def discharged(world, browser):
+    episode_discharge(
+        actor=world.users["supervisor"],
+        episode=world.in_aftercare.episodes.get(phase=Episode.Phase.AFTERCARE),
+        discharge_date=timezone.localdate(),
+        reason=Episode.DischargeReason.COMPLETED,
+    )
+    return {}
+
+
+def texting(world, browser):
+    type(world.main).objects.filter(pk=world.main.pk).update(
+        phone="+1 (555) 555-0100", sms_consent=True
+    )
+    return {}
+
+
+def reauthenticated(world, browser):
+    session = browser.session
+    session[REAUTH_SESSION_KEY] = int(time.time())
+    session.save()
+    return {}
+
+
+def discharge_summary(world, browser):
+    """Counselor A discharges the aftercare client with a signed summary."""
+    summary = episode_discharge_with_summary(
+        actor=world.users["counselor_a"],
+        episode=world.in_aftercare.episodes.get(phase=Episode.Phase.AFTERCARE),
+        discharge_date=timezone.localdate(),
+        reason=Episode.DischargeReason.COMPLETED,
+        summary={"summary": "Completed the program."},
+    )
+    return {"url": {"summary_id": summary.public_id}}
