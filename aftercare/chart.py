@@ -6,6 +6,7 @@ from django.utils import timezone
 from aftercare import selectors
 from aftercare.models import CheckIn, DischargeSummary, OutreachTask
 from iop.accounts import roles
+from iop.audit.policy import clients_visible_to
 from iop.clients.chart import ChartSection, register_chart_section
 from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
@@ -60,12 +61,17 @@ def upcoming_check_ins(start, end):
 
 
 def digest_items(user) -> list[str]:
+    """Counts only, within the access policy: an outreach task stays with the
+    counselor it was opened for after the client is reassigned, and is not
+    counted once they can no longer open the client."""
     lines = []
+    visible = clients_visible_to(user)
     overdue = CheckIn.objects.filter(
         status=CheckIn.Status.SCHEDULED,
         due_on__lte=timezone.localdate(),
         plan__episode__primary_counselor=user,
         plan__episode__phase=Episode.Phase.AFTERCARE,
+        client__in=visible,
     ).count()
     if overdue:
         lines.append(f"{overdue} aftercare check-in(s) due")
@@ -73,6 +79,7 @@ def digest_items(user) -> list[str]:
         counselor=user,
         status=OutreachTask.Status.OPEN,
         check_in__plan__episode__phase=Episode.Phase.AFTERCARE,
+        client__in=visible,
     ).count()
     if outreach:
         lines.append(f"{outreach} open outreach task(s)")

@@ -11,6 +11,7 @@ from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.policy import clients_visible_to
+from iop.audit.services import audit_list_view
 from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
@@ -171,7 +172,9 @@ def readmit(request, client):
 @require_GET
 def worklist(request):
     """The counselor's Aftercare page: due, overdue and flagged clients and the
-    outreach queue, oldest first. Supervisors see the whole program."""
+    outreach queue, oldest first. Supervisors see the whole program. Every
+    list is within the access policy, and each client named is audited as
+    seen on the list."""
     visible = clients_visible_to(request.user)
     counselor = None if request.user.is_supervisor else request.user
     context = {
@@ -179,4 +182,6 @@ def worklist(request):
         "tasks": selectors.outreach_queue(visible, counselor=counselor),
         "attempt_form": OutreachAttemptForm(),
     }
+    rows = context["overdue"] + context["due"] + context["flagged"] + context["tasks"]
+    audit_list_view(request, clients=[row.client for row in rows], name="aftercare")
     return render(request, "aftercare/worklist.html", context)

@@ -5,7 +5,9 @@ eight weeks before the seeding day; their occurrences run eight weeks ahead.
 The demo clients were admitted before any group existed, so their enrollments
 have no group yet: each one that falls in that window is placed the way
 admission would have placed it (the group of its track with the fewest
-members and a free place). Past sessions are documented and signed through
+members and a free place), among the groups no other counselor with a
+caseload runs, so the demo's counselors see none of each other's clients
+(the access policy's group scope). Past sessions are documented and signed through
 the services a counselor uses (attendance, group note, one individual line per
 client, signing), with three deliberate exceptions for My day: counselor1's two
 latest past sessions are left unsigned (one with attendance saved, one
@@ -21,13 +23,13 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from groups import demo_data as data
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup, Topic, Track
 from groups.selectors import OPEN_PHASES, session_roster
-from groups.services.enrollment import enrollment_change_group, group_with_room
+from groups.services.enrollment import enrollment_change_group
 from groups.services.schedule import group_session_cancel, group_sessions_generate
 from groups.services.sessions import ATTENDED, Line, session_lines_save, session_sign
 from iop.clients.signing import signature_fields
@@ -49,7 +51,7 @@ def seed_groups(*, users, rng: random.Random, today: date) -> str:
         groups = _create_groups(users, rng, today=today, starts_on=starts_on)
         for group in groups:
             group_sessions_generate(group=group, until=until, today=starts_on)
-        placed = _place_enrollments(users["supervisor"], starts_on=starts_on, until=until)
+        placed = _place_enrollments(users, starts_on=starts_on, until=until)
         _document_past(users, rng, groups=groups, today=today)
     return _summary(placed=placed)
 
@@ -109,12 +111,15 @@ def _create_groups(users, rng, *, today: date, starts_on: date) -> list[Recurrin
     return groups
 
 
-def _place_enrollments(supervisor, *, starts_on: date, until: date) -> int:
+def _place_enrollments(users, *, starts_on: date, until: date) -> int:
     """Put each open episode's enrollment without a group, whose weeks meet
     the seeded window, into a group of its track: the one with the fewest
-    members that has room (group_with_room, as admission does), in order of
-    start so the clients of a week spread over the group pair. Enrollments
-    that ended before the window keep no group: they would only fill places."""
+    members that has room, as admission chooses (group_with_room), among the
+    groups no other caseload counselor runs; in order of start, so the
+    clients of a week spread over the group pair. Enrollments that ended
+    before the window keep no group: they would only fill places."""
+    supervisor = users["supervisor"]
+    counselors = [users[name] for name in data.CASELOAD_COUNSELORS if name in users]
     pending = (
         Enrollment.objects.filter(
             group__isnull=True,
@@ -129,7 +134,8 @@ def _place_enrollments(supervisor, *, starts_on: date, until: date) -> int:
     placed = 0
     for enrollment in pending:
         plan = enrollment.program_track
-        group = group_with_room(plan.track, on=enrollment.start_date)
+        others = [c for c in counselors if c.pk != enrollment.episode.primary_counselor_id]
+        group = _group_with_room(plan.track, on=enrollment.start_date, others=others)
         if group is None:
             continue
         enrollment_change_group(actor=supervisor, enrollment=enrollment, group=group)
@@ -138,7 +144,9 @@ def _place_enrollments(supervisor, *, starts_on: date, until: date) -> int:
         # as admission does with groups_for_plan.
         weekdays = [group.weekday]
         for _session in range(plan.sessions_per_week - 1):
-            other = group_with_room(plan.track, on=enrollment.start_date, exclude_weekdays=weekdays)
+            other = _group_with_room(
+                plan.track, on=enrollment.start_date, others=others, exclude_weekdays=weekdays
+            )
             if other is None:
                 break
             Enrollment.objects.create(
@@ -151,6 +159,27 @@ def _place_enrollments(supervisor, *, starts_on: date, until: date) -> int:
             weekdays.append(other.weekday)
             placed += 1
     return placed
+
+
+def _group_with_room(track, *, on: date, others, exclude_weekdays=()) -> RecurringGroup | None:
+    """As group_with_room, the least full group of the track that has a
+    place (members counted as it counts them: enrolled on the day, episode
+    open), but among the groups none of `others` facilitates or
+    co-facilitates."""
+    current = (
+        Q(enrollments__status=Enrollment.Status.ACTIVE)
+        & (Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gte=on))
+        & Q(enrollments__episode__phase__in=OPEN_PHASES)
+    )
+    return (
+        RecurringGroup.objects.filter(track=track, active=True)
+        .exclude(weekday__in=exclude_weekdays)
+        .exclude(Q(facilitator__in=others) | Q(co_facilitator__in=others))
+        .annotate(members=Count("enrollments", filter=current))
+        .filter(members__lt=track.capacity)
+        .order_by("members", "weekday", "start_time", "pk")
+        .first()
+    )
 
 
 def _document_past(users, rng, *, groups: list[RecurringGroup], today: date) -> None:

@@ -27,36 +27,49 @@ CEDAR = "Room 1 (Cedar)"
 WILLOW = "Room 3 (Willow)"
 COMMUNITY = "Community Room"
 
+# The counselors who hold caseloads. Each runs the groups of their own
+# clients (a morning and an evening Relapse Prevention pair, a Social Support
+# group), so that neither sees the other's clients through a group (the
+# access policy's group scope) and the demo shows the policy: counselor1
+# opens none of counselor2's clients, and the other way round. The
+# supervisor, who sees the whole program anyway, runs the groups both
+# caseloads share and co-leads the trainee's RP groups.
+CASELOAD_COUNSELORS = ("counselor1", "counselor2")
+
 # A recurring group meets on one weekday, so the Matrix Monday/Friday groups
 # are pairs. ERS comes before RP on the same mornings (DOMAIN.md section 2).
+# It is for everyone in their first four weeks, so one pair serves both
+# caseloads: a counselor's own would stand empty in the weeks when none of
+# their clients is new.
 GROUPS = (
-    GroupPlan("ERS Monday AM", "ers", 0, time(9), "counselor1", room=MAPLE),
-    GroupPlan("ERS Friday AM", "ers", 4, time(9), "counselor1", room=MAPLE),
-    GroupPlan("RP Monday AM", "rp", 0, time(10), "counselor1", "counselor2", room=CEDAR),
-    GroupPlan("RP Friday AM", "rp", 4, time(10), "counselor1", "counselor2", room=CEDAR),
-    GroupPlan("RP Monday PM", "rp", 0, time(18), "counselor2", room=CEDAR),
-    GroupPlan("RP Friday PM", "rp", 4, time(18), "counselor2", room=CEDAR),
+    GroupPlan("ERS Monday AM", "ers", 0, time(9), "supervisor", room=MAPLE),
+    GroupPlan("ERS Friday AM", "ers", 4, time(9), "supervisor", room=MAPLE),
+    GroupPlan("RP Monday AM", "rp", 0, time(10), "counselor1", room=CEDAR),
+    GroupPlan("RP Friday AM", "rp", 4, time(10), "counselor1", room=CEDAR),
+    GroupPlan("RP Monday PM", "rp", 0, time(18), "counselor2", "supervisor", room=CEDAR),
+    GroupPlan("RP Friday PM", "rp", 4, time(18), "counselor2", "supervisor", room=CEDAR),
     GroupPlan(
         "Family Education Wednesday",
         "family",
         2,
         time(18),
-        "counselor2",
+        "supervisor",
         room=COMMUNITY,
         video_link="https://meet.openiop.example/family-education",
     ),
     # Social Support holds about ten (its track's size limit). Enrollment runs
     # from week 13 for 36 weeks, so the demo's aftercare clients and those
-    # reaching week 13 within the eight weeks ahead need three groups.
+    # reaching week 13 within the eight weeks ahead need three groups: one of
+    # each counselor's and the supervisor's, before Family Education.
     GroupPlan("Social Support Tuesday", "social", 1, time(17), "counselor1", room=WILLOW),
-    GroupPlan("Social Support Wednesday", "social", 2, time(18), "counselor1", room=WILLOW),
+    GroupPlan("Social Support Wednesday", "social", 2, time(16), "supervisor", room=WILLOW),
     GroupPlan("Social Support Thursday", "social", 3, time(17), "counselor2", room=WILLOW),
 )
 
 # Added for counselor1 on the seeding day's weekday when none of the groups
 # above meets then, so My day always shows a group to document.
 EXTRA_GROUP_NAME = "RP {weekday} AM"
-EXTRA_GROUP = GroupPlan("", "rp", 0, time(10), "counselor1", "counselor2", room=CEDAR)
+EXTRA_GROUP = GroupPlan("", "rp", 0, time(10), "counselor1", room=CEDAR)
 
 # The one group session cancelled in the demo, weeks before the seeding day.
 CANCELLED_GROUP = "Social Support Tuesday"

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
+from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, Client, Episode, Objective, TreatmentPlan
 
 OPEN_PHASES = (Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
@@ -85,7 +86,12 @@ def sessions_visible_to(user) -> QuerySet[GroupSession]:
 
 def counselor_day(user, day: date | None = None) -> dict:
     """My day: today's groups and individual sessions, and the last 7 days'
-    sessions whose notes are not signed. Three queries."""
+    sessions whose notes are not signed. Three queries.
+
+    An appointment names its client, so only those of clients the user may
+    open are listed (booking a counselor opens the client to them for the
+    appointment's window; a cancelled one, or one of a client since
+    discharged or reassigned, does not)."""
     day = day or timezone.localdate()
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = start + timedelta(days=1)
@@ -97,7 +103,12 @@ def counselor_day(user, day: date | None = None) -> dict:
         .order_by("starts_at")
     )
     appointments = (
-        Appointment.objects.filter(counselor=user, starts_at__gte=start, starts_at__lt=end)
+        Appointment.objects.filter(
+            counselor=user,
+            starts_at__gte=start,
+            starts_at__lt=end,
+            client__in=clients_visible_to(user),
+        )
         .select_related("client")
         .order_by("starts_at")
     )

@@ -26,7 +26,8 @@ from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
-from iop.audit.services import audit_record_many
+from iop.audit.services import audit_list_view, audit_record_many
+from iop.clients.models import Client
 from iop.clients.signing import note_addenda
 from iop.formtools import message_service_errors
 
@@ -93,15 +94,13 @@ def _drop_in_candidates(user, on_roster):
     )
 
 
-def _drop_in_choices(candidates, limit: int) -> list[tuple[int, str]]:
-    """(pk, label) of the first `limit` candidates by name, in one query;
-    the label is the client's str()."""
-    rows = candidates.order_by("legal_last_name", "legal_first_name", "pk").values_list(
+def _drop_in_listed(candidates, limit: int) -> list[tuple[Client, str]]:
+    """The first `limit` candidates by name with their label (the client's
+    str()), in one query reading only what the label needs."""
+    clients = candidates.order_by("legal_last_name", "legal_first_name", "pk").only(
         "pk", "preferred_name", "legal_first_name", "legal_last_name", "mrn"
     )[:limit]
-    return [
-        (pk, f"{preferred or first} {last} ({mrn})") for pk, preferred, first, last, mrn in rows
-    ]
+    return [(client, str(client)) for client in clients]
 
 
 def _session_context(request, session, form=None):
@@ -233,14 +232,18 @@ def session_drop_in_picker(request, session_id):
     search when there are more than DROP_IN_LIST_MAX."""
     session = _session_for(request.user, session_id)
     on_roster = [entry.client.pk for entry in selectors.session_roster(session)]
-    choices = _drop_in_choices(
+    listed = _drop_in_listed(
         _drop_in_candidates(request.user, on_roster), limit=DROP_IN_LIST_MAX + 1
     )
+    search = len(listed) > DROP_IN_LIST_MAX
+    listed = [] if search else listed
+    # Names and record numbers are shown (not when a search is offered instead).
+    audit_list_view(request, clients=[client for client, _ in listed], name="drop_in_picker")
     context = {
         "session": session,
         "drop_in_form": DropInForm(clients=None),
-        "drop_in_search": len(choices) > DROP_IN_LIST_MAX,
-        "drop_in_choices": choices if len(choices) <= DROP_IN_LIST_MAX else [],
+        "drop_in_search": search,
+        "drop_in_choices": [(client.pk, label) for client, label in listed],
     }
     return render(request, "groups/includes/_drop_in_picker.html", context)
 
@@ -249,10 +252,11 @@ def session_drop_in_picker(request, session_id):
 @require_safe
 def session_drop_in_search(request, session_id):
     """htmx: the drop-in candidates whose name or record number holds the
-    text typed, as <option>s for the picker (names only, as the client list)."""
+    text typed, as <option>s for the picker (names only, as the client list,
+    and audited as it is: one view event per client found)."""
     session = _session_for(request.user, session_id)
     text = request.GET.get("q", "").strip()[:50]
-    choices = []
+    found = []
     if len(text) >= 2:
         on_roster = [entry.client.pk for entry in selectors.session_roster(session)]
         candidates = _drop_in_candidates(request.user, on_roster).filter(
@@ -261,7 +265,9 @@ def session_drop_in_search(request, session_id):
             | Q(preferred_name__icontains=text)
             | Q(mrn__icontains=text)
         )
-        choices = _drop_in_choices(candidates, limit=DROP_IN_SEARCH_MAX)
+        found = _drop_in_listed(candidates, limit=DROP_IN_SEARCH_MAX)
+    audit_list_view(request, clients=[client for client, _ in found], name="drop_in_search")
+    choices = [(client.pk, label) for client, label in found]
     return render(
         request,
         "groups/includes/_drop_in_options.html",

@@ -4,6 +4,7 @@ screenings and each instrument's scores over time."""
 from django.urls import reverse
 
 from iop.accounts import roles
+from iop.audit.policy import clients_visible_to
 from iop.clients.chart import (
     ChartSection,
     TimelineEntry,
@@ -90,8 +91,11 @@ def _timeline_entries(client):
 
 
 def digest_items(user) -> list[str]:
-    """Supervisors hear of open safety flags every morning until addressed."""
+    """Supervisors hear of open safety flags every morning until addressed
+    (a count, within the access policy)."""
     if not user.is_supervisor:
         return []
-    open_flags = SafetyFlag.objects.filter(addressed_at__isnull=True).count()
+    open_flags = SafetyFlag.objects.filter(
+        addressed_at__isnull=True, client__in=clients_visible_to(user)
+    ).count()
     return [f"{open_flags} open safety flag(s)"] if open_flags else []

@@ -11,7 +11,7 @@ from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
-from iop.audit.services import audit_record
+from iop.audit.services import audit_list_view, audit_record
 from iop.clients.forms import ClientForm
 from iop.clients.models import Episode
 from iop.formtools import add_service_errors
@@ -81,7 +81,9 @@ def referral_create(request):
 
 @role_required(*SCREENERS)
 def worklist(request):
-    clients = selectors.clients_in_screening(clients_visible_to(request.user))
+    clients = list(selectors.clients_in_screening(clients_visible_to(request.user)))
+    # The worklist names clients and their record numbers: one view event each.
+    audit_list_view(request, clients=clients, name="screening_worklist")
     return render(request, "screening/worklist.html", {"clients": clients})
 
 

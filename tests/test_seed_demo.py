@@ -16,6 +16,7 @@ from groups.services.sessions import session_cloned_remarks
 from iop.accounts import roles
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
+from iop.audit.policy import clients_visible_to
 from iop.clients.management.commands.seed_demo import DEMO_PASSWORD
 from iop.clients.models import CaseloadAssignment, Client, Episode
 from iop.reminders.models import StaffNotification
@@ -313,3 +314,45 @@ def test_clients_in_treatment_are_placed_in_a_group_of_each_current_track(seeded
     sizes = Counter(current.filter(program_track__track__code="rp").values_list("group", flat=True))
     assert len(sizes) >= 4
     assert max(sizes.values()) - min(sizes.values()) <= 3
+
+
+def _open_caseload(username, *phases):
+    return set(
+        Client.objects.filter(
+            episodes__primary_counselor__username=username,
+            episodes__phase__in=phases or [Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE],
+        ).values_list("pk", flat=True)
+    )
+
+
+def _visible(username):
+    return set(clients_visible_to(User.objects.get(username=username)).values_list("pk", flat=True))
+
+
+def test_counselor2_sees_none_of_counselor1s_intensive_phase_clients_and_back(seeded):
+    intensive = Episode.Phase.INTENSIVE
+    first, second = _open_caseload("counselor1", intensive), _open_caseload("counselor2", intensive)
+
+    assert first and second
+    assert not _visible("counselor2") & first
+    assert not _visible("counselor1") & second
+
+
+def test_the_demo_counselors_see_their_own_caseload_and_none_of_the_others(seeded):
+    first, second = _open_caseload("counselor1"), _open_caseload("counselor2")
+
+    assert first <= _visible("counselor1")
+    assert second <= _visible("counselor2")
+    assert not _visible("counselor1") & second
+    assert not _visible("counselor2") & first
+
+
+def test_a_caseload_counselor_runs_only_groups_of_their_own_clients(seeded):
+    counselors = set(
+        User.objects.filter(username__in=["counselor1", "counselor2"]).values_list("pk", flat=True)
+    )
+    placed = Enrollment.objects.filter(group__isnull=False).select_related("group", "episode")
+
+    for enrollment in placed:
+        runners = {enrollment.group.facilitator_id, enrollment.group.co_facilitator_id}
+        assert runners & counselors <= {enrollment.episode.primary_counselor_id}

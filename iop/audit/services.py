@@ -116,11 +116,12 @@ def audit_record_many(
 
 def audit_list_view(request: HttpRequest, *, clients, name: str) -> list[AuditEvent]:
     """A list page showed these clients (names, record numbers): one view
-    event per client, so each client's trail says who saw them listed."""
+    event per client, so each client's trail says who saw them listed. A
+    client listed twice on the page (due and flagged) is one event."""
     return audit_record_many(
         actor=request.user,
         action=AuditEvent.Action.VIEW,
-        clients=clients,
+        clients={client.pk: client for client in clients}.values(),
         request=request,
         details={"list": name},
     )

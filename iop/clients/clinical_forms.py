@@ -43,6 +43,11 @@ class AppointmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselor_choices()
+        # The covering scope of the access policy (README, "The access policy").
+        self.fields["counselor"].help_text = _(
+            "Booking another counselor opens this client to them for the appointment"
+            " (covering): from a week before it until 72 hours after."
+        )
         self.helper = _helper(_("Schedule"))
         self.helper.layout = Layout(
             Row(Column("kind"), Column("starts_at"), Column("duration_minutes")),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, SessionNote, TreatmentPlan
 from iop.clients.services.records import appointment_reminder_target
 from iop.reminders.sources import register_digest_source, register_reminder_source
@@ -19,10 +20,17 @@ def upcoming_appointments(start, end):
 
 
 def digest_items(user) -> list[str]:
+    """Counts within the access policy: a draft whose client the author can
+    no longer open is not theirs to finish here (To do lists it, unnamed,
+    and supervisors see it among the drafts their author cannot open)."""
     lines = []
+    visible = clients_visible_to(user)
     day_ago = timezone.now() - timedelta(hours=24)
     unsigned = SessionNote.objects.filter(
-        author=user, signed_at__isnull=True, appointment__starts_at__lt=day_ago
+        author=user,
+        signed_at__isnull=True,
+        appointment__starts_at__lt=day_ago,
+        appointment__client__in=visible,
     ).count()
     if unsigned:
         lines.append(f"{unsigned} session note(s) unsigned for more than 24 hours")
@@ -30,12 +38,16 @@ def digest_items(user) -> list[str]:
         status=TreatmentPlan.Status.ACTIVE,
         episode__primary_counselor=user,
         next_review_due__lte=timezone.localdate(),
+        client__in=visible,
     ).count()
     if reviews:
         lines.append(f"{reviews} treatment-plan review(s) due")
     if user.is_supervisor:
         cosign = SessionNote.objects.filter(
-            cosign_required=True, cosigned_at__isnull=True, signed_at__isnull=False
+            cosign_required=True,
+            cosigned_at__isnull=True,
+            signed_at__isnull=False,
+            appointment__client__in=visible,
         ).count()
         if cosign:
             lines.append(f"{cosign} note(s) awaiting your co-signature")

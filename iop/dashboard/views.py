@@ -74,6 +74,9 @@ def home(request):
         context["aftercare_flagged"] = list(
             aftercare_selectors.flagged_clients(visible).order_by("legal_last_name")[:20]
         )
+    # The caseload table and the flagged list name clients: one view event each.
+    listed = [row["client"] for row in context.get("caseload", [])]
+    audit_list_view(request, clients=listed + context.get("aftercare_flagged", []), name="home")
     return render(request, "dashboard/home.html", context)
 
 
@@ -115,24 +118,36 @@ def health(request):
 @require_GET
 def my_day(request):
     """Today's groups and individual sessions with links to document them, and
-    the last 7 days' group sessions whose notes are not signed."""
-    return render(request, "dashboard/my_day.html", group_selectors.counselor_day(request.user))
+    the last 7 days' group sessions whose notes are not signed. The clients of
+    the sessions are named, so each is audited as seen on the list."""
+    context = group_selectors.counselor_day(request.user)
+    audit_list_view(
+        request,
+        clients=[appointment.client for appointment in context["appointments"]],
+        name="my_day",
+    )
+    return render(request, "dashboard/my_day.html", context)
 
 
 REVIEWS_PER_PAGE = 50
+# Supervisors' list of drafts their author can no longer open: the oldest.
+STRANDED_DRAFTS_SHOWN = 50
 
 
 @role_required(roles.COUNSELOR, roles.SUPERVISOR)
 @require_GET
 def worklists(request):
     """What needs doing: unsigned notes, co-signatures (supervisors), plan
-    reviews that are due, and today's random drug tests."""
+    reviews that are due, and today's random drug tests. Every client named
+    is one the user may open, and is audited as seen on the list; a draft
+    whose client the author can no longer open is listed without the name."""
     user = request.user
     visible = clients_visible_to(user)
-    counselor = None if user.is_supervisor else user
+    supervisor = user.is_supervisor
     # A supervisor's reviews cover the whole program: a page at a time.
     reviews = Paginator(
-        clinical.plans_due_for_review(visible, counselor=counselor), REVIEWS_PER_PAGE
+        clinical.plans_due_for_review(visible, counselor=None if supervisor else user),
+        REVIEWS_PER_PAGE,
     ).get_page(request.GET.get("reviews_page"))
     context = {
         "unsigned_notes": list(clinical.unsigned_session_notes(user)),
@@ -140,11 +155,21 @@ def worklists(request):
         "reviews_due": list(reviews.object_list),
         "reviews_page": reviews,
         "tests_due": clinical.drug_tests_due(visible),
-        "cosign_notes": list(clinical.notes_awaiting_cosignature()) if user.is_supervisor else [],
+        "cosign_notes": list(clinical.notes_awaiting_cosignature(visible)) if supervisor else [],
         "cosign_groups": list(group_selectors.sessions_awaiting_cosignature())
-        if user.is_supervisor
+        if supervisor
+        else [],
+        "stranded_drafts": list(
+            clinical.drafts_beyond_their_author(visible)[:STRANDED_DRAFTS_SHOWN]
+        )
+        if supervisor
         else [],
     }
+    notes = [note for note in context["unsigned_notes"] if note.client_visible]
+    notes += context["cosign_notes"] + context["stranded_drafts"]
+    named = [note.appointment.client for note in notes]
+    named += [plan.client for plan in context["reviews_due"]] + context["tests_due"]
+    audit_list_view(request, clients=named, name="worklists")
     return render(request, "dashboard/worklists.html", context)
 
 

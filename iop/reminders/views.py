@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,6 +8,8 @@ from django.views.decorators.http import require_POST
 
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
+from iop.audit.policy import clients_visible_to
+from iop.audit.services import audit_list_view
 from iop.reminders import inbound
 from iop.reminders.models import StaffNotification
 from iop.reminders.services import notifications_mark_read
@@ -16,9 +19,21 @@ NOTIFICATIONS_SHOWN = 100
 
 @role_required(*roles.ALL_ROLES)
 def notification_list(request):
-    notifications = StaffNotification.objects.filter(recipient=request.user).select_related(
-        "client"
-    )[:NOTIFICATIONS_SHOWN]
+    """The user's notifications, newest first. One about a client the user
+    can no longer open (reassigned, discharged) is kept, never deleted, but
+    shown without its text or link; the clients of the others are audited
+    as seen on the list (their text may hold a record number)."""
+    visible = Q(client__isnull=True) | Q(client__in=clients_visible_to(request.user))
+    notifications = list(
+        StaffNotification.objects.filter(recipient=request.user)
+        .annotate(client_visible=ExpressionWrapper(visible, output_field=BooleanField()))
+        .select_related("client")[:NOTIFICATIONS_SHOWN]
+    )
+    audit_list_view(
+        request,
+        clients=[item.client for item in notifications if item.client and item.client_visible],
+        name="notifications",
+    )
     return render(request, "reminders/notification_list.html", {"notifications": notifications})
 
 

@@ -35,8 +35,9 @@ WORKLIST_URL = reverse("aftercare:worklist")
 LAYOUT_QUERIES = 7
 # The Aftercare page: scheduled check-ins due within a week (with client and
 # plan), flagged plans (with client), open outreach tasks (with client and
-# check-in) and their attempts (with who made them), whatever the caseload.
-WORKLIST_QUERIES = LAYOUT_QUERIES + 4
+# check-in) and their attempts (with who made them), whatever the caseload,
+# and one insert of the view events of the clients listed.
+WORKLIST_QUERIES = LAYOUT_QUERIES + 5
 STAFF_403 = ["intake", "administrator"]
 DISCHARGE_DATA = {
     "reason": "1",

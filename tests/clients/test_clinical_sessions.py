@@ -265,6 +265,14 @@ def test_schedule_page_shows_the_form(login, counselor1, client_of_counselor1):
     assert response.context["form"].initial["counselor"] == counselor1
 
 
+def test_schedule_page_says_booking_another_counselor_opens_the_client_to_them(
+    login, counselor1, client_of_counselor1
+):
+    response = login(counselor1).get(_url("appointment-new", client_of_counselor1))
+
+    assert "Booking another counselor opens this client to them" in response.content.decode()
+
+
 def test_schedule_page_books_an_appointment(login, counselor1, client_of_counselor1):
     response = login(counselor1).post(
         _url("appointment-new", client_of_counselor1), _schedule_post(counselor1)

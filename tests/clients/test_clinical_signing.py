@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iop.accounts import roles
+from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, NoteAddendum, SessionNote
 from iop.clients.selectors.clinical import notes_awaiting_cosignature, unsigned_session_notes
 from iop.clients.services import appointment_schedule
@@ -320,14 +321,14 @@ def test_cosignature_queue_lists_signed_trainee_notes_only(
     done = _signed(trainee, client_of_trainee)
     session_note_cosign(actor=supervisor, note=done)
 
-    assert list(notes_awaiting_cosignature()) == [awaiting]
+    assert list(notes_awaiting_cosignature(clients_visible_to(supervisor))) == [awaiting]
 
 
-def test_cosignature_queue_lists_oldest_signature_first(trainee, client_of_trainee):
+def test_cosignature_queue_lists_oldest_signature_first(trainee, client_of_trainee, supervisor):
     first = _signed(trainee, client_of_trainee)
     second = _signed(trainee, client_of_trainee)
 
-    assert list(notes_awaiting_cosignature()) == [first, second]
+    assert list(notes_awaiting_cosignature(clients_visible_to(supervisor))) == [first, second]
 
 
 def test_unsigned_notes_list_holds_the_counselors_own_drafts(

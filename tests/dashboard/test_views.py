@@ -7,8 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from aftercare.models import AftercarePlan
+from iop.audit.models import AuditEvent
 from iop.clients.models import Episode
 from iop.reminders.services import heartbeat_record
+from tests.aftercare.factories import stepped_down
 from tests.factories import EpisodeFactory, UserFactory
 from tests.groups.factories import EnrollmentFactory, RecurringGroupFactory
 
@@ -29,8 +32,9 @@ HOME_QUERIES = LAYOUT_QUERIES + 2
 CLINICIAN_HOME_QUERIES = HOME_QUERIES + 1
 # A counselor's home adds the caseload table: the episodes with their last
 # test and appointment, the tracks required, and the episodes' attendance in
-# one pass (sessions attended per track, last attended, the two latest).
-COUNSELOR_HOME_QUERIES = CLINICIAN_HOME_QUERIES + 3
+# one pass (sessions attended per track, last attended, the two latest); and
+# one insert of the view events of the clients it names.
+COUNSELOR_HOME_QUERIES = CLINICIAN_HOME_QUERIES + 4
 
 ROLES = ["intake", "counselor1", "counselor2", "supervisor", "administrator"]
 
@@ -136,6 +140,29 @@ def test_counselor_home_counts_group_members_as_visible_but_not_as_own(
     assert response.context["phase_counts"]["intensive"] == 2
     assert response.context["my_phase_counts"]["intensive"] == 1
     assert [row["client"] for row in response.context["caseload"]] == [client_of_counselor1]
+
+
+def test_counselor_home_audits_each_client_of_the_caseload_table_and_flagged_list(
+    login, counselor1, client_of_counselor1, client_of_counselor2
+):
+    flagged = stepped_down(counselor1)
+    AftercarePlan.objects.filter(pk=flagged.pk).update(flagged_at=timezone.now())
+
+    response = login(counselor1).get(HOME_URL)
+
+    assert response.context["aftercare_flagged"] == [flagged.client]
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, actor=counselor1)
+    # The flagged client is also on the caseload table: one event each.
+    assert sorted(events.values_list("client", flat=True)) == sorted(
+        [client_of_counselor1.pk, flagged.client_id]
+    )
+    assert {event.details["list"] for event in events} == {"home"}
+
+
+def test_home_naming_nobody_writes_no_view_event(login, supervisor, client_of_counselor1):
+    login(supervisor).get(HOME_URL)
+
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).exists()
 
 
 def test_intake_home_counts_screening_only(login, intake, client_of_counselor1, screening_client):

@@ -1,19 +1,22 @@
 """The session page's drop-in picker, fetched (htmx) when the facilitator
 means to add someone: the candidates a user may see, listed in one query up
-to a limit, beyond it a search within the same access policy."""
+to a limit, beyond it a search within the same access policy; each client
+listed or found is audited as seen on a list."""
 
 import pytest
 from django.urls import reverse
 
 from groups import views
+from iop.audit.models import AuditEvent
 from tests.factories import ClientFactory, EpisodeFactory
 from tests.groups.factories import GroupSessionFactory, RecurringGroupFactory, enroll
 
 pytestmark = pytest.mark.django_db
 
 # Every signed-in request 7 (see tests/groups/test_views.py), the session 1,
-# the roster 2, the candidates or the matches 1.
-SEARCH_QUERIES = 7 + 1 + 2 + 1
+# the roster 2, the candidates or the matches 1, and one insert of the view
+# events of the clients listed (none when the picker offers a search).
+SEARCH_QUERIES = 7 + 1 + 2 + 1 + 1
 PICKER_QUERIES = SEARCH_QUERIES
 
 
@@ -98,18 +101,24 @@ def test_picker_is_forbidden_to_other_roles(request, login, session, role):
 def test_picker_query_count_does_not_grow_with_clients(
     login, supervisor, session, counselor2, django_assert_num_queries, monkeypatch
 ):
-    monkeypatch.setattr(views, "DROP_IN_LIST_MAX", 5)
+    monkeypatch.setattr(views, "DROP_IN_LIST_MAX", 10)
     browser = login(supervisor)
     _named(counselor2, "Abbott")
     with django_assert_num_queries(PICKER_QUERIES):
         small = _page(browser, session)
-    for number in range(10):
+    for number in range(9):
         _named(counselor2, f"Abbott{number}")
     with django_assert_num_queries(PICKER_QUERIES):
         large = _page(browser, session)
+    for number in range(10):
+        _named(counselor2, f"Abbey{number}")
+    # Beyond the limit nobody is listed, so there is nothing to audit.
+    with django_assert_num_queries(PICKER_QUERIES - 1):
+        beyond = _page(browser, session)
 
-    assert not small.context["drop_in_search"]
-    assert large.context["drop_in_search"]
+    assert len(small.context["drop_in_choices"]) == 1
+    assert len(large.context["drop_in_choices"]) == 10
+    assert beyond.context["drop_in_search"]
 
 
 def test_search_finds_visible_candidates_by_name_and_record_number(
@@ -179,3 +188,46 @@ def test_search_query_count_does_not_grow_with_clients(
 
     assert len(small.context["choices"]) == 1
     assert len(large.context["choices"]) == views.DROP_IN_SEARCH_MAX
+
+
+# --- the audit trail ---------------------------------------------------------------------
+
+
+def _views(user):
+    return AuditEvent.objects.filter(actor=user, action=AuditEvent.Action.VIEW)
+
+
+def test_picker_audits_a_view_of_each_client_it_lists(login, counselor1, session, members):
+    mine = _named(counselor1, "Abernathy")
+
+    _page(login(counselor1), session)
+
+    [event] = _views(counselor1)
+    assert event.client == mine
+    assert event.details == {"list": "drop_in_picker"}
+
+
+def test_picker_offering_a_search_audits_nobody(
+    login, supervisor, session, counselor2, monkeypatch
+):
+    monkeypatch.setattr(views, "DROP_IN_LIST_MAX", 2)
+    for name in ("Adams", "Baker", "Clark"):
+        _named(counselor2, name)
+
+    _page(login(supervisor), session)
+
+    assert not _views(supervisor).exists()
+
+
+def test_search_audits_a_view_of_each_client_it_finds(
+    login, counselor1, counselor2, session, members
+):
+    mine = _named(counselor1, "Abernathy")
+    _named(counselor1, "Zimmer")
+    _named(counselor2, "Abercrombie")
+
+    _search(login(counselor1), session, "aber")
+
+    [event] = _views(counselor1)
+    assert event.client == mine
+    assert event.details == {"list": "drop_in_search"}

@@ -38,8 +38,10 @@ SESSION_PAGE_QUERIES = LAYOUT_QUERIES + 6
 # A signed session's page also reads the signer and the addenda (the content
 # type of GroupSession comes from Django's per-process cache, warmed first).
 SIGNED_SESSION_PAGE_QUERIES = SESSION_PAGE_QUERIES + 2
-# My day: today's sessions, today's appointments, the unsigned sessions.
-MY_DAY_QUERIES = LAYOUT_QUERIES + 3
+# My day: today's sessions, today's appointments (within the access policy),
+# the unsigned sessions, and one insert of the view events of the clients of
+# the appointments listed.
+MY_DAY_QUERIES = LAYOUT_QUERIES + 4
 # Saving the session form (no signing) answers with a redirect, so without
 # the layout's notification badge: the session, the roster to build the form
 # (enrollments, attendance), then in the service's transaction (savepoint,

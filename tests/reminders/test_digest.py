@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from iop.accounts import roles
 from iop.clients.models import Appointment, SessionNote, TreatmentPlan
+from iop.clients.services import episode_assign_counselor
 from iop.reminders.models import Reminder, StaffNotification
 from iop.reminders.services import reminders_dispatch_due
 from iop.reminders.services.planning import staff_digests_queue
@@ -81,6 +82,19 @@ def test_a_counselor_with_a_note_unsigned_for_a_day_gets_a_digest(
     assert "1 session note(s) unsigned for more than 24 hours" in digest.body
     assert digest.appointment_key == f"digest:{timezone.localdate().isoformat()}"
     assert digest.status == Reminder.Status.PENDING
+    assert not _digests(staff=counselor2).exists()
+
+
+def test_a_draft_of_a_client_reassigned_away_is_not_counted_in_the_digest(
+    supervisor, counselor1, counselor2, client_of_counselor2
+):
+    _unsigned_note(counselor2, client_of_counselor2, started_ago=5 * 24 * HOUR)
+    episode_assign_counselor(
+        actor=supervisor, episode=client_of_counselor2.episodes.get(), counselor=counselor1
+    )
+
+    staff_digests_queue()
+
     assert not _digests(staff=counselor2).exists()
 
 

@@ -46,8 +46,9 @@ REFERRAL_URL = reverse("screening:referral-create")
 # page starts with the session, the user and their roles, counts unread
 # notifications (navigation) and ends with the session save (savepoint,
 # update, release).
-# Worklist: + the clients in screening, one query with their subqueries.
-WORKLIST_QUERIES = 8
+# Worklist: + the clients in screening, one query with their subqueries, and
+# one insert of the view events of the clients listed.
+WORKLIST_QUERIES = 9
 # Chart with only the screening sections registered: + the client through the
 # policy, the view event, episodes and their caseload assignments (none here,
 # so nothing is prefetched for them), then the sections' open flags,
@@ -317,6 +318,14 @@ def test_worklist_shows_the_screening_in_progress(login, intake, screening_clien
     (row,) = _listed(response)
     assert (row.screening_status, row.screening_public_id) == ("draft", draft.public_id)
     assert screening_url("screening-detail", draft) in response.content.decode()
+
+
+def test_worklist_audits_a_view_of_each_client_it_lists(login, intake, screening_client):
+    login(intake).get(WORKLIST_URL)
+
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, actor=intake)
+    assert event.client == screening_client
+    assert event.details == {"list": "screening_worklist"}
 
 
 def test_worklist_is_forbidden_to_counselors(login, counselor1, screening_client_of_counselor1):

@@ -5,9 +5,10 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from iop.audit.policy import COVERING_AFTER, clients_visible_to
 from iop.clients.models import (
     Appointment,
     Client,
@@ -115,16 +116,44 @@ def drug_tests_due(clients: QuerySet[Client], day: date | None = None) -> list[C
 
 
 def unsigned_session_notes(user) -> QuerySet[SessionNote]:
+    """The user's draft notes, oldest first. A draft stays its author's (only
+    the person who provided a service documents it), but access to its client
+    can end while it waits: the client reassigned or discharged, a covering
+    window closed. `client_visible` says whether the author may still open
+    the client; a list names the client only then (same single query)."""
+    visible = Q(appointment__client__in=clients_visible_to(user))
     return (
         SessionNote.objects.filter(author=user, signed_at__isnull=True)
+        .annotate(client_visible=ExpressionWrapper(visible, output_field=BooleanField()))
         .select_related("appointment__client")
-        .order_by("appointment__starts_at")
+        .order_by("appointment__starts_at", "pk")
     )
 
 
-def notes_awaiting_cosignature() -> QuerySet[SessionNote]:
+def drafts_beyond_their_author(clients: QuerySet[Client]) -> QuerySet[SessionNote]:
+    """Unsigned session notes, among `clients`, whose session started more
+    than 72 hours ago and whose author is not the primary counselor of the
+    appointment's episode: once a covering window has closed (COVERING_AFTER,
+    the 72 hours in which a note is on time) or the client was reassigned,
+    the author may no longer open the client, so a supervisor reassigns or
+    follows up. Oldest first, one query."""
     return (
-        SessionNote.objects.filter(cosign_required=True, cosigned_at__isnull=True)
+        SessionNote.objects.filter(
+            signed_at__isnull=True,
+            appointment__starts_at__lt=timezone.now() - COVERING_AFTER,
+            appointment__client__in=clients,
+        )
+        .exclude(author=F("appointment__episode__primary_counselor"))
+        .select_related("appointment__client", "author")
+        .order_by("appointment__starts_at", "pk")
+    )
+
+
+def notes_awaiting_cosignature(clients: QuerySet[Client]) -> QuerySet[SessionNote]:
+    return (
+        SessionNote.objects.filter(
+            cosign_required=True, cosigned_at__isnull=True, appointment__client__in=clients
+        )
         .exclude(signed_at__isnull=True)
         .select_related("appointment__client", "signed_by")
         .order_by("signed_at")
