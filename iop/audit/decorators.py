@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 
-from iop.audit.policy import access_note, client_get_for_user, reads_only
+from iop.audit.policy import access_note, client_get_for_user, holds_record, reads_only
 from iop.audit.services import audit_view
 
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
 
-def client_view(*role_names: str, addenda: bool = False):
+def client_view(*role_names: str, addenda: bool = False, whole_record: bool = False):
     """For every view of one client's record, addressed by `client_id` in the URL.
 
     Order matters: the access policy is applied before the role check, so a
@@ -24,6 +24,11 @@ def client_view(*role_names: str, addenda: bool = False):
     A user who may only read the record (the counselor of a recent
     discharge) gets a 403 for every POST, except on views declared with
     `addenda=True` (a signed note's addendum, the one change they may make).
+
+    whole_record: the page is one of the parts of the record a group or a
+    covered session does not need (family, consents, disclosures): a user
+    who sees the client but does not hold the record (policy.holds_record)
+    gets a 403, like a wrong role.
     """
 
     def decorator(view):
@@ -32,6 +37,8 @@ def client_view(*role_names: str, addenda: bool = False):
         def wrapped(request, client_id, *args, **kwargs):
             client = client_get_for_user(request.user, client_id)
             if not request.user.has_role(*role_names):
+                raise PermissionDenied
+            if whole_record and not holds_record(request.user, client):
                 raise PermissionDenied
             if request.method not in ALLOWED_METHODS:
                 return HttpResponseNotAllowed(ALLOWED_METHODS)
@@ -46,6 +53,7 @@ def client_view(*role_names: str, addenda: bool = False):
         wrapped.required_roles = role_names
         wrapped.allows_addenda = addenda
         wrapped.client_scoped = True
+        wrapped.whole_record = whole_record
         return wrapped
 
     return decorator

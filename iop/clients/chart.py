@@ -3,6 +3,10 @@
 The chart page belongs to iop.clients, which must not import the feature apps
 (DESIGN.md). Instead each app registers its sections in AppConfig.ready();
 the chart renders them in order with the context each one computes.
+
+Everyone who may open the chart sees a section unless it says otherwise
+(`visible`): a section not visible to the viewer is not rendered at all,
+not even its title, and its context is not computed.
 """
 
 import inspect
@@ -16,6 +20,14 @@ from django.utils import timezone
 
 from iop.clients.models import Client
 
+# (user, client) -> whether the user sees the section; the client comes from
+# the access policy (client_get_for_user), which the user already passed.
+Visibility = Callable[[Any, Client], bool]
+
+
+def everyone(user, client) -> bool:
+    return True
+
 
 @dataclass(frozen=True)
 class ChartSection:
@@ -26,6 +38,8 @@ class ChartSection:
     order: int = 100
     # "alerts" sections render above the chart (safety flags); "body" below.
     region: str = "body"
+    # Costs no query for the common case: the chart is rendered for many.
+    visible: Visibility = everyone
 
 
 _sections: dict[str, ChartSection] = {}
@@ -36,10 +50,13 @@ def register_chart_section(section: ChartSection) -> None:
 
 
 def chart_sections(request: HttpRequest, client: Client) -> dict[str, list[dict[str, Any]]]:
-    """The registered sections with their context, by region, in display order."""
+    """The sections the viewer sees with their context, by region, in display
+    order."""
     ordered = sorted(_sections.values(), key=lambda section: (section.order, section.key))
     regions: dict[str, list[dict[str, Any]]] = {"alerts": [], "body": []}
     for section in ordered:
+        if not section.visible(request.user, client):
+            continue
         regions.setdefault(section.region, []).append(
             {"section": section, "context": section.context(request, client)}
         )
