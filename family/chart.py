@@ -5,8 +5,8 @@ accounting of disclosures; and consents on the timeline.
 Both sections are parts of the record a group or a covered session does
 not need: only those who hold the record see them (the primary counselor,
 supervisors and administrators: iop.audit.policy.holds_record). Others do
-not get the sections at all, and the family pages answer them 403
-(client_view(..., whole_record=True))."""
+not get the sections at all, nor the consents on the timeline, and the
+family pages answer them 403 (client_view(..., whole_record=True))."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +46,7 @@ def _consents(request, client):
     }
 
 
-def _timeline_entries(client):
+def _timeline_entries(client, *, viewer):
     entries = []
     for consent in Consent.objects.filter(client=client):
         url = reverse("family:consent-detail", args=[client.public_id, consent.public_id])
@@ -72,7 +72,7 @@ def _timeline_entries(client):
 
 
 def register() -> None:
-    register_timeline_source("consents", _timeline_entries)
+    register_timeline_source("consents", _timeline_entries, section="consents")
     register_chart_section(
         ChartSection(
             key="family",

@@ -29,7 +29,7 @@ def _progress_section(request, client):
     }
 
 
-def _timeline_entries(client, *, limit=None):
+def _timeline_entries(client, *, viewer, limit=None):
     rows = (
         Attendance.objects.filter(client=client)
         .select_related("session__group", "session__topic")
@@ -51,7 +51,7 @@ def _timeline_entries(client, *, limit=None):
 
 
 def register() -> None:
-    register_timeline_source("groups", _timeline_entries)
+    register_timeline_source("groups", _timeline_entries, section="groups")
     register_chart_section(
         ChartSection(
             key="groups",

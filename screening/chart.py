@@ -43,7 +43,7 @@ def _screening_section(request, client):
 
 
 def register() -> None:
-    register_timeline_source("instruments", _timeline_entries)
+    register_timeline_source("instruments", _timeline_entries, section="screening")
     register_digest_source("safety-flags", digest_items)
     register_chart_section(
         ChartSection(
@@ -66,7 +66,7 @@ def register() -> None:
     )
 
 
-def _timeline_entries(client):
+def _timeline_entries(client, *, viewer):
     entries = []
     for administration in InstrumentAdministration.objects.filter(client=client).select_related(
         "screening"

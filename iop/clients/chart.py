@@ -6,7 +6,9 @@ the chart renders them in order with the context each one computes.
 
 Everyone who may open the chart sees a section unless it says otherwise
 (`visible`): a section not visible to the viewer is not rendered at all,
-not even its title, and its context is not computed.
+not even its title, and its context is not computed. Each timeline source
+belongs to a section and is skipped where that section is not visible, so
+the timeline and the printed chart never show what the chart hides.
 """
 
 import inspect
@@ -49,6 +51,13 @@ def register_chart_section(section: ChartSection) -> None:
     _sections[section.key] = section
 
 
+def section_visible(key: str, user, client: Client) -> bool:
+    """Whether the section `key` is on this user's chart of this client
+    (a section no app registered is on nobody's)."""
+    section = _sections.get(key)
+    return section is not None and section.visible(user, client)
+
+
 def chart_sections(request: HttpRequest, client: Client) -> dict[str, list[dict[str, Any]]]:
     """The sections the viewer sees with their context, by region, in display
     order."""
@@ -75,29 +84,45 @@ class TimelineEntry:
 
 
 TimelineSource = Callable[..., list[TimelineEntry]]
-_timeline_sources: dict[str, tuple[TimelineSource, bool]] = {}
+
+
+@dataclass(frozen=True)
+class _Source:
+    source: TimelineSource
+    section: str
+    takes_limit: bool
+
+
+_timeline_sources: dict[str, _Source] = {}
 
 # The chart shows the newest entries; the whole timeline has its own page.
 CHART_TIMELINE_ENTRIES = 50
 PRINT_TIMELINE_ENTRIES = 200
 
 
-def register_timeline_source(key: str, source: TimelineSource) -> None:
-    """Each source returns one client's entries with a fixed number of
-    queries. A source that takes a `limit` keyword returns at most its
-    `limit` newest entries (None: all), so a short timeline loads little."""
+def register_timeline_source(key: str, source: TimelineSource, *, section: str) -> None:
+    """Each source returns one client's entries, as seen by `viewer`, with a
+    fixed number of queries: source(client, viewer=...). It belongs to the
+    chart section `section` (its key) and is not asked where that section is
+    not visible to the viewer. A source that takes a `limit` keyword returns
+    at most its `limit` newest entries (None: all), so a short timeline
+    loads little."""
     takes_limit = "limit" in inspect.signature(source).parameters
-    _timeline_sources[key] = (source, takes_limit)
+    _timeline_sources[key] = _Source(source, section, takes_limit)
 
 
-def chart_timeline(client: Client, *, limit: int | None = PRINT_TIMELINE_ENTRIES):
-    """The client's newest `limit` entries (None: every one), newest first.
-    Each source's own newest `limit` hold the newest `limit` of all."""
-    entries = [
-        entry
-        for source, takes_limit in _timeline_sources.values()
-        for entry in (source(client, limit=limit) if takes_limit else source(client))
-    ]
+def chart_timeline(client: Client, *, viewer, limit: int | None = PRINT_TIMELINE_ENTRIES):
+    """The client's newest `limit` entries (None: every one) that `viewer`
+    may see, newest first. Each source's own newest `limit` hold the newest
+    `limit` of all."""
+    entries = []
+    for registered in _timeline_sources.values():
+        if not section_visible(registered.section, viewer, client):
+            continue
+        if registered.takes_limit:
+            entries.extend(registered.source(client, viewer=viewer, limit=limit))
+        else:
+            entries.extend(registered.source(client, viewer=viewer))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries if limit is None else entries[:limit]
 

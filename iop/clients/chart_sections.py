@@ -93,10 +93,11 @@ def _mutual_help(request, client):
     }
 
 
-def timeline_recent(client) -> dict:
-    """The chart's timeline: its newest entries, and whether there are more."""
+def timeline_recent(client, *, viewer) -> dict:
+    """The chart's timeline as `viewer` sees it: its newest entries, and
+    whether there are more."""
     # One more than shown says whether there is more to see.
-    entries = chart_timeline(client, limit=CHART_TIMELINE_ENTRIES + 1)
+    entries = chart_timeline(client, viewer=viewer, limit=CHART_TIMELINE_ENTRIES + 1)
     return {
         "client": client,
         "entries": entries[:CHART_TIMELINE_ENTRIES],
@@ -106,7 +107,7 @@ def timeline_recent(client) -> dict:
 
 def _timeline(request, client):
     if getattr(request, "chart_printing", False):
-        return {"client": client, "entries": chart_timeline(client)}
+        return {"client": client, "entries": chart_timeline(client, viewer=request.user)}
     # Loaded by the page once shown (htmx), so opening a chart does not wait
     # for the history.
     return {"client": client, "lazy": True}
@@ -119,7 +120,7 @@ def _newest(queryset, limit):
     return queryset if limit is None else queryset[:limit]
 
 
-def _appointment_entries(client, *, limit=None):
+def _appointment_entries(client, *, viewer, limit=None):
     entries = []
     appointments = Appointment.objects.filter(client=client).order_by("-starts_at", "-pk")
     for appointment in _newest(appointments.select_related("note"), limit):
@@ -141,7 +142,7 @@ def _appointment_entries(client, *, limit=None):
     return entries
 
 
-def _drug_test_entries(client, *, limit=None):
+def _drug_test_entries(client, *, viewer, limit=None):
     entries = []
     tests = DrugTest.objects.filter(client=client).order_by("-collected_on", "-pk")
     # Only the results that make a test not negative are read (unexpected
@@ -176,7 +177,7 @@ def _drug_test_entries(client, *, limit=None):
     return entries
 
 
-def _medication_entries(client):
+def _medication_entries(client, *, viewer):
     entries = []
     for medication in Medication.objects.filter(client=client):
         entries.append(
@@ -198,7 +199,7 @@ def _medication_entries(client):
     return entries
 
 
-def _meeting_entries(client, *, limit=None):
+def _meeting_entries(client, *, viewer, limit=None):
     meetings = MutualHelpMeeting.objects.filter(client=client).order_by("-attended_on", "-pk")
     return [
         TimelineEntry(
@@ -211,7 +212,7 @@ def _meeting_entries(client, *, limit=None):
     ]
 
 
-def _plan_entries(client):
+def _plan_entries(client, *, viewer):
     return [
         TimelineEntry(
             when=plan.signed_at,
@@ -256,8 +257,8 @@ def register() -> None:
                 order=order,
             )
         )
-    register_timeline_source("appointments", _appointment_entries)
-    register_timeline_source("drug_tests", _drug_test_entries)
-    register_timeline_source("medications", _medication_entries)
-    register_timeline_source("meetings", _meeting_entries)
-    register_timeline_source("plans", _plan_entries)
+    register_timeline_source("appointments", _appointment_entries, section="sessions")
+    register_timeline_source("drug_tests", _drug_test_entries, section="drug-tests")
+    register_timeline_source("medications", _medication_entries, section="medications")
+    register_timeline_source("meetings", _meeting_entries, section="mutual-help")
+    register_timeline_source("plans", _plan_entries, section="plan")

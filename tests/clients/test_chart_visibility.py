@@ -1,5 +1,6 @@
-"""Which chart sections a viewer sees: the family and the consents are only
-for those who hold the record (the primary counselor, supervisors and
+"""Which chart sections a viewer sees, and the timeline and printed chart
+showing no more than the chart: the family and the consents are only for
+those who hold the record (the primary counselor, supervisors and
 administrators), not for a facilitator, a covering counselor or intake
 (README, "The access policy and the audit trail")."""
 
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.django_db
 # The family section's 4 queries and the consents section's 2 are not made
 # for a viewer who does not see them (tests/clients/test_clinical_chart.py).
 HIDDEN_FAMILY_QUERIES = 6
+CONSENT_TITLE = "Consent to disclose to"
 FAMILY_TITLES = ('id="section-family"', 'id="section-consents"')
 
 
@@ -147,3 +149,66 @@ def test_hidden_sections_read_nothing_for_a_team_member(
     # The primary counselor's count is pinned in test_clinical_chart.py.
     assert response.status_code == 200
     assert len(member) == len(holder) - HIDDEN_FAMILY_QUERIES
+
+
+# --- the timeline and the printed chart show no more than the chart ------------
+
+
+def _timeline_pages(browser, client):
+    """The chart's timeline fragment, the timeline page and the printed chart."""
+    return {
+        name: browser.get(_url(name, client))
+        for name in ("client-timeline-recent", "client-timeline", "client-print")
+    }
+
+
+def test_the_primary_counselor_sees_consents_on_the_timeline_and_the_printed_chart(
+    login, counselor1, client_of_counselor1, consented
+):
+    pages = _timeline_pages(login(counselor1), client_of_counselor1)
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert CONSENT_TITLE in response.content.decode(), name
+        assert 'data-kind="consent"' in response.content.decode(), name
+
+
+def test_a_team_member_sees_no_consent_on_the_timeline_or_the_printed_chart(
+    login, team_member, client_of_counselor1, consented
+):
+    pages = _timeline_pages(login(team_member), client_of_counselor1)
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        page = response.content.decode()
+        assert CONSENT_TITLE not in page, name
+        assert 'data-kind="consent"' not in page, name
+        assert str(consented.public_id) not in page, name
+
+
+def test_intake_sees_no_consent_on_the_timeline_or_the_printed_chart(
+    login, intake, counselor1, screening_client
+):
+    member = family_member(screening_client, actor=counselor1)
+    consent = consent_for(screening_client, member, actor=counselor1)
+
+    pages = _timeline_pages(login(intake), screening_client)
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        page = response.content.decode()
+        assert CONSENT_TITLE not in page, name
+        assert "Attendance, Progress" not in page, name
+        assert str(consent.public_id) not in page, name
+
+
+def test_a_source_of_a_section_nobody_registered_is_not_asked(
+    monkeypatch, counselor1, client_of_counselor1
+):
+    def source(client, *, viewer):
+        raise AssertionError("a source of an unregistered section was asked")
+
+    monkeypatch.setattr(chart, "_timeline_sources", dict(chart._timeline_sources))
+    chart.register_timeline_source("orphan", source, section="no-such-section")
+
+    assert chart.chart_timeline(client_of_counselor1, viewer=counselor1) == []

@@ -87,7 +87,7 @@ def client_timeline_recent(request, client):
     return render(
         request,
         "clients/includes/_chart_timeline.html",
-        {"section": timeline_recent(client)},
+        {"section": timeline_recent(client, viewer=request.user)},
     )
 
 
@@ -100,9 +100,8 @@ def client_timeline(request, client):
     """Everything documented for the client, newest first, a page at a time
     (the chart shows the newest entries only). A view of the record: audited
     as the chart is."""
-    page = Paginator(chart_timeline(client, limit=None), TIMELINE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    entries = chart_timeline(client, viewer=request.user, limit=None)
+    page = Paginator(entries, TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "clients/client_timeline.html", {"client": client, "page": page})
 
 
