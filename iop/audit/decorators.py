@@ -1,8 +1,10 @@
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
+from django.urls import Resolver404, resolve
 
 from iop.audit.policy import access_note, client_get_for_user, holds_record, reads_only
 from iop.audit.services import audit_view
@@ -57,3 +59,20 @@ def client_view(*role_names: str, addenda: bool = False, whole_record: bool = Fa
         return wrapped
 
     return decorator
+
+
+def may_open(user, url: str, *, client) -> bool:
+    """Whether a link to `url`, shown on a page of `client` (whom `user`
+    sees), leads somewhere `user` may go: the roles its view declares
+    (client_view or role_required) and, for the parts of the whole record,
+    holding it. A page renders a refused link as text (DESIGN.md: no page
+    links to an object the viewer may not open). No query for a client read
+    through the policy."""
+    try:
+        view = resolve(urlsplit(url).path).func
+    except Resolver404:
+        return False
+    roles = getattr(view, "required_roles", None)
+    if roles is not None and not user.has_role(*roles):
+        return False
+    return not getattr(view, "whole_record", False) or holds_record(user, client)

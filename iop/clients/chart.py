@@ -13,13 +13,14 @@ the timeline and the printed chart never show what the chart hides.
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 
+from iop.audit.decorators import may_open
 from iop.clients.models import Client
 
 # (user, client) -> whether the user sees the section; the client comes from
@@ -74,7 +75,9 @@ def chart_sections(request: HttpRequest, client: Client) -> dict[str, list[dict[
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One documented item on the chart's chronological timeline."""
+    """One documented item on the chart's chronological timeline. `url` is
+    the page it links to; the timeline drops it (the entry shows as text)
+    where the viewer may not open that page."""
 
     when: datetime
     kind: str
@@ -106,15 +109,17 @@ def register_timeline_source(key: str, source: TimelineSource, *, section: str) 
     chart section `section` (its key) and is not asked where that section is
     not visible to the viewer. A source that takes a `limit` keyword returns
     at most its `limit` newest entries (None: all), so a short timeline
-    loads little."""
+    loads little. A source whose links depend on more than the roles of the
+    page they lead to (a group session the viewer does not run) leaves the
+    url empty itself, within its one query."""
     takes_limit = "limit" in inspect.signature(source).parameters
     _timeline_sources[key] = _Source(source, section, takes_limit)
 
 
 def chart_timeline(client: Client, *, viewer, limit: int | None = PRINT_TIMELINE_ENTRIES):
     """The client's newest `limit` entries (None: every one) that `viewer`
-    may see, newest first. Each source's own newest `limit` hold the newest
-    `limit` of all."""
+    may see, newest first, linked only where the viewer may go. Each
+    source's own newest `limit` hold the newest `limit` of all."""
     entries = []
     for registered in _timeline_sources.values():
         if not section_visible(registered.section, viewer, client):
@@ -124,7 +129,16 @@ def chart_timeline(client: Client, *, viewer, limit: int | None = PRINT_TIMELINE
         else:
             entries.extend(registered.source(client, viewer=viewer))
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries if limit is None else entries[:limit]
+    shown = entries if limit is None else entries[:limit]
+    return [_linked(entry, viewer, client) for entry in shown]
+
+
+def _linked(entry: TimelineEntry, viewer, client: Client) -> TimelineEntry:
+    # The view's own declaration decides (its roles, whether it is part of
+    # the whole record): the same answer the link would get, without a query.
+    if entry.url and not may_open(viewer, entry.url, client=client):
+        return replace(entry, url="")
+    return entry
 
 
 def day_start(day: date) -> datetime:

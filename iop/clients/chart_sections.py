@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from iop.accounts import roles
+from iop.audit.decorators import may_open
 from iop.clients.chart import (
     CHART_TIMELINE_ENTRIES,
     ChartSection,
@@ -36,11 +37,18 @@ CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 def _sessions(request, client):
     appointments = clinical.client_appointments(client)
     now = timezone.now()
+    past = [a for a in appointments if a.starts_at < now][:10]
+    # Every note is on one page (the session's): those it refuses see that a
+    # note exists, unlinked.
+    note_page = past and reverse(
+        "clients:session-document", args=[client.public_id, past[0].public_id]
+    )
     return {
         "client": client,
         "upcoming": [a for a in reversed(appointments) if a.starts_at >= now][:5],
-        "past": [a for a in appointments if a.starts_at < now][:10],
+        "past": past,
         "can_edit": request.user.has_role(*CLINICIANS),
+        "can_open_notes": bool(past) and may_open(request.user, note_page, client=client),
     }
 
 
@@ -51,9 +59,11 @@ def _plan(request, client):
         .first()
     )
     today = timezone.localdate()
+    plan_page = reverse("clients:plan-detail", args=[client.public_id])
     return {
         "client": client,
         "plan": plan,
+        "plan_page": plan_page if may_open(request.user, plan_page, client=client) else "",
         "review_overdue": bool(plan and plan.next_review_due and plan.next_review_due < today),
         "review_due_soon": bool(
             plan and plan.next_review_due and today <= plan.next_review_due <= today + timedelta(7)
@@ -114,6 +124,8 @@ def _timeline(request, client):
 
 
 # --- timeline sources: one query each ---------------------------------------
+# Their links are checked against the viewer by chart_timeline (the roles of
+# the page each leads to): every page here is the client's own.
 
 
 def _newest(queryset, limit):
