@@ -6,13 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.urls import Resolver404, resolve
 
+from iop.audit.pageview import audited_by_page, fragment_of_page_view
 from iop.audit.policy import access_note, client_get_for_user, holds_record, reads_only
 from iop.audit.services import audit_view
 
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
 
-def client_view(*role_names: str, addenda: bool = False, whole_record: bool = False):
+def client_view(
+    *role_names: str, addenda: bool = False, whole_record: bool = False, fragment: bool = False
+):
     """For every view of one client's record, addressed by `client_id` in the URL.
 
     Order matters: the access policy is applied before the role check, so a
@@ -31,6 +34,9 @@ def client_view(*role_names: str, addenda: bool = False, whole_record: bool = Fa
     covered session does not need (family, consents, disclosures): a user
     who sees the client but does not hold the record (policy.holds_record)
     gets a 403, like a wrong role.
+    fragment: the view answers an htmx request of a page that wrote its own
+    view event (iop.audit.pageview); a request carrying that page's token is
+    part of the same view and is not audited again.
     """
 
     def decorator(view):
@@ -48,7 +54,11 @@ def client_view(*role_names: str, addenda: bool = False, whole_record: bool = Fa
                 raise PermissionDenied
             response = view(request, client, *args, **kwargs)
             shows_record = response.status_code < 300 or response.status_code == 400
-            if shows_record:
+            if (
+                shows_record
+                and not audited_by_page(request)
+                and not (fragment and fragment_of_page_view(request, client))
+            ):
                 audit_view(request, client=client, details=access_note(client))
             return response
 
