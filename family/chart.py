@@ -1,6 +1,12 @@
 """The family sections of the client chart: the family (members, their
 consents in effect, Family Education progress) and the consents with the
-accounting of disclosures; and consents on the timeline."""
+accounting of disclosures; and consents on the timeline.
+
+Both sections are parts of the record a group or a covered session does
+not need: only those who hold the record see them (the primary counselor,
+supervisors and administrators: iop.audit.policy.holds_record). Others do
+not get the sections at all, nor the consents on the timeline, and the
+family pages answer them 403 (client_view(..., whole_record=True))."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from family import selectors
 from family.models import Consent
 from iop.accounts import roles
+from iop.audit.policy import holds_record
 from iop.clients.chart import (
     ChartSection,
     TimelineEntry,
@@ -18,12 +25,9 @@ from iop.clients.chart import (
 )
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-READERS = (*CLINICIANS, roles.ADMINISTRATOR)
 
 
 def _family(request, client):
-    if not request.user.has_role(*READERS):
-        return {"client": client, "restricted": True}
     return {
         "client": client,
         "rows": selectors.client_family(client),
@@ -32,8 +36,6 @@ def _family(request, client):
 
 
 def _consents(request, client):
-    if not request.user.has_role(*READERS):
-        return {"client": client, "restricted": True}
     now = timezone.now()
     return {
         "client": client,
@@ -44,7 +46,7 @@ def _consents(request, client):
     }
 
 
-def _timeline_entries(client):
+def _timeline_entries(client, *, viewer):
     entries = []
     for consent in Consent.objects.filter(client=client):
         url = reverse("family:consent-detail", args=[client.public_id, consent.public_id])
@@ -70,7 +72,7 @@ def _timeline_entries(client):
 
 
 def register() -> None:
-    register_timeline_source("consents", _timeline_entries)
+    register_timeline_source("consents", _timeline_entries, section="consents")
     register_chart_section(
         ChartSection(
             key="family",
@@ -78,6 +80,7 @@ def register() -> None:
             template="family/includes/_chart_family.html",
             context=_family,
             order=55,
+            visible=holds_record,
         )
     )
     register_chart_section(
@@ -87,5 +90,6 @@ def register() -> None:
             template="family/includes/_chart_consents.html",
             context=_consents,
             order=56,
+            visible=holds_record,
         )
     )

@@ -1,6 +1,7 @@
 """The groups section of the client chart: Matrix progress per track and
 attended hours per week against the IOP minimum and H0015."""
 
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.urls import reverse
 
 from groups import selectors
@@ -29,11 +30,12 @@ def _progress_section(request, client):
     }
 
 
-def _timeline_entries(client, *, limit=None):
+def _timeline_entries(client, *, viewer, limit=None):
     rows = (
         Attendance.objects.filter(client=client)
         .select_related("session__group", "session__topic")
         .order_by("-session__starts_at", "-pk")
+        .annotate(linked=_runs_session(viewer))
     )
     if limit is not None:
         rows = rows[:limit]
@@ -44,14 +46,30 @@ def _timeline_entries(client, *, limit=None):
             title=row.session.group.name,
             detail=f"{row.get_status_display()}"
             + (f" · {row.session.topic.title}" if row.session.topic else ""),
-            url=reverse("groups:session-detail", args=[row.session.public_id]),
+            url=reverse("groups:session-detail", args=[row.session.public_id])
+            if row.linked
+            else "",
         )
         for row in rows
     ]
 
 
+def _runs_session(viewer):
+    """Whether the viewer may open the row's group session (a counselor: only
+    the groups they run; the session page answers others 404), read in the
+    source's own query (an uncorrelated IN, as the access policy's)."""
+    if viewer.sees_whole_program:
+        return Value(True)
+    if not viewer.is_counselor:
+        return Value(False)
+    return ExpressionWrapper(
+        Q(session__in=selectors.sessions_visible_to(viewer).values("pk")),
+        output_field=BooleanField(),
+    )
+
+
 def register() -> None:
-    register_timeline_source("groups", _timeline_entries)
+    register_timeline_source("groups", _timeline_entries, section="groups")
     register_chart_section(
         ChartSection(
             key="groups",

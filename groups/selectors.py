@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -27,15 +27,20 @@ class RosterEntry:
     episode_id: int
     attendance: Attendance | None
     enrolled: bool
+    # Whether the viewer the roster was read for may open the client's chart
+    # (a past roster holds clients since discharged or moved on).
+    chart_visible: bool = False
 
     @property
     def drop_in(self) -> bool:
         return not self.enrolled
 
 
-def session_roster(session: GroupSession) -> list[RosterEntry]:
+def session_roster(session: GroupSession, *, viewer=None) -> list[RosterEntry]:
     """Enrolled clients of the group on the session's day, plus anyone with a
-    line on the session (drop-ins, clients since moved). Two queries."""
+    line on the session (drop-ins, clients since moved). Two queries. With a
+    viewer, each entry says whether the viewer may open the client's chart,
+    read in the same two queries."""
     day = timezone.localdate(session.starts_at)
     enrollments = (
         Enrollment.objects.filter(
@@ -46,8 +51,14 @@ def session_roster(session: GroupSession) -> list[RosterEntry]:
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .select_related("episode__client")
+        .annotate(chart_visible=_visible_to(viewer, "episode__client"))
     )
-    rows = {row.client_id: row for row in session.attendance.select_related("client")}
+    rows = {
+        row.client_id: row
+        for row in session.attendance.select_related("client").annotate(
+            chart_visible=_visible_to(viewer, "client")
+        )
+    }
     entries: dict[int, RosterEntry] = {}
     for enrollment in enrollments:
         client = enrollment.episode.client
@@ -56,14 +67,33 @@ def session_roster(session: GroupSession) -> list[RosterEntry]:
             episode_id=enrollment.episode_id,
             attendance=rows.get(client.pk),
             enrolled=True,
+            chart_visible=enrollment.chart_visible,
         )
     for client_id, row in rows.items():
         if client_id not in entries:
             entries[client_id] = RosterEntry(
-                client=row.client, episode_id=row.episode_id, attendance=row, enrolled=False
+                client=row.client,
+                episode_id=row.episode_id,
+                attendance=row,
+                enrolled=False,
+                chart_visible=row.chart_visible,
             )
     return sorted(
         entries.values(), key=lambda entry: (entry.client.legal_last_name, entry.client.pk)
+    )
+
+
+def _visible_to(viewer, client_field: str):
+    """Whether the row's client is one `viewer` may see (the access policy),
+    as an expression of the row's own query: an uncorrelated IN, as the
+    policy's scopes are."""
+    if viewer is None:
+        return Value(False)
+    if viewer.sees_whole_program:
+        return Value(True)
+    return ExpressionWrapper(
+        Q(**{f"{client_field}__in": clients_visible_to(viewer).values("pk")}),
+        output_field=BooleanField(),
     )
 
 

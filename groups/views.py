@@ -104,7 +104,7 @@ def _drop_in_listed(candidates, limit: int) -> list[tuple[Client, str]]:
 
 
 def _session_context(request, session, form=None):
-    roster = selectors.session_roster(session)
+    roster = selectors.session_roster(session, viewer=request.user)
     return {
         "session": session,
         "form": form or SessionForm(session=session, roster=roster),
@@ -164,7 +164,11 @@ def _session_save(request, session):
     context = _session_context(
         request,
         session,
-        form=SessionForm(request.POST, session=session, roster=selectors.session_roster(session)),
+        form=SessionForm(
+            request.POST,
+            session=session,
+            roster=selectors.session_roster(session, viewer=request.user),
+        ),
     )
     return render(request, "groups/session_detail.html", context, status=400)
 
@@ -190,7 +194,7 @@ def attendance_toggle(request, session_id):
         return render(
             request, "groups/includes/_toggle_error.html", {"errors": error.messages}, status=400
         )
-    roster = selectors.session_roster(session)
+    roster = selectors.session_roster(session, viewer=request.user)
     form = SessionForm(session=session, roster=roster)
     row = next(row for row in form.rows() if row["entry"].client.pk == key)
     return render(

@@ -4,6 +4,7 @@ screenings and each instrument's scores over time."""
 from django.urls import reverse
 
 from iop.accounts import roles
+from iop.audit.decorators import may_open
 from iop.audit.policy import clients_visible_to
 from iop.clients.chart import (
     ChartSection,
@@ -19,7 +20,18 @@ from screening.models import InstrumentAdministration, SafetyFlag, Screening
 
 
 def _alerts(request, client):
-    return {"client": client, "flags": list(selectors.client_open_safety_flags(client))}
+    flags = list(selectors.client_open_safety_flags(client))
+    # Every flag is addressed on one page: those it refuses see the flag only.
+    return {
+        "client": client,
+        "flags": flags,
+        "can_address": bool(flags)
+        and may_open(
+            request.user,
+            reverse("screening:flag-address", args=[client.public_id, flags[0].public_id]),
+            client=client,
+        ),
+    }
 
 
 def _screening_section(request, client):
@@ -33,6 +45,13 @@ def _screening_section(request, client):
     return {
         "client": client,
         "screenings": screenings,
+        # Every screening is read on one page: those it refuses see the list.
+        "can_open": bool(screenings)
+        and may_open(
+            request.user,
+            reverse("screening:screening-detail", args=[client.public_id, screenings[0].public_id]),
+            client=client,
+        ),
         "can_start": in_screening
         and can_screen
         and not any(s.status == Screening.Status.DRAFT for s in screenings),
@@ -43,7 +62,7 @@ def _screening_section(request, client):
 
 
 def register() -> None:
-    register_timeline_source("instruments", _timeline_entries)
+    register_timeline_source("instruments", _timeline_entries, section="screening")
     register_digest_source("safety-flags", digest_items)
     register_chart_section(
         ChartSection(
@@ -66,7 +85,7 @@ def register() -> None:
     )
 
 
-def _timeline_entries(client):
+def _timeline_entries(client, *, viewer):
     entries = []
     for administration in InstrumentAdministration.objects.filter(client=client).select_related(
         "screening"

@@ -35,7 +35,7 @@ def _detail(client, consent):
     )
 
 
-@client_view(*CLINICIANS)
+@client_view(*CLINICIANS, whole_record=True)
 def consent_new(request, client):
     initial = {}
     member_id = request.GET.get("member")
@@ -58,7 +58,7 @@ def consent_new(request, client):
     )
 
 
-@client_view(*READERS)
+@client_view(*READERS, whole_record=True)
 @require_safe
 def consent_detail(request, client, consent_id):
     consent = _consent_for(client, consent_id)
@@ -77,7 +77,7 @@ def consent_detail(request, client, consent_id):
     return render(request, "family/consent_detail.html", context)
 
 
-@client_view(*CLINICIANS)
+@client_view(*CLINICIANS, whole_record=True)
 @require_POST
 def consent_revoke(request, client, consent_id):
     consent = _consent_for(client, consent_id)
@@ -96,7 +96,7 @@ def consent_revoke(request, client, consent_id):
     return _detail(client, consent)
 
 
-@client_view(*CLINICIANS)
+@client_view(*CLINICIANS, whole_record=True)
 @require_POST
 def consent_event(request, client, consent_id):
     consent = _consent_for(client, consent_id)
@@ -109,7 +109,7 @@ def consent_event(request, client, consent_id):
     return _detail(client, consent)
 
 
-@client_view(*CLINICIANS)
+@client_view(*CLINICIANS, whole_record=True)
 @require_POST
 def release_export(request, client, consent_id):
     """The release of information: decided and written to the ledger first,

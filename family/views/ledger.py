@@ -70,7 +70,7 @@ HEADER = [
 ]
 
 
-@client_view(roles.ADMINISTRATOR)
+@client_view(roles.ADMINISTRATOR, whole_record=True)
 @reauth_required
 @require_safe
 def accounting_export(request, client):

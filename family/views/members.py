@@ -27,7 +27,7 @@ def _page(request, client, *, form, link=None, link_form=None, find="", status=2
     return render(request, "family/member_form.html", context, status=status)
 
 
-@client_view(*CLINICIANS)
+@client_view(*CLINICIANS, whole_record=True)
 def member_new(request, client):
     form = FamilyMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +48,7 @@ def member_new(request, client):
     return _page(request, client, form=form, find=request.GET.get("find", ""), status=status)
 
 
-@client_view(*CLINICIANS)
+@client_view(*CLINICIANS, whole_record=True)
 @require_POST
 def member_link(request, client):
     link_form = LinkMemberForm(
@@ -74,7 +74,7 @@ def member_link(request, client):
     )
 
 
-@client_view(*CLINICIANS)
+@client_view(*CLINICIANS, whole_record=True)
 def member_edit(request, client, member_id):
     link = get_object_or_404(
         FamilyLink.objects.select_related("member", "client"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from iop.accounts import roles
+from iop.audit.decorators import may_open
 from iop.clients.chart import (
     CHART_TIMELINE_ENTRIES,
     ChartSection,
@@ -36,11 +37,18 @@ CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 def _sessions(request, client):
     appointments = clinical.client_appointments(client)
     now = timezone.now()
+    past = [a for a in appointments if a.starts_at < now][:10]
+    # Every note is on one page (the session's): those it refuses see that a
+    # note exists, unlinked.
+    note_page = past and reverse(
+        "clients:session-document", args=[client.public_id, past[0].public_id]
+    )
     return {
         "client": client,
         "upcoming": [a for a in reversed(appointments) if a.starts_at >= now][:5],
-        "past": [a for a in appointments if a.starts_at < now][:10],
+        "past": past,
         "can_edit": request.user.has_role(*CLINICIANS),
+        "can_open_notes": bool(past) and may_open(request.user, note_page, client=client),
     }
 
 
@@ -51,9 +59,11 @@ def _plan(request, client):
         .first()
     )
     today = timezone.localdate()
+    plan_page = reverse("clients:plan-detail", args=[client.public_id])
     return {
         "client": client,
         "plan": plan,
+        "plan_page": plan_page if may_open(request.user, plan_page, client=client) else "",
         "review_overdue": bool(plan and plan.next_review_due and plan.next_review_due < today),
         "review_due_soon": bool(
             plan and plan.next_review_due and today <= plan.next_review_due <= today + timedelta(7)
@@ -93,10 +103,11 @@ def _mutual_help(request, client):
     }
 
 
-def timeline_recent(client) -> dict:
-    """The chart's timeline: its newest entries, and whether there are more."""
+def timeline_recent(client, *, viewer) -> dict:
+    """The chart's timeline as `viewer` sees it: its newest entries, and
+    whether there are more."""
     # One more than shown says whether there is more to see.
-    entries = chart_timeline(client, limit=CHART_TIMELINE_ENTRIES + 1)
+    entries = chart_timeline(client, viewer=viewer, limit=CHART_TIMELINE_ENTRIES + 1)
     return {
         "client": client,
         "entries": entries[:CHART_TIMELINE_ENTRIES],
@@ -106,20 +117,22 @@ def timeline_recent(client) -> dict:
 
 def _timeline(request, client):
     if getattr(request, "chart_printing", False):
-        return {"client": client, "entries": chart_timeline(client)}
+        return {"client": client, "entries": chart_timeline(client, viewer=request.user)}
     # Loaded by the page once shown (htmx), so opening a chart does not wait
     # for the history.
     return {"client": client, "lazy": True}
 
 
 # --- timeline sources: one query each ---------------------------------------
+# Their links are checked against the viewer by chart_timeline (the roles of
+# the page each leads to): every page here is the client's own.
 
 
 def _newest(queryset, limit):
     return queryset if limit is None else queryset[:limit]
 
 
-def _appointment_entries(client, *, limit=None):
+def _appointment_entries(client, *, viewer, limit=None):
     entries = []
     appointments = Appointment.objects.filter(client=client).order_by("-starts_at", "-pk")
     for appointment in _newest(appointments.select_related("note"), limit):
@@ -141,7 +154,7 @@ def _appointment_entries(client, *, limit=None):
     return entries
 
 
-def _drug_test_entries(client, *, limit=None):
+def _drug_test_entries(client, *, viewer, limit=None):
     entries = []
     tests = DrugTest.objects.filter(client=client).order_by("-collected_on", "-pk")
     # Only the results that make a test not negative are read (unexpected
@@ -176,7 +189,7 @@ def _drug_test_entries(client, *, limit=None):
     return entries
 
 
-def _medication_entries(client):
+def _medication_entries(client, *, viewer):
     entries = []
     for medication in Medication.objects.filter(client=client):
         entries.append(
@@ -198,7 +211,7 @@ def _medication_entries(client):
     return entries
 
 
-def _meeting_entries(client, *, limit=None):
+def _meeting_entries(client, *, viewer, limit=None):
     meetings = MutualHelpMeeting.objects.filter(client=client).order_by("-attended_on", "-pk")
     return [
         TimelineEntry(
@@ -211,7 +224,7 @@ def _meeting_entries(client, *, limit=None):
     ]
 
 
-def _plan_entries(client):
+def _plan_entries(client, *, viewer):
     return [
         TimelineEntry(
             when=plan.signed_at,
@@ -256,8 +269,8 @@ def register() -> None:
                 order=order,
             )
         )
-    register_timeline_source("appointments", _appointment_entries)
-    register_timeline_source("drug_tests", _drug_test_entries)
-    register_timeline_source("medications", _medication_entries)
-    register_timeline_source("meetings", _meeting_entries)
-    register_timeline_source("plans", _plan_entries)
+    register_timeline_source("appointments", _appointment_entries, section="sessions")
+    register_timeline_source("drug_tests", _drug_test_entries, section="drug-tests")
+    register_timeline_source("medications", _medication_entries, section="medications")
+    register_timeline_source("meetings", _meeting_entries, section="mutual-help")
+    register_timeline_source("plans", _plan_entries, section="plan")

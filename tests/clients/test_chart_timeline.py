@@ -44,8 +44,8 @@ def test_limited_timeline_is_the_head_of_the_whole_one(counselor1):
     client = EpisodeFactory(primary_counselor=counselor1).client
     _history(client, counselor1, 40)
 
-    whole = chart_timeline(client, limit=None)
-    head = chart_timeline(client, limit=CHART_TIMELINE_ENTRIES)
+    whole = chart_timeline(client, viewer=counselor1, limit=None)
+    head = chart_timeline(client, viewer=counselor1, limit=CHART_TIMELINE_ENTRIES)
 
     assert len(whole) > CHART_TIMELINE_ENTRIES
     assert [e.when for e in head] == [e.when for e in whole[:CHART_TIMELINE_ENTRIES]]
@@ -191,7 +191,11 @@ def test_drug_test_entry_names_only_the_unexpected_positives(counselor1, client_
         recorded_by=counselor1,
     )
 
-    details = [e.detail for e in chart_timeline(client_of_counselor1) if e.kind == "drug_test"]
+    details = [
+        e.detail
+        for e in chart_timeline(client_of_counselor1, viewer=counselor1)
+        if e.kind == "drug_test"
+    ]
 
     assert details == ["Unexpected positive: Cocaine", "No unexpected positive"]
 
@@ -210,7 +214,11 @@ def test_drug_test_entry_names_invalid_and_refused_results(counselor1, client_of
     ):
         DrugTestResult.objects.create(test=test, substance=substance, result=result)
 
-    [detail] = [e.detail for e in chart_timeline(client_of_counselor1) if e.kind == "drug_test"]
+    [detail] = [
+        e.detail
+        for e in chart_timeline(client_of_counselor1, viewer=counselor1)
+        if e.kind == "drug_test"
+    ]
 
     # A refused or invalid test is not a negative one (DOMAIN.md section 9).
     assert detail == "Invalid: Fentanyl; Refused: Cocaine"

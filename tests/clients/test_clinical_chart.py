@@ -277,7 +277,7 @@ def _varied_history(counselor, client):
 def test_timeline_lists_items_newest_first_across_kinds(counselor1, client_of_counselor1):
     _varied_history(counselor1, client_of_counselor1)
 
-    entries = chart_timeline(client_of_counselor1)
+    entries = chart_timeline(client_of_counselor1, viewer=counselor1)
 
     assert [entry.kind for entry in entries] == [
         "session",
@@ -315,7 +315,7 @@ def test_timeline_shows_a_medication_stop_as_its_own_entry(counselor1, client_of
         recorded_by=counselor1,
     )
 
-    titles = [entry.title for entry in chart_timeline(client_of_counselor1)]
+    titles = [entry.title for entry in chart_timeline(client_of_counselor1, viewer=counselor1)]
 
     assert titles == ["Medication stopped: Disulfiram", "Medication started: Disulfiram"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from groups.selectors import groups_visible_to
-from iop.audit.policy import clients_visible_to
+from iop.audit.policy import clients_visible_to, holds_record
 from tests.security.conftest import ROLES
 from tests.test_routes import ADMIN_LOGIN_PATH, LOGIN_PATH, PUBLIC_ROUTES, ROUTES
 
@@ -62,6 +62,9 @@ class Access:
     # False where the view asks only for a signed-in user (login_required):
     # pages about one's own account, open to every role.
     role_decorator: bool = True
+    # The parts of the record for those who hold it (policy.holds_record):
+    # others who see the client get a 403 (client_view(whole_record=True)).
+    whole_record: bool = False
 
 
 def client_route(roles, get=PAGE, **kwargs):
@@ -70,6 +73,10 @@ def client_route(roles, get=PAGE, **kwargs):
 
 def own_account(get=PAGE):
     return Access(EVERYONE, get, role_decorator=False)
+
+
+def family_route(roles, get=PAGE):
+    return Access(roles, get, scope="client", whole_record=True)
 
 
 def group_route(roles, get=PAGE):
@@ -162,15 +169,15 @@ ACCESS = {
     "groups:session-cosign": group_route((SUPERVISOR,), POST_ONLY),
     "groups:client-groups": client_route((SUPERVISOR,)),
     # family
-    "family:member-new": client_route(CLINICIANS),
-    "family:member-link": client_route(CLINICIANS, POST_ONLY),
-    "family:member-edit": client_route(CLINICIANS),
-    "family:consent-new": client_route(CLINICIANS),
-    "family:consent-detail": client_route((COUNSELOR, SUPERVISOR, ADMINISTRATOR)),
-    "family:consent-revoke": client_route(CLINICIANS, POST_ONLY),
-    "family:consent-event": client_route(CLINICIANS, POST_ONLY),
-    "family:release-export": client_route(CLINICIANS, POST_ONLY),
-    "family:accounting-export": client_route((ADMINISTRATOR,)),
+    "family:member-new": family_route(CLINICIANS),
+    "family:member-link": family_route(CLINICIANS, POST_ONLY),
+    "family:member-edit": family_route(CLINICIANS),
+    "family:consent-new": family_route(CLINICIANS),
+    "family:consent-detail": family_route((COUNSELOR, SUPERVISOR, ADMINISTRATOR)),
+    "family:consent-revoke": family_route(CLINICIANS, POST_ONLY),
+    "family:consent-event": family_route(CLINICIANS, POST_ONLY),
+    "family:release-export": family_route(CLINICIANS, POST_ONLY),
+    "family:accounting-export": family_route((ADMINISTRATOR,)),
     "family:conjoint-attendees": client_route(CLINICIANS, POST_ONLY),
     "family:education-attendance": group_route(CLINICIANS, POST_ONLY),
     "family:ledger-export": Access((ADMINISTRATOR,)),
@@ -228,8 +235,11 @@ def _expected(world, route, user) -> int:
     person = world.users[user]
     allowed = role in access.roles
     if access.scope == "client":
-        if not clients_visible_to(person).filter(pk=_subject(world, route).pk).exists():
+        subject = _subject(world, route)
+        if not clients_visible_to(person).filter(pk=subject.pk).exists():
             return 404
+        if access.whole_record and not holds_record(person, subject):
+            return 403
         return access.allowed_get.get(role, access.get) if allowed else 403
     if not allowed:
         return 403
@@ -281,6 +291,9 @@ def test_declared_roles_match_the_views_role_decorators():
             mismatched.append(f"{route.name}: the view declares no roles")
         elif {names[name] for name in declared} != set(ACCESS[route.name].roles):
             mismatched.append(f"{route.name}: view {sorted(declared)}")
+        whole_record = getattr(resolve(route.url()).func, "whole_record", False)
+        if whole_record != ACCESS[route.name].whole_record:
+            mismatched.append(f"{route.name}: view whole_record={whole_record}")
     assert mismatched == []
 
 

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,6 +10,8 @@ from django.views.decorators.http import require_safe
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
+from iop.audit.pageview import HEADER as PAGE_VIEW_HEADER
+from iop.audit.pageview import page_view_audit
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view
 from iop.clients import selectors, services
@@ -76,18 +80,23 @@ def chart_context(request, client) -> dict:
 @client_view(*roles.ALL_ROLES)
 @require_safe
 def client_detail(request, client):
-    return render(request, "clients/client_detail.html", chart_context(request, client))
+    context = chart_context(request, client)
+    # One view event for the chart and the fragments it loads (the timeline):
+    # they send its token back (iop.audit.pageview).
+    context["page_view_headers"] = json.dumps({PAGE_VIEW_HEADER: page_view_audit(request, client)})
+    return render(request, "clients/client_detail.html", context)
 
 
-@client_view(*roles.ALL_ROLES)
+@client_view(*roles.ALL_ROLES, fragment=True)
 @require_safe
 def client_timeline_recent(request, client):
     """htmx: the chart's timeline section, loaded by the chart once shown.
-    It shows the record, so it is a view of the record like any other."""
+    It shows the record: audited as a view unless it carries the token of
+    the chart page that loaded it (then it is part of that view)."""
     return render(
         request,
         "clients/includes/_chart_timeline.html",
-        {"section": timeline_recent(client)},
+        {"section": timeline_recent(client, viewer=request.user)},
     )
 
 
@@ -100,9 +109,8 @@ def client_timeline(request, client):
     """Everything documented for the client, newest first, a page at a time
     (the chart shows the newest entries only). A view of the record: audited
     as the chart is."""
-    page = Paginator(chart_timeline(client, limit=None), TIMELINE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    entries = chart_timeline(client, viewer=request.user, limit=None)
+    page = Paginator(entries, TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "clients/client_timeline.html", {"client": client, "page": page})
 
 
