@@ -20,11 +20,17 @@ def session_family_section(request, session) -> dict | None:
     their attendance and the client's; the others with the reason."""
     if not session.group.track.for_family:
         return None
-    roster = session_roster(session)
+    roster = session_roster(session, viewer=request.user)
     client_status = {
         entry.client.pk: entry.attendance.status if entry.attendance else "" for entry in roster
     }
     allowed, refused = selectors.session_family_roster(session, client_status)
+    if not request.user.sees_whole_program:
+        # A family member names their client: only for clients the page may
+        # name (not a former member the facilitator may no longer open).
+        named = {entry.client.pk for entry in roster if entry.named}
+        allowed = [row for row in allowed if row.link.client_id in named]
+        refused = [row for row in refused if row.link.client_id in named]
     if not session.is_cancelled:
         roster_disclosures_record(actor=request.user, session=session, rows=allowed)
     return {

@@ -65,8 +65,9 @@ class SessionForm(forms.Form):
                 initial=row.objective_id if row else None,
                 required=False,
             )
-            if row is not None and row.is_signed:
-                # Locked: the browser posts nothing for it and nothing changes.
+            if (row is not None and row.is_signed) or not entry.named:
+                # Locked (signed, or a former member the viewer may no longer
+                # open): the browser posts nothing for it and nothing changes.
                 for name in ("status", "minutes", "participation", "remark", "objective"):
                     self.fields[f"{name}_{key}"].disabled = True
 
@@ -74,8 +75,10 @@ class SessionForm(forms.Form):
         """Roster entries paired with their bound fields, for the template."""
         for entry in self.roster:
             key = entry.client.pk
+            signed = entry.attendance is not None and entry.attendance.is_signed
             yield {
                 "entry": entry,
+                "locked": signed or not entry.named,
                 "status": self[f"status_{key}"],
                 "minutes": self[f"minutes_{key}"],
                 "participation": self[f"participation_{key}"],
@@ -88,6 +91,8 @@ class SessionForm(forms.Form):
         lines = {}
         for entry in self.roster:
             if entry.attendance is not None and entry.attendance.is_signed:
+                continue
+            if not entry.named:
                 continue
             key = entry.client.pk
             lines[key] = Line(

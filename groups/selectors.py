@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
 from iop.audit.policy import clients_visible_to
@@ -30,10 +31,18 @@ class RosterEntry:
     # Whether the viewer the roster was read for may open the client's chart
     # (a past roster holds clients since discharged or moved on).
     chart_visible: bool = False
+    # Whether the page may name the client: always when read without a
+    # viewer (services), else only when the viewer may open the chart; a
+    # former member stays a row of the session, without name or line.
+    named: bool = True
 
     @property
     def drop_in(self) -> bool:
         return not self.enrolled
+
+    @property
+    def label(self) -> str:
+        return self.client.display_name if self.named else gettext("a former member")
 
 
 def session_roster(session: GroupSession, *, viewer=None) -> list[RosterEntry]:
@@ -68,6 +77,7 @@ def session_roster(session: GroupSession, *, viewer=None) -> list[RosterEntry]:
             attendance=rows.get(client.pk),
             enrolled=True,
             chart_visible=enrollment.chart_visible,
+            named=viewer is None or enrollment.chart_visible,
         )
     for client_id, row in rows.items():
         if client_id not in entries:
@@ -77,6 +87,7 @@ def session_roster(session: GroupSession, *, viewer=None) -> list[RosterEntry]:
                 attendance=row,
                 enrolled=False,
                 chart_visible=row.chart_visible,
+                named=viewer is None or row.chart_visible,
             )
     return sorted(
         entries.values(), key=lambda entry: (entry.client.legal_last_name, entry.client.pk)

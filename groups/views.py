@@ -103,13 +103,19 @@ def _drop_in_listed(candidates, limit: int) -> list[tuple[Client, str]]:
     return [(client, str(client)) for client in clients]
 
 
+def _clone_labels(clones, roster) -> list[list[str]]:
+    """The identical-remark warning, naming only whom the page may name."""
+    labels = {entry.client.pk: entry.label for entry in roster}
+    return [[labels.get(row.client_id, "") for row in rows] for rows in clones]
+
+
 def _session_context(request, session, form=None):
     roster = selectors.session_roster(session, viewer=request.user)
     return {
         "session": session,
         "form": form or SessionForm(session=session, roster=roster),
         "roster": roster,
-        "clones": sessions.session_cloned_remarks(session),
+        "clones": _clone_labels(sessions.session_cloned_remarks(session), roster),
         "addenda": note_addenda(session) if session.is_signed else [],
         "addendum_form": AddendumForm() if session.is_signed else None,
         "can_document": not session.is_cancelled and session.starts_at <= timezone.now(),
@@ -128,7 +134,7 @@ def session_detail(request, session_id):
     audit_record_many(
         actor=request.user,
         action=AuditEvent.Action.VIEW,
-        clients=[entry.client for entry in context["roster"]],
+        clients=[entry.client for entry in context["roster"] if entry.named],
         obj=session,
         request=request,
     )
@@ -136,7 +142,7 @@ def session_detail(request, session_id):
 
 
 def _session_save(request, session):
-    roster = selectors.session_roster(session)
+    roster = selectors.session_roster(session, viewer=request.user)
     form = SessionForm(request.POST, session=session, roster=roster)
     if form.is_valid():
         try:
@@ -182,6 +188,10 @@ def attendance_toggle(request, session_id):
     if not form.is_valid():
         return render(request, "groups/includes/_toggle_error.html", status=400)
     key = form.cleaned_data["client"]
+    roster = selectors.session_roster(session, viewer=request.user)
+    if not any(entry.client.pk == key and entry.named for entry in roster):
+        # Not on the roster, or a former member the user may no longer open.
+        return render(request, "groups/includes/_toggle_error.html", status=400)
     try:
         sessions.session_lines_save(
             actor=request.user,

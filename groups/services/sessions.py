@@ -233,11 +233,13 @@ def _signing_errors(session: GroupSession, roster, unsigned: list[Attendance]) -
     errors = []
     if not session.is_signed and not session.summary.strip():
         errors.append(_("Write the group note before signing."))
-    missing = [entry.client.display_name for entry in roster if entry.attendance is None]
+    # Named as the signer may name them: a former member is "a former member".
+    labels = {entry.client.pk: entry.label for entry in roster}
+    missing = [entry.label for entry in roster if entry.attendance is None]
     if missing:
         errors.append(_("Record attendance for: %s.") % ", ".join(missing))
     no_line = [
-        row.client.display_name
+        labels.get(row.client_id, "")
         for row in unsigned
         if row.status in ATTENDED and not (row.participation and row.remark.strip())
     ]
@@ -258,7 +260,7 @@ def session_sign(
     _ensure_open(session)
     with transaction.atomic():
         session = GroupSession.objects.select_for_update().get(pk=session.pk)
-        roster = session_roster(session)
+        roster = session_roster(session, viewer=actor)
         unsigned = [
             entry.attendance
             for entry in roster

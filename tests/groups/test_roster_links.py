@@ -1,15 +1,18 @@
 """The group session's roster links a client's name to their chart only
 when the viewer may open it (the access policy): a past session holds
-clients since discharged, whom the facilitator no longer sees. Read with
-the roster, in the same queries."""
+clients since discharged, whom the facilitator no longer sees and whom the
+page shows as "a former member", without name, line or a way to change it.
+Read with the roster, in the same queries."""
 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.selectors import session_roster
+from groups.services.sessions import session_sign
 from iop.clients.models import Episode
 from tests.factories import EpisodeFactory
 from tests.groups.factories import AttendanceFactory, GroupSessionFactory, RecurringGroupFactory
@@ -64,7 +67,9 @@ def test_the_roster_links_only_the_clients_the_facilitator_may_see(login, counse
     content = response.content.decode()
     assert _chart(current) in content
     assert _chart(gone) not in content
-    assert gone.legal_last_name in content
+    # Neither linked nor named: a former member the facilitator may no longer open.
+    assert gone.legal_last_name not in content
+    assert "A former member" in content
     assert login(counselor1).get(_chart(gone)).status_code == 404
 
 
@@ -76,3 +81,39 @@ def test_a_supervisor_gets_every_name_on_the_roster_linked(supervisor, past_sess
 
 def test_a_roster_read_without_a_viewer_links_nobody(past_session):
     assert not any(entry.chart_visible for entry in session_roster(past_session))
+
+
+def test_a_former_members_line_cannot_be_changed_by_the_facilitator(
+    login, counselor1, past_session
+):
+    gone = next(
+        row
+        for row in past_session.attendance.select_related("episode")
+        if row.episode.phase == Episode.Phase.DISCHARGED
+    )
+    browser = login(counselor1)
+
+    toggle = browser.post(
+        reverse("groups:attendance-toggle", args=[past_session.public_id]),
+        {"client": gone.client_id, "status": "absent"},
+    )
+    browser.post(
+        reverse("groups:session-detail", args=[past_session.public_id]),
+        {"summary": "Relapse drift.", f"status_{gone.client_id}": "absent", "action": "save"},
+    )
+
+    gone.refresh_from_db()
+    assert toggle.status_code == 400
+    assert gone.status == "present"
+
+
+def test_signing_names_a_former_member_only_as_such(counselor1, past_session):
+    with pytest.raises(ValidationError) as refused:
+        session_sign(actor=counselor1, session=past_session)
+
+    gone = next(
+        row.client
+        for row in past_session.attendance.select_related("client")
+        if row.episode.phase == Episode.Phase.DISCHARGED
+    )
+    assert gone.display_name not in " ".join(refused.value.messages)

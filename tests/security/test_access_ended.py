@@ -273,14 +273,6 @@ def test_a_supervisor_finds_what_the_former_counselor_no_longer_sees(world, scen
     assert scenario.x.display_name in aftercare  # the outreach task, still open
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The group session page lists everyone with a line on the session, so a"
-        " past session still names a former member to its facilitator"
-        " (groups.selectors.session_roster, templates/groups/includes/_roster_row.html)."
-    ),
-)
 def test_a_past_session_page_does_not_name_a_former_member(world, scenario, client):
     client.force_login(scenario.b)
 
