@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a NUL in a header, a cookie, the path or a parameter is a 400
+    # before anything reads it (PostgreSQL cannot take it; iop/request_guard.py).
+    "iop.request_guard.RejectNulCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Content-Security-Policy header, with a per-request nonce.
@@ -73,8 +76,6 @@ MIDDLEWARE = [
     "iop.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iop.accounts.middleware.NoStoreForAuthenticatedMiddleware",
-    # A NUL in any parameter is a 400: PostgreSQL cannot take it in a query.
-    "iop.request_guard.RejectNulCharactersMiddleware",
     "iop.accounts.mfa.middleware.MFARequiredMiddleware",
     # Last, as django-axes requires: turns a locked-out attempt into its page.
     "axes.middleware.AxesMiddleware",
