@@ -1,5 +1,6 @@
 """A NUL character anywhere in a request (a header, a cookie, the path, a
-parameter) is refused with a 400 before anything else runs."""
+parameter) is refused with a 400 before anything else runs; and every answer
+carries the Permissions-Policy that turns off what the app does not use."""
 
 import pytest
 from axes.models import AccessAttempt
@@ -97,3 +98,36 @@ def test_wrong_passwords_with_a_nul_user_agent_never_reach_the_throttle(client, 
     assert not AccessAttempt.objects.exists()
     client.post(LOGIN_URL, wrong)
     assert AccessAttempt.objects.get().failures_since_start == 1
+
+
+# --- Permissions-Policy --------------------------------------------------------------------
+
+
+def _policy(response) -> dict[str, str]:
+    value = response.headers["Permissions-Policy"]
+    return dict(item.strip().split("=", 1) for item in value.split(","))
+
+
+@pytest.mark.parametrize("feature", ["camera", "microphone", "geolocation", "payment", "usb"])
+def test_a_signed_in_page_turns_off_the_browser_features_the_app_does_not_use(
+    client, counselor1, feature
+):
+    client.force_login(counselor1)
+
+    response = client.get("/clients/")
+
+    assert response.status_code == 200
+    assert _policy(response)[feature] == "()"
+
+
+def test_health_sends_the_permissions_policy(client, db):
+    response = client.get("/health")
+
+    assert _policy(response)["camera"] == "()"
+
+
+def test_the_sign_in_page_sends_the_permissions_policy(client, db):
+    response = client.get(LOGIN_URL)
+
+    assert set(_policy(response)) == set(settings.PERMISSIONS_POLICY_DISABLED)
+    assert set(_policy(response).values()) == {"()"}
