@@ -67,7 +67,9 @@ def group_session_add(request, group_id):
     form = AddSessionForm(request.POST, group=group)
     if form.is_valid():
         try:
-            schedule.group_session_add(actor=request.user, group=group, **form.cleaned_data)
+            schedule.group_session_add(
+                actor=request.user, group=group, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             message_service_errors(request, error)
         else:
@@ -303,7 +305,10 @@ def session_move(request, session_id):
     if form.is_valid():
         try:
             schedule.group_session_move(
-                actor=request.user, session=session, starts_at=form.cleaned_data["starts_at"]
+                actor=request.user,
+                session=session,
+                starts_at=form.cleaned_data["starts_at"],
+                request=request,
             )
         except ValidationError as error:
             message_service_errors(request, error)
@@ -322,7 +327,10 @@ def session_cancel(request, session_id):
     if form.is_valid():
         try:
             schedule.group_session_cancel(
-                actor=request.user, session=session, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                session=session,
+                reason=form.cleaned_data["reason"],
+                request=request,
             )
         except ValidationError as error:
             message_service_errors(request, error)

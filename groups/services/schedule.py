@@ -101,7 +101,9 @@ def _ensure_changeable(session: GroupSession) -> None:
         raise ValidationError(_("This session is cancelled."))
 
 
-def group_session_move(*, actor, session: GroupSession, starts_at: datetime) -> GroupSession:
+def group_session_move(
+    *, actor, session: GroupSession, starts_at: datetime, request=None
+) -> GroupSession:
     """Move one occurrence. Two occurrences of a group at one time are refused."""
     _ensure_changeable(session)
     if session.attendance.exists():
@@ -113,14 +115,20 @@ def group_session_move(*, actor, session: GroupSession, starts_at: datetime) -> 
             session.starts_at = starts_at
             session_reminders_replan(session)
             audit_record(
-                actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"moved": True}
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                obj=session,
+                request=request,
+                details={"moved": True},
             )
     except IntegrityError as error:
         raise ValidationError({"starts_at": _("The group already meets at that time.")}) from error
     return session
 
 
-def group_session_cancel(*, actor, session: GroupSession, reason: str) -> GroupSession:
+def group_session_cancel(
+    *, actor, session: GroupSession, reason: str, request=None
+) -> GroupSession:
     """Cancel one occurrence: it is not an absence for anyone, and the later
     undocumented occurrences step back one topic so none is skipped."""
     if not reason.strip():
@@ -154,18 +162,28 @@ def group_session_cancel(*, actor, session: GroupSession, reason: str) -> GroupS
         session.attendance.filter(signed_at__isnull=True).delete()
         session_reminders_cancel(session)
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"cancelled": True}
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=session,
+            request=request,
+            details={"cancelled": True},
         )
     return session
 
 
 def group_session_add(
-    *, actor, group: RecurringGroup, starts_at: datetime, topic: Topic | None = None
+    *,
+    actor,
+    group: RecurringGroup,
+    starts_at: datetime,
+    topic: Topic | None = None,
+    request=None,
 ) -> GroupSession:
     """An extra occurrence outside the weekly pattern."""
     if topic is not None and topic.track_id != group.track_id:
         raise ValidationError({"topic": _("Choose a topic of this group's track.")})
     try:
+        # The occurrence and its audit row commit together.
         with transaction.atomic():
             session = GroupSession.objects.create(
                 group=group,
@@ -174,7 +192,7 @@ def group_session_add(
                 topic=topic,
                 room=group.room,
             )
+            audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=session, request=request)
     except IntegrityError as error:
         raise ValidationError({"starts_at": _("The group already meets at that time.")}) from error
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=session)
     return session
