@@ -21,6 +21,7 @@ from groups.forms import (
 from groups.models import Enrollment, GroupSession
 from groups.services import enrollment as enrollment_services
 from groups.services import schedule, sessions
+from iop import horizon
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
@@ -75,7 +76,7 @@ def group_session_add(request, group_id):
         else:
             messages.success(request, _("Session added."))
     else:
-        messages.error(request, _("Check the date, time and topic of the new session."))
+        _message_date_error(request, form, _("Check the date, time and topic of the new session."))
     return redirect("groups:group-detail", group_id=group.public_id)
 
 
@@ -297,6 +298,14 @@ def session_remove(request, session_id):
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
+def _message_date_error(request, form, fallback: str) -> None:
+    # A date beyond the horizon says which dates are possible; else the fallback.
+    if form.has_error("starts_at", code=horizon.HorizonValidator.code):
+        messages.error(request, form.errors["starts_at"][0])
+    else:
+        messages.error(request, fallback)
+
+
 @role_required(*GROUP_STAFF)
 @require_POST
 def session_move(request, session_id):
@@ -315,7 +324,7 @@ def session_move(request, session_id):
         else:
             messages.success(request, _("Session moved."))
     else:
-        messages.error(request, _("Give the new date and time."))
+        _message_date_error(request, form, _("Give the new date and time."))
     return redirect("groups:group-detail", group_id=session.group.public_id)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import Attendance, GroupSession, RecurringGroup, Topic
 from groups.reminders import session_reminders_cancel, session_reminders_replan
+from iop import horizon
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.signing import note_ensure_unsigned
@@ -105,6 +106,7 @@ def group_session_move(
     *, actor, session: GroupSession, starts_at: datetime, request=None
 ) -> GroupSession:
     """Move one occurrence. Two occurrences of a group at one time are refused."""
+    horizon.SCHEDULED.check(starts_at, field="starts_at")
     _ensure_changeable(session)
     if session.attendance.exists():
         raise ValidationError(_("Attendance is recorded: this session can no longer move."))
@@ -180,6 +182,7 @@ def group_session_add(
     request=None,
 ) -> GroupSession:
     """An extra occurrence outside the weekly pattern."""
+    horizon.SCHEDULED.check(starts_at, field="starts_at")
     if topic is not None and topic.track_id != group.track_id:
         raise ValidationError({"topic": _("Choose a topic of this group's track.")})
     try:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iop import horizon
 from iop.accounts import roles
 from iop.audit.decorators import client_view
 from iop.clients.clinical_forms import (
@@ -153,7 +154,11 @@ def plan_sign(request, client):
         else:
             messages.success(request, _("Plan signed and active."))
     else:
-        messages.error(request, _("Record when the client agreed to the plan."))
+        message = _("Record when the client agreed to the plan.")
+        # A day in the future or outside the horizon: the field says which.
+        if form.has_error("client_agreed_on", code=horizon.HorizonValidator.code):
+            message = form.errors["client_agreed_on"][0]
+        messages.error(request, message)
     return _plan_page(client)
 
 
