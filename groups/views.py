@@ -34,9 +34,17 @@ from iop.formtools import message_service_errors
 GROUP_STAFF = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
+def _readable(sessions):
+    # A row dated outside the horizon (stored as year 10000 in UTC before the
+    # forms were bounded) cannot be read back: it is left out of the group's
+    # pages, a 404 on its own, and named by `manage.py check_data`.
+    earliest, after = horizon.outer_datetimes()
+    return sessions.filter(starts_at__gte=earliest, starts_at__lt=after)
+
+
 def _session_for(user, session_id) -> GroupSession:
     # Outside the groups a user runs (or the program, for supervisors): 404.
-    return get_object_or_404(selectors.sessions_visible_to(user), public_id=session_id)
+    return get_object_or_404(_readable(selectors.sessions_visible_to(user)), public_id=session_id)
 
 
 @role_required(*GROUP_STAFF)
@@ -51,7 +59,7 @@ def group_list(request):
 def group_detail(request, group_id):
     group = get_object_or_404(selectors.groups_visible_to(request.user), public_id=group_id)
     now = timezone.now()
-    occurrences = group.sessions.select_related("topic").order_by("starts_at")
+    occurrences = _readable(group.sessions.select_related("topic")).order_by("starts_at")
     context = {
         "group": group,
         "upcoming": occurrences.filter(starts_at__gte=now)[:16],

@@ -53,10 +53,17 @@ def group_sessions_generate(
         if not group.active:
             return []
         start = max(group.starts_on, today)
+        if start > until:
+            return []
         first = occurrence_start(group, start)
+        # Bounded above as well: a row stored beyond the horizon (year 10000
+        # in UTC, see iop/horizon.py) cannot be read back and would stop the
+        # generation of every group; `manage.py check_data` reports it.
+        last = occurrence_start(group, until) + timedelta(days=1)
         existing = set()
         for starts_at, slot in GroupSession.objects.filter(
-            Q(starts_at__gte=first) | Q(slot__gte=first), group=group
+            Q(starts_at__gte=first, starts_at__lt=last) | Q(slot__gte=first, slot__lt=last),
+            group=group,
         ).values_list("starts_at", "slot"):
             existing.update({starts_at, slot})
         topics = _topic_cycle(group)
@@ -144,6 +151,8 @@ def group_session_cancel(
             GroupSession.objects.filter(
                 group=group,
                 starts_at__gt=session.starts_at,
+                # A row beyond the horizon cannot be read back (check_data names it).
+                starts_at__lt=horizon.outer_datetimes()[1],
                 status=GroupSession.Status.SCHEDULED,
                 signed_at__isnull=True,
             )

@@ -1,5 +1,7 @@
 """Group sessions stay within the horizon (iop/horizon.py): the move and add
-forms and services refuse a time beyond it."""
+forms and services refuse a time beyond it, and a row stored beyond it before
+the bound existed (year 10000 in UTC) no longer breaks the group's pages or
+the nightly generation."""
 
 import datetime
 import zoneinfo
@@ -10,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import GroupSession
+from groups.models import GroupSession, RecurringGroup
 from groups.services import schedule
 from iop import horizon
 from tests.groups.factories import GroupSessionFactory, RecurringGroupFactory
@@ -35,6 +37,11 @@ def _future(days=3, hour=10):
 
 def _messages(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def _stored_beyond_the_horizon(session):
+    # What the unbounded move form stored: the row cannot be read back.
+    GroupSession.objects.filter(pk=session.pk).update(starts_at=END_OF_CALENDAR)
 
 
 # --- the forms and services refuse it --------------------------------------------------------
@@ -89,3 +96,71 @@ def test_a_session_two_years_ahead_can_still_be_added(counselor1, group):
     schedule.group_session_add(actor=counselor1, group=group, starts_at=starts_at)
 
     assert group.sessions.get().starts_at == starts_at
+
+
+# --- a row stored beyond it --------------------------------------------------------------------
+
+
+def test_the_group_page_shows_the_other_sessions_beside_a_row_beyond_the_horizon(
+    login, counselor1, group
+):
+    broken = GroupSessionFactory(group=group, starts_at=_future())
+    kept = GroupSessionFactory(group=group, starts_at=_future(days=7))
+    _stored_beyond_the_horizon(broken)
+
+    response = login(counselor1).get(reverse("groups:group-detail", args=[group.public_id]))
+
+    assert response.status_code == 200
+    assert list(response.context["upcoming"]) == [kept]
+
+
+def test_the_page_of_a_session_beyond_the_horizon_is_a_404_not_a_500(login, counselor1, group):
+    broken = GroupSessionFactory(group=group, starts_at=_future())
+    _stored_beyond_the_horizon(broken)
+    browser = login(counselor1)
+
+    answers = [
+        browser.get(reverse("groups:session-detail", args=[broken.public_id])).status_code,
+        browser.post(
+            reverse("groups:session-move", args=[broken.public_id]),
+            {"starts_at": _future(days=4).strftime("%Y-%m-%dT%H:%M")},
+        ).status_code,
+        browser.post(
+            reverse("groups:session-cancel", args=[broken.public_id]), {"reason": "Typo"}
+        ).status_code,
+    ]
+
+    assert answers == [404, 404, 404]
+
+
+def test_cancelling_another_session_of_the_group_still_works(login, counselor1, group):
+    broken = GroupSessionFactory(group=group, starts_at=_future(days=14))
+    earlier = GroupSessionFactory(group=group, starts_at=_future())
+    _stored_beyond_the_horizon(broken)
+
+    schedule.group_session_cancel(actor=counselor1, session=earlier, reason="Snow")
+
+    assert GroupSession.objects.get(pk=earlier.pk).status == GroupSession.Status.CANCELLED
+
+
+def test_the_nightly_generation_goes_on_beside_a_row_beyond_the_horizon(group):
+    broken = GroupSessionFactory(group=group, starts_at=_future())
+    _stored_beyond_the_horizon(broken)
+    other = RecurringGroupFactory(name="Other RP")
+
+    created = schedule.group_sessions_generate_all()
+
+    assert created > 0
+    assert other.sessions.exists()
+    assert group.sessions.exclude(pk=broken.pk).exists()
+
+
+def test_a_group_whose_first_day_is_beyond_the_horizon_generates_nothing_and_stops_nobody(group):
+    late = RecurringGroupFactory(name="Late RP", weekday=RecurringGroup.Weekday.MONDAY)
+    # The admin form now refuses it (OUTER); the Monday after it does not exist.
+    RecurringGroup.objects.filter(pk=late.pk).update(starts_on=datetime.date(9999, 12, 31))
+
+    schedule.group_sessions_generate_all()
+
+    assert not late.sessions.exists()
+    assert group.sessions.exists()
