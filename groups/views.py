@@ -29,7 +29,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_record_many
 from iop.clients.signing import note_addenda, note_addendum_add
-from iop.formtools import message_service_errors
+from iop.formtools import message_date_error, message_service_errors
 
 GROUP_STAFF = (roles.COUNSELOR, roles.SUPERVISOR)
 
@@ -84,7 +84,9 @@ def group_session_add(request, group_id):
         else:
             messages.success(request, _("Session added."))
     else:
-        _message_date_error(request, form, _("Check the date, time and topic of the new session."))
+        message_date_error(
+            request, form, "starts_at", _("Check the date, time and topic of the new session.")
+        )
     return redirect("groups:group-detail", group_id=group.public_id)
 
 
@@ -306,14 +308,6 @@ def session_remove(request, session_id):
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
-def _message_date_error(request, form, fallback: str) -> None:
-    # A date beyond the horizon says which dates are possible; else the fallback.
-    if form.has_error("starts_at", code=horizon.HorizonValidator.code):
-        messages.error(request, form.errors["starts_at"][0])
-    else:
-        messages.error(request, fallback)
-
-
 @role_required(*GROUP_STAFF)
 @require_POST
 def session_move(request, session_id):
@@ -332,7 +326,7 @@ def session_move(request, session_id):
         else:
             messages.success(request, _("Session moved."))
     else:
-        _message_date_error(request, form, _("Give the new date and time."))
+        message_date_error(request, form, "starts_at", _("Give the new date and time."))
     return redirect("groups:group-detail", group_id=session.group.public_id)
 
 

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iop import horizon
 from iop.accounts import roles
 from iop.audit.decorators import client_view
 from iop.clients.clinical_forms import (
@@ -21,7 +20,7 @@ from iop.clients.models import Episode, Goal, Objective, Problem, TreatmentPlan
 from iop.clients.selectors.clinical import client_plans
 from iop.clients.services import plans as services
 from iop.clients.signing import note_addenda
-from iop.formtools import message_service_errors
+from iop.formtools import message_date_error, message_service_errors
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
@@ -154,11 +153,9 @@ def plan_sign(request, client):
         else:
             messages.success(request, _("Plan signed and active."))
     else:
-        message = _("Record when the client agreed to the plan.")
-        # A day in the future or outside the horizon: the field says which.
-        if form.has_error("client_agreed_on", code=horizon.HorizonValidator.code):
-            message = form.errors["client_agreed_on"][0]
-        messages.error(request, message)
+        message_date_error(
+            request, form, "client_agreed_on", _("Record when the client agreed to the plan.")
+        )
     return _plan_page(client)
 
 
