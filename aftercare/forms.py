@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.models import CheckIn, DischargeSummary, OutreachAttempt
+from iop import horizon
 from iop.clients.models import Episode
 
 DATE = {"type": "date"}
@@ -10,7 +11,11 @@ TEXT = {"rows": 2}
 
 
 class StepDownForm(forms.Form):
-    started_on = forms.DateField(label=_("Aftercare starts on"), widget=forms.DateInput(attrs=DATE))
+    started_on = horizon.PastDateField(
+        label=_("Aftercare starts on"),
+        widget=forms.DateInput(attrs=DATE),
+        late_message=_("Aftercare cannot start in the future."),
+    )
     recovery_goals = forms.CharField(label=_("Recovery goals"), widget=forms.Textarea(attrs=TEXT))
     triggers = forms.CharField(label=_("Triggers"), widget=forms.Textarea(attrs=TEXT))
     warning_signs = forms.CharField(label=_("Warning signs"), widget=forms.Textarea(attrs=TEXT))
@@ -23,15 +28,13 @@ class StepDownForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["started_on"].initial = timezone.localdate()
 
-    def clean_started_on(self):
-        started_on = self.cleaned_data["started_on"]
-        if started_on > timezone.localdate():
-            raise forms.ValidationError(_("Aftercare cannot start in the future."))
-        return started_on
-
 
 class CheckInForm(forms.Form):
-    contacted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
+    contacted_on = horizon.PastDateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs=DATE),
+        late_message=_("A check-in cannot be dated in the future."),
+    )
     mode = forms.ChoiceField(label=_("Mode"), choices=CheckIn.Mode.choices)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=CheckIn.Outcome.choices, widget=forms.RadioSelect
@@ -64,7 +67,7 @@ class CheckInForm(forms.Form):
     re_engagement_detail = forms.CharField(
         label=_("Referral or other detail"), max_length=300, required=False
     )
-    session_at = forms.DateTimeField(
+    session_at = horizon.ScheduledDateTimeField(
         label=_("Extra session (when)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -88,7 +91,11 @@ class OutreachAttemptForm(forms.Form):
 
 
 class DischargeForm(forms.Form):
-    discharge_date = forms.DateField(label=_("Discharge date"), widget=forms.DateInput(attrs=DATE))
+    discharge_date = horizon.PastDateField(
+        label=_("Discharge date"),
+        widget=forms.DateInput(attrs=DATE),
+        late_message=_("Discharge cannot be in the future."),
+    )
     reason = forms.TypedChoiceField(
         label=_("TEDS discharge reason"), choices=Episode.DischargeReason.choices, coerce=int
     )

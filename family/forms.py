@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from family.models import Consent, DisclosureCategory, FamilyAttendance, FamilyLink, FamilyMember
+from iop import horizon
 
 DATE = {"type": "date"}
 
@@ -149,7 +150,7 @@ class ConsentForm(forms.Form):
         required=False,
         max_length=2000,
     )
-    expires_on = forms.DateField(
+    expires_on = horizon.PlannedDateField(
         label=_("Expires on"), required=False, widget=forms.DateInput(attrs=DATE)
     )
     expiry_event = forms.CharField(
@@ -158,7 +159,11 @@ class ConsentForm(forms.Form):
         max_length=200,
         help_text=_("For example: discharge from the program, end of probation."),
     )
-    signed_on = forms.DateField(label=_("Date signed"), widget=forms.DateInput(attrs=DATE))
+    signed_on = horizon.PastDateField(
+        label=_("Date signed"),
+        widget=forms.DateInput(attrs=DATE),
+        late_message=_("The signature date cannot be in the future."),
+    )
     signature_name = forms.CharField(
         label=_("Signed by (typed name)"), max_length=200, required=False
     )
@@ -242,8 +247,12 @@ class ConjointForm(forms.Form):
 
 
 class LedgerPeriodForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs=DATE))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs=DATE))
+    since = horizon.QueryDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
+    until = horizon.QueryDateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
 
     def clean(self):
         data = super().clean()

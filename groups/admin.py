@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from groups.models import Program, ProgramTrack, RecurringGroup, Topic, Track
+from iop import horizon
 
 
 class TopicInline(admin.TabularInline):
@@ -36,3 +37,5 @@ class RecurringGroupAdmin(admin.ModelAdmin):
     list_filter = ("track", "active", "weekday")
     list_select_related = ("track", "facilitator")
     readonly_fields = ("next_topic_number",)
+    # A first day beyond the horizon stopped the nightly generation of every group.
+    formfield_overrides = horizon.ADMIN_FORMFIELD_OVERRIDES

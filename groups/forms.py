@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import Attendance, RecurringGroup, Topic
 from groups.selectors import active_objectives_by_client
 from groups.services.sessions import Line, default_minutes
+from iop import horizon
 
 STATUS_CHOICES = Attendance.Status.choices
 PARTICIPATION_CHOICES = [("", "—"), *Attendance.Participation.choices]
@@ -134,10 +135,7 @@ class DropInForm(forms.Form):
 
 
 class MoveSessionForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("New date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    starts_at = horizon.ScheduledDateTimeField(label=_("New date and time"))
 
 
 class CancelSessionForm(forms.Form):
@@ -145,10 +143,7 @@ class CancelSessionForm(forms.Form):
 
 
 class AddSessionForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    starts_at = horizon.ScheduledDateTimeField(label=_("Date and time"))
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=None, required=False)
 
     def __init__(self, *args, group: RecurringGroup, **kwargs):

@@ -21,6 +21,7 @@ from groups.forms import (
 from groups.models import Enrollment, GroupSession
 from groups.services import enrollment as enrollment_services
 from groups.services import schedule, sessions
+from iop import horizon
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
@@ -29,14 +30,22 @@ from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view, audit_record_many
 from iop.clients.models import Client
 from iop.clients.signing import note_addenda
-from iop.formtools import message_service_errors
+from iop.formtools import message_date_error, message_service_errors
 
 GROUP_STAFF = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
+def _readable(sessions):
+    # A row dated outside the horizon (stored as year 10000 in UTC before the
+    # forms were bounded) cannot be read back: it is left out of the group's
+    # pages, a 404 on its own, and named by `manage.py check_data`.
+    earliest, after = horizon.outer_datetimes()
+    return sessions.filter(starts_at__gte=earliest, starts_at__lt=after)
+
+
 def _session_for(user, session_id) -> GroupSession:
     # Outside the groups a user runs (or the program, for supervisors): 404.
-    return get_object_or_404(selectors.sessions_visible_to(user), public_id=session_id)
+    return get_object_or_404(_readable(selectors.sessions_visible_to(user)), public_id=session_id)
 
 
 @role_required(*GROUP_STAFF)
@@ -51,7 +60,7 @@ def group_list(request):
 def group_detail(request, group_id):
     group = get_object_or_404(selectors.groups_visible_to(request.user), public_id=group_id)
     now = timezone.now()
-    occurrences = group.sessions.select_related("topic").order_by("starts_at")
+    occurrences = _readable(group.sessions.select_related("topic")).order_by("starts_at")
     context = {
         "group": group,
         "upcoming": occurrences.filter(starts_at__gte=now)[:16],
@@ -68,13 +77,17 @@ def group_session_add(request, group_id):
     form = AddSessionForm(request.POST, group=group)
     if form.is_valid():
         try:
-            schedule.group_session_add(actor=request.user, group=group, **form.cleaned_data)
+            schedule.group_session_add(
+                actor=request.user, group=group, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             message_service_errors(request, error)
         else:
             messages.success(request, _("Session added."))
     else:
-        messages.error(request, _("Check the date, time and topic of the new session."))
+        message_date_error(
+            request, form, "starts_at", _("Check the date, time and topic of the new session.")
+        )
     return redirect("groups:group-detail", group_id=group.public_id)
 
 
@@ -323,14 +336,17 @@ def session_move(request, session_id):
     if form.is_valid():
         try:
             schedule.group_session_move(
-                actor=request.user, session=session, starts_at=form.cleaned_data["starts_at"]
+                actor=request.user,
+                session=session,
+                starts_at=form.cleaned_data["starts_at"],
+                request=request,
             )
         except ValidationError as error:
             message_service_errors(request, error)
         else:
             messages.success(request, _("Session moved."))
     else:
-        messages.error(request, _("Give the new date and time."))
+        message_date_error(request, form, "starts_at", _("Give the new date and time."))
     return redirect("groups:group-detail", group_id=session.group.public_id)
 
 
@@ -342,7 +358,10 @@ def session_cancel(request, session_id):
     if form.is_valid():
         try:
             schedule.group_session_cancel(
-                actor=request.user, session=session, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                session=session,
+                reason=form.cleaned_data["reason"],
+                request=request,
             )
         except ValidationError as error:
             message_service_errors(request, error)

@@ -1,13 +1,25 @@
-"""Requests whose parameters hold a NUL character are refused with the 400
-page before any view sees them.
+"""Requests holding a NUL character anywhere are refused with the 400 page
+before anything else runs: the first middleware.
 
 PostgreSQL cannot store or compare text holding NUL (0x00): a query with one
-fails with an error, not a miss. Forms refuse it field by field already; a
-view that reads a parameter itself (a search box, an address to unlock)
-would answer such a request with a 500. No one types a NUL, so the plain
-400 page is the whole answer."""
+fails with an error, not a miss. Forms refuse it field by field already, but
+much is read before any form: a view reading a parameter itself (a search
+box, an address to unlock), the audit trail and the sign-in throttle storing
+the User-Agent, the session middleware reading the cookie. A NUL in a header
+answered 500 and, on the sign-in page, left no failed-login row and no
+lockout count behind, a way around the throttle. No browser sends a NUL, so
+the plain 400 page is the whole answer.
+
+Checked: every HTTP_* header (the cookie header among them), the content
+type and length, the path, the raw query string, the parsed cookies (an
+octal escape inside a quoted cookie value decodes to NUL), the query
+parameters and, on a POST, the form parameters."""
 
 from django.views.defaults import bad_request
+
+NUL = "\x00"
+# Request headers that the WSGI server passes without the HTTP_ prefix.
+UNPREFIXED_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 
 class RejectNulCharactersMiddleware:
@@ -15,12 +27,31 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+        if (
+            _meta_holds_nul(request.META)
+            or NUL in request.path_info
+            or NUL in request.path
+            or _holds_nul_text(request.COOKIES)
+            or _holds_nul(request.GET)
+            or (request.method == "POST" and _holds_nul(request.POST))
+        ):
             return bad_request(request, exception=None)
         return self.get_response(request)
 
 
+def _meta_holds_nul(meta) -> bool:
+    return any(
+        NUL in key or (isinstance(value, str) and NUL in value)
+        for key, value in meta.items()
+        if key.startswith("HTTP_") or key in UNPREFIXED_HEADERS or key == "QUERY_STRING"
+    )
+
+
+def _holds_nul_text(mapping) -> bool:
+    return any(NUL in key or NUL in value for key, value in mapping.items())
+
+
 def _holds_nul(params) -> bool:
     return any(
-        "\x00" in key or any("\x00" in value for value in values) for key, values in params.lists()
+        NUL in key or any(NUL in value for value in values) for key, values in params.lists()
     )

@@ -59,6 +59,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a NUL in a header, a cookie, the path or a parameter is a 400
+    # before anything reads it (PostgreSQL cannot take it; iop/request_guard.py).
+    "iop.request_guard.RejectNulCharactersMiddleware",
+    # Browser features the app does not use are off (PERMISSIONS_POLICY_DISABLED).
+    "iop.permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Content-Security-Policy header, with a per-request nonce.
@@ -73,8 +78,6 @@ MIDDLEWARE = [
     "iop.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iop.accounts.middleware.NoStoreForAuthenticatedMiddleware",
-    # A NUL in any parameter is a 400: PostgreSQL cannot take it in a query.
-    "iop.request_guard.RejectNulCharactersMiddleware",
     "iop.accounts.mfa.middleware.MFARequiredMiddleware",
     # Last, as django-axes requires: turns a locked-out attempt into its page.
     "axes.middleware.AxesMiddleware",
@@ -257,6 +260,31 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent as Permissions-Policy with an empty allowlist each: nothing in the app
+# uses them (iop/permissions_policy.py). Only names Chromium recognises: an
+# unknown one is reported on the console of every page.
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Content-Security-Policy (django-csp): everything from this origin only, no
 # inline script, style element or style attribute (tests scan every template),

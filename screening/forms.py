@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iop import horizon
 from iop.clients.forms import counselor_choices
 from screening.instruments import DIMENSIONS, Instrument
 from screening.models import (
@@ -201,7 +202,7 @@ class CompletionForm(forms.Form):
     counselor = forms.ModelChoiceField(
         label=_("Primary counselor (admission)"), queryset=None, required=False
     )
-    orientation_at = forms.DateTimeField(
+    orientation_at = horizon.ScheduledDateTimeField(
         label=_("Orientation session (admission)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

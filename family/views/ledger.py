@@ -98,7 +98,13 @@ def ledger_export(request):
     today = timezone.localdate()
     since, until = today - timedelta(days=365 * selectors.ACCOUNTING_YEARS), today
     if form.is_bound and not form.is_valid():
-        return HttpResponse(" ".join(form.non_field_errors()) or _("Check the dates."), status=400)
+        # Each message as plain text: a day outside the horizon says which days are possible.
+        errors = [message for messages in form.errors.values() for message in messages]
+        return HttpResponse(
+            " ".join(errors) or _("Check the dates."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     if form.is_bound:
         since = form.cleaned_data["since"] or since
         until = form.cleaned_data["until"] or until

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import Attendance, GroupSession, RecurringGroup, Topic
 from groups.reminders import session_reminders_cancel, session_reminders_replan
+from iop import horizon
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.signing import note_ensure_unsigned
@@ -52,10 +53,17 @@ def group_sessions_generate(
         if not group.active:
             return []
         start = max(group.starts_on, today)
+        if start > until:
+            return []
         first = occurrence_start(group, start)
+        # Bounded above as well: a row stored beyond the horizon (year 10000
+        # in UTC, see iop/horizon.py) cannot be read back and would stop the
+        # generation of every group; `manage.py check_data` reports it.
+        last = occurrence_start(group, until) + timedelta(days=1)
         existing = set()
         for starts_at, slot in GroupSession.objects.filter(
-            Q(starts_at__gte=first) | Q(slot__gte=first), group=group
+            Q(starts_at__gte=first, starts_at__lt=last) | Q(slot__gte=first, slot__lt=last),
+            group=group,
         ).values_list("starts_at", "slot"):
             existing.update({starts_at, slot})
         topics = _topic_cycle(group)
@@ -101,8 +109,11 @@ def _ensure_changeable(session: GroupSession) -> None:
         raise ValidationError(_("This session is cancelled."))
 
 
-def group_session_move(*, actor, session: GroupSession, starts_at: datetime) -> GroupSession:
+def group_session_move(
+    *, actor, session: GroupSession, starts_at: datetime, request=None
+) -> GroupSession:
     """Move one occurrence. Two occurrences of a group at one time are refused."""
+    horizon.SCHEDULED.check(starts_at, field="starts_at")
     _ensure_changeable(session)
     if session.attendance.exists():
         raise ValidationError(_("Attendance is recorded: this session can no longer move."))
@@ -113,14 +124,20 @@ def group_session_move(*, actor, session: GroupSession, starts_at: datetime) -> 
             session.starts_at = starts_at
             session_reminders_replan(session)
             audit_record(
-                actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"moved": True}
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                obj=session,
+                request=request,
+                details={"moved": True},
             )
     except IntegrityError as error:
         raise ValidationError({"starts_at": _("The group already meets at that time.")}) from error
     return session
 
 
-def group_session_cancel(*, actor, session: GroupSession, reason: str) -> GroupSession:
+def group_session_cancel(
+    *, actor, session: GroupSession, reason: str, request=None
+) -> GroupSession:
     """Cancel one occurrence: it is not an absence for anyone, and the later
     undocumented occurrences step back one topic so none is skipped."""
     if not reason.strip():
@@ -134,6 +151,8 @@ def group_session_cancel(*, actor, session: GroupSession, reason: str) -> GroupS
             GroupSession.objects.filter(
                 group=group,
                 starts_at__gt=session.starts_at,
+                # A row beyond the horizon cannot be read back (check_data names it).
+                starts_at__lt=horizon.outer_datetimes()[1],
                 status=GroupSession.Status.SCHEDULED,
                 signed_at__isnull=True,
             )
@@ -154,18 +173,29 @@ def group_session_cancel(*, actor, session: GroupSession, reason: str) -> GroupS
         session.attendance.filter(signed_at__isnull=True).delete()
         session_reminders_cancel(session)
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, obj=session, details={"cancelled": True}
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=session,
+            request=request,
+            details={"cancelled": True},
         )
     return session
 
 
 def group_session_add(
-    *, actor, group: RecurringGroup, starts_at: datetime, topic: Topic | None = None
+    *,
+    actor,
+    group: RecurringGroup,
+    starts_at: datetime,
+    topic: Topic | None = None,
+    request=None,
 ) -> GroupSession:
     """An extra occurrence outside the weekly pattern."""
+    horizon.SCHEDULED.check(starts_at, field="starts_at")
     if topic is not None and topic.track_id != group.track_id:
         raise ValidationError({"topic": _("Choose a topic of this group's track.")})
     try:
+        # The occurrence and its audit row commit together.
         with transaction.atomic():
             session = GroupSession.objects.create(
                 group=group,
@@ -174,7 +204,7 @@ def group_session_add(
                 topic=topic,
                 room=group.room,
             )
+            audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=session, request=request)
     except IntegrityError as error:
         raise ValidationError({"starts_at": _("The group already meets at that time.")}) from error
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=session)
     return session

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from iop import horizon
 from iop.accounts.mfa.admin import mfa_reset_action
 from iop.accounts.models import User
 from iop.accounts.services import user_deactivate
@@ -10,6 +11,8 @@ from iop.accounts.services import user_deactivate
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Staff management for administrators: accounts, roles (groups), in-training flag."""
+
+    formfield_overrides = horizon.ADMIN_FORMFIELD_OVERRIDES
 
     list_display = (
         "username",

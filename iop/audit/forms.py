@@ -4,14 +4,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from iop import horizon
 from iop.audit.models import AuditEvent, EmergencyAccess
 
 
 class AuditFilterForm(forms.Form):
-    start = forms.DateField(
+    start = horizon.QueryDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = horizon.QueryDateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     user = forms.ModelChoiceField(label=_("User"), required=False, queryset=None)
@@ -51,7 +52,7 @@ class EmergencyAccessForm(forms.Form):
     REASON_MIN_LENGTH = 20
 
     mrn = forms.CharField(label=_("Client record number"), max_length=12)
-    date_of_birth = forms.DateField(
+    date_of_birth = horizon.BirthDateField(
         label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
     )
     category = forms.ChoiceField(label=_("Reason"), choices=EmergencyAccess.Category.choices)

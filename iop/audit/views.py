@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from iop import horizon
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.chain import chain_last_verification, chain_verification_is_stale
@@ -41,6 +42,12 @@ def event_list(request):
     query_string = request.GET.copy()
     query_string.pop("page", None)
     verification = chain_last_verification()
+    # An invalid filter shows its error above the unfiltered trail; a day
+    # outside the horizon (which no selector could compute with) is a 400.
+    out_of_horizon = any(
+        form.has_error(name, code=horizon.HorizonValidator.code) for name in ("start", "end")
+    )
+    status = 400 if out_of_horizon else 200
     return render(
         request,
         "audit/event_list.html",
@@ -52,6 +59,7 @@ def event_list(request):
             "verification_stale": chain_verification_is_stale(verification),
             "emergency_accesses": emergency_accesses_for_review()[:REVIEW_ROWS],
         },
+        status=status,
     )
 
 

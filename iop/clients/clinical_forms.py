@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iop import horizon
 from iop.clients.forms import counselor_choices
 from iop.clients.models import (
     Appointment,
@@ -39,6 +40,7 @@ class AppointmentForm(forms.ModelForm):
         model = Appointment
         fields = ["kind", "starts_at", "duration_minutes", "counselor", "mode"]
         widgets = {"starts_at": forms.DateTimeInput(attrs=DATETIME, format=DATETIME_FORMAT)}
+        field_classes = {"starts_at": horizon.ScheduledDateTimeField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +89,7 @@ class SessionNoteForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    next_starts_at = forms.DateTimeField(
+    next_starts_at = horizon.ScheduledDateTimeField(
         label=_("Next appointment (optional)"),
         required=False,
         widget=forms.DateTimeInput(attrs=DATETIME, format=DATETIME_FORMAT),
@@ -119,7 +121,9 @@ class ObjectiveForm(forms.Form):
     statement = forms.CharField(
         label=_("Measurable objective"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs=DATE))
+    target_date = horizon.PlannedDateField(
+        label=_("Target date"), widget=forms.DateInput(attrs=DATE)
+    )
 
 
 class InterventionForm(forms.Form):
@@ -129,8 +133,10 @@ class InterventionForm(forms.Form):
 
 
 class PlanSignForm(forms.Form):
-    client_agreed_on = forms.DateField(
-        label=_("Client agreed on"), widget=forms.DateInput(attrs=DATE)
+    client_agreed_on = horizon.PastDateField(
+        label=_("Client agreed on"),
+        widget=forms.DateInput(attrs=DATE),
+        late_message=_("The agreement date cannot be in the future."),
     )
     agreement_note = forms.CharField(
         label=_("How (signature on paper, verbal in session …)"), max_length=200, required=False
@@ -149,7 +155,11 @@ RESULT_CHOICES = [("", _("Not tested")), *DrugTestResult.Result.choices]
 
 
 class DrugTestForm(forms.Form):
-    collected_on = forms.DateField(label=_("Collected on"), widget=forms.DateInput(attrs=DATE))
+    collected_on = horizon.PastDateField(
+        label=_("Collected on"),
+        widget=forms.DateInput(attrs=DATE),
+        late_message=_("A test cannot be dated in the future."),
+    )
     specimen = forms.ChoiceField(label=_("Specimen"), choices=DrugTest.Specimen.choices)
     observed = forms.BooleanField(label=_("Observed collection"), required=False)
     random_selection = forms.BooleanField(
@@ -164,12 +174,6 @@ class DrugTestForm(forms.Form):
                 label=label, choices=RESULT_CHOICES, required=False
             )
         self.helper = _helper(_("Record test"))
-
-    def clean_collected_on(self):
-        collected_on = self.cleaned_data["collected_on"]
-        if collected_on > timezone.localdate():
-            raise forms.ValidationError(_("A test cannot be dated in the future."))
-        return collected_on
 
     def clean(self):
         cleaned = super().clean()
@@ -206,6 +210,12 @@ class MedicationForm(forms.ModelForm):
             "stop_date": forms.DateInput(attrs=DATE),
             "next_injection_due": forms.DateInput(attrs=DATE),
         }
+        # A medication may be entered ahead of its start, or with a planned stop.
+        field_classes = {
+            "start_date": horizon.PlannedDateField,
+            "stop_date": horizon.PlannedDateField,
+            "next_injection_due": horizon.PlannedDateField,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,22 +232,19 @@ class MedicationForm(forms.ModelForm):
 
 
 class StopMedicationForm(forms.Form):
-    stop_date = forms.DateField(label=_("Stopped on"), widget=forms.DateInput(attrs=DATE))
+    stop_date = horizon.PastDateField(label=_("Stopped on"), widget=forms.DateInput(attrs=DATE))
 
 
 class MeetingForm(forms.ModelForm):
+    attended_on = horizon.PastDateField(
+        label=_("Date"), late_message=_("A meeting cannot be dated in the future.")
+    )
+
     class Meta:
         model = MutualHelpMeeting
         fields = ["attended_on", "kind", "meeting_name", "verified"]
-        widgets = {"attended_on": forms.DateInput(attrs=DATE)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attended_on"].initial = timezone.localdate()
         self.helper = _helper(_("Record meeting"))
-
-    def clean_attended_on(self):
-        attended_on = self.cleaned_data["attended_on"]
-        if attended_on > timezone.localdate():
-            raise forms.ValidationError(_("A meeting cannot be dated in the future."))
-        return attended_on

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iop import horizon
 from iop.accounts import roles
 from iop.clients.models import Client, Episode
 
@@ -39,6 +40,7 @@ class ClientForm(forms.ModelForm):
             "emergency_contact_phone",
         ]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"date_of_birth": horizon.BirthDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,10 +74,9 @@ class ClientForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", _("Save")))
 
     def clean_date_of_birth(self):
+        # The future is refused by the field's horizon (BIRTH), in the same words.
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
-        if born > today:
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
         if born < date(today.year - MAX_AGE_YEARS, 1, 1):
             raise forms.ValidationError(_("Check the year of birth."))
         return born

@@ -7,17 +7,17 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aftercare.models import CheckIn
+from iop import horizon
 from iop.clients.models import Client, DrugTestResult, Episode
 from iop.dashboard.measures import DROPPED_OUT, LOS_BUCKETS, TERMINATED, DaysBetween
 from screening.models import SafetyFlag
 
 
 def _month(value: str) -> date | None:
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
-    except (ValueError, TypeError):
-        return None
+    # None for a malformed month (the figure lists nobody); a month outside
+    # the horizon raises horizon.OutOfHorizon (the view answers 400): the
+    # month after 9999-12 does not exist.
+    return horizon.query_month(value)
 
 
 def _next_month(first: date) -> date:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftercare.models import AftercarePlan, CheckIn
 from groups.models import Attendance, GroupSession, Track
+from iop import horizon
 from iop.clients.forms import counselor_choices
 from iop.clients.models import DrugTest, Episode, LevelOfCare, SessionNote
 from iop.dashboard import measures, summary
@@ -23,10 +24,10 @@ EARLIEST_DATE = date(2000, 1, 1)
 
 
 class DashboardFilterForm(forms.Form):
-    start = forms.DateField(
+    start = horizon.QueryDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = horizon.QueryDateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     counselor = forms.ModelChoiceField(

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from aftercare import selectors as aftercare_selectors
 from groups import selectors as group_selectors
+from iop import horizon
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.accounts.mfa.decorators import reauth_required
@@ -311,14 +312,19 @@ def program_clients(request):
         if data["level"]:
             episodes = episodes.filter(level_of_care=data["level"])
     key = request.GET.get("figure", "")
-    clients = drilldown.figure_clients(
-        key,
-        clients=clients_visible_to(request.user),
-        episodes=episodes,
-        params=request.GET,
-        start=start,
-        end=end,
-    )
+    try:
+        clients = drilldown.figure_clients(
+            key,
+            clients=clients_visible_to(request.user),
+            episodes=episodes,
+            params=request.GET,
+            start=start,
+            end=end,
+        )
+    except horizon.OutOfHorizon as error:
+        return HttpResponseBadRequest(
+            " ".join(error.messages), content_type="text/plain; charset=utf-8"
+        )
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # read once: listed, then audited
     figure = key if key in drilldown.FIGURES else "unknown"

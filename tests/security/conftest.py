@@ -22,7 +22,7 @@ from aftercare.models import OutreachTask
 from iop.accounts import roles
 from iop.clients.models import Appointment, Episode
 from iop.clients.services import appointment_schedule
-from iop.clients.services.plans import plan_add_problem, plan_start_draft
+from iop.clients.services.plans import plan_add_goal, plan_add_problem, plan_start_draft
 from iop.clients.services.sessions import session_document, session_note_sign
 from iop.clients.services.treatment import drug_test_record, medication_add, meeting_record
 from screening import services as screening_services
@@ -102,7 +102,9 @@ def _build() -> World:
     )
     session_note_sign(actor=a, note=note)
     plan = plan_start_draft(actor=a, episode=episode)
-    plan_add_problem(actor=a, plan=plan, statement="Daily alcohol use.")
+    problem = plan_add_problem(actor=a, plan=plan, statement="Daily alcohol use.")
+    # A goal, so that the plan page offers the objective form (a target date).
+    plan_add_goal(actor=a, problem=problem, statement="Sleep without alcohol.")
     drug_test_record(
         actor=a,
         client=main,

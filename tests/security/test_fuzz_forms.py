@@ -11,7 +11,10 @@ Hypothesis then posts, per form and role, field values drawn from very long
 strings, unicode (right-to-left marks, emoji, NUL), HTML and SQL fragments,
 wrong types (letters for numbers, 30 February, huge and negative numbers),
 missing and duplicated fields and the outsider's ids, sometimes with the
-outsider's id in the URL. Whatever is posted:
+outsider's id in the URL; date and time inputs also get dates far in the
+past and the future (FAR_DATES), and every one of those is also sent to
+every date field of every form once, whatever Hypothesis draws. Whatever is
+posted:
 
 - no answer is a 500 and no exception is raised or logged;
 - an answer that shows the form again (200 or 400) has saved nothing: every
@@ -41,6 +44,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iop.audit.policy import clients_visible_to
+from iop.clients.management.commands import check_data
 from tests.security.test_route_access import (
     ACCESS,
     PAGE,
@@ -182,11 +186,16 @@ class _Forms(HTMLParser):
             fields = {}
             for key, value in parse_qsl(query, keep_blank_values=True):
                 fields.setdefault(key, []).append(value)
-            self.forms.append({"action": path, "method": "get", "fields": fields})
+            self.forms.append({"action": path, "method": "get", "fields": fields, "dates": set()})
             return
         if tag == "form":
             method = (attrs.get("method") or "get").lower()
-            self._form = {"action": attrs.get("action") or "", "method": method, "fields": {}}
+            self._form = {
+                "action": attrs.get("action") or "",
+                "method": method,
+                "fields": {},
+                "dates": set(),
+            }
             self.forms.append(self._form)
             return
         form = self._form
@@ -202,6 +211,8 @@ class _Forms(HTMLParser):
                 return
             default = "on" if kind in ("checkbox", "radio") else ""
             form["fields"].setdefault(name, []).append(attrs.get("value") or default)
+            if kind in DATE_INPUTS:
+                form["dates"].add(name)
         elif tag == "select" and name:
             self._select = form["fields"].setdefault(name, [])
         elif tag == "option" and self._select is not None:
@@ -255,8 +266,11 @@ def _read_forms(world, client):
                 name = _route_name(action)
                 if name is None:
                     continue
-                entry = found[form["method"]].setdefault(name, {"urls": {}, "fields": {}})
+                entry = found[form["method"]].setdefault(
+                    name, {"urls": {}, "fields": {}, "dates": set()}
+                )
                 entry["urls"].setdefault(user, action)
+                entry["dates"].update(form["dates"])
                 for field, values in form["fields"].items():
                     entry["fields"].setdefault(field, [])
                     entry["fields"][field].extend(
@@ -325,6 +339,13 @@ WRONG_TYPES = [
 ]
 
 
+# Dates at and just past the ends of the horizon and of Python's calendar,
+# sent to every date and time input: 9999-12-31 23:59 in New York is year
+# 10000 in UTC, which PostgreSQL stores and Python cannot read back.
+DATE_INPUTS = ("date", "datetime-local")
+FAR_DATES = ["0001-01-01", "1899-12-31", "9999-12-31", "9999-12-31T23:59"]
+
+
 def _text():
     return st.text(
         alphabet=st.characters(blacklist_categories=("Cs",)),
@@ -332,8 +353,9 @@ def _text():
     )
 
 
-def _values(offered, outsider_ids):
-    """One field's value: what the page offers, or something hostile."""
+def _values(offered, outsider_ids, dated=False):
+    """One field's value: what the page offers, or something hostile (for a
+    date or time input, often a date far from today)."""
     strategies = [
         st.sampled_from(HOSTILE_TEXT),
         st.sampled_from(WRONG_TYPES),
@@ -344,19 +366,22 @@ def _values(offered, outsider_ids):
     ]
     if offered:
         strategies.insert(0, st.sampled_from(offered))
+    if dated:
+        strategies[:0] = [st.sampled_from(FAR_DATES)] * 2
     return st.one_of(*strategies)
 
 
 @st.composite
-def _posts(draw, fields, outsider_ids):
+def _posts(draw, fields, outsider_ids, dates=frozenset()):
     """The POST body: each field present, missing or duplicated, and maybe a stray one."""
     data = {}
     for name, offered in fields.items():
         how = draw(st.sampled_from(["value", "value", "value", "missing", "duplicated"]))
         if how == "missing":
             continue
-        value = draw(_values(offered, outsider_ids))
-        data[name] = [value, draw(_values(offered, outsider_ids))] if how == "duplicated" else value
+        values = _values(offered, outsider_ids, dated=name in dates)
+        value = draw(values)
+        data[name] = [value, draw(values)] if how == "duplicated" else value
     if draw(st.booleans()):
         data[draw(st.sampled_from(["id", "client", "client_id", "pk", "x"]))] = draw(
             _values([], outsider_ids)
@@ -482,6 +507,7 @@ class _Target:
         route = ROUTES_BY_NAME[name]
         self.name, self.user = name, user
         self.fields = {field: list(values) for field, values in found["fields"].items()}
+        self.dates = frozenset(found.get("dates", ()))
         for field in field_names:
             self.fields.setdefault(field, [])
         self.url = found["urls"].get(user) or _url(world, route)
@@ -494,8 +520,11 @@ class _Target:
             ours = str(_client_in(self.url, world))
             self.outsider_url = self.url.replace(ours, str(outsider.public_id))
 
-    def send(self, client, exceptions, method, data, into_outsider, *, rows_may_change):
-        """Send one example in a savepoint rolled back afterwards and check the answer."""
+    def send(
+        self, client, exceptions, method, data, into_outsider, *, rows_may_change, stored=None
+    ):
+        """Send one example in a savepoint rolled back afterwards and check the
+        answer; `stored`, if given, lists what is wrong with the rows written."""
         raised, logged = exceptions
         target = self.outsider_url if into_outsider and self.outsider_url else self.url
         raised.clear()
@@ -508,6 +537,7 @@ class _Target:
             response = getattr(client, method)(target, data)
             status = response.status_code
             changed = {t: n for t, n in _row_counts(tables).items() if n != before[t]}
+            wrong = stored() if stored else []
             transaction.set_rollback(True)
         client.logout()
         who = f"{method.upper()} {self.name} as {self.user or 'anonymous'}"
@@ -517,6 +547,7 @@ class _Target:
         assert not logged, f"{who}: logged {logged[0].getMessage()} for {sent}"
         if not rows_may_change(status):
             assert not changed, f"{who}: {status}, yet {changed} changed for {sent}"
+        assert not wrong, f"{who}: {status}, yet stored {wrong[0]} for {sent}"
         body = response.content.decode(errors="replace") + response.get("Location", "")
         carried = _sent(target, data)
         for what, mark in self.marks.items():
@@ -540,7 +571,10 @@ def test_hostile_posts_never_fail_save_nothing_on_error_and_leak_nothing(
         return status not in (200, 400) or name in ROWS_MAY_CHANGE_ON_A_PAGE
 
     @FUZZ_SETTINGS
-    @given(data=_posts(target.fields, target.outsider_ids), into_outsider=st.booleans())
+    @given(
+        data=_posts(target.fields, target.outsider_ids, target.dates),
+        into_outsider=st.booleans(),
+    )
     def post(data, into_outsider):
         target.send(
             client, exceptions, "post", data, into_outsider, rows_may_change=rows_may_change
@@ -581,11 +615,83 @@ def test_hostile_query_strings_never_fail_write_nothing_and_leak_nothing(
         target.url = _url(world, ROUTES_BY_NAME[name])
 
     @FUZZ_SETTINGS
-    @given(data=_posts(target.fields, target.outsider_ids), into_outsider=st.booleans())
+    @given(
+        data=_posts(target.fields, target.outsider_ids, target.dates),
+        into_outsider=st.booleans(),
+    )
     def get(data, into_outsider):
         target.send(client, exceptions, "get", data, into_outsider, rows_may_change=lambda s: False)
 
     get()
+
+
+# --- far dates in every date field --------------------------------------------------------
+
+# Date fields of the project's forms that no page of the world shows as a
+# date input, with the reason (every other one must be reached).
+DATE_FIELDS_NOT_SHOWN = {
+    "since": "the disclosure ledger's period is typed into its URL: test_date_horizon.py",
+    "until": "the disclosure ledger's period is typed into its URL: test_date_horizon.py",
+}
+
+
+def _far_date_sends(world, forms, method):
+    """(target, data) for every far date in every date input of every form of
+    `method`, the other fields holding the first value the page offers."""
+    for name, found in sorted(forms[method].items()):
+        if not found["dates"] or name.startswith("admin:"):
+            continue
+        user = next(user for user in ROLE_OF if user in found["urls"])
+        target = _Target(world, found, name, user, FORM_ROUTES.get(name, ()))
+        base = {field: values[0] if values else "" for field, values in target.fields.items()}
+        for field in sorted(target.dates):
+            for value in FAR_DATES:
+                yield target, {**base, field: value}
+
+
+def _dates_outside_the_horizon():
+    # Updates too (a session moved to year 10000 adds no row): every date column.
+    return [f"{row.label} {row.field} = {row.value}" for row in check_data.rows_outside_horizon()]
+
+
+@pytest.mark.parametrize("method", ["post", "get"])
+def test_far_dates_in_every_date_field_are_refused_without_a_server_error(
+    world, forms, client, db, exceptions, method
+):
+    """Whatever the status (a form shown again, a redirect with a message, a
+    400), a date outside the horizon saves nothing, stores no such date in
+    any row, and fails nothing."""
+    client.raise_request_exception = False
+    assert _dates_outside_the_horizon() == []
+    failures, sent = [], 0
+    for target, data in _far_date_sends(world, forms, method):
+        sent += 1
+        try:
+            target.send(
+                client,
+                exceptions,
+                method,
+                data,
+                False,
+                rows_may_change=lambda s: False,
+                stored=_dates_outside_the_horizon,
+            )
+        except AssertionError as failure:
+            failures.append(str(failure).splitlines()[0])
+
+    assert sent >= (40 if method == "post" else 8), "too few date inputs were found"
+    assert failures == []
+
+
+def test_every_date_field_of_the_forms_is_reached_by_the_fuzzing(forms):
+    from tests.security.test_date_horizon import _date_fields, _project_forms
+
+    declared = {name for form in _project_forms() for name in _date_fields(form)}
+    shown = {
+        field for method in forms.values() for found in method.values() for field in found["dates"]
+    }
+
+    assert sorted(declared - shown - set(DATE_FIELDS_NOT_SHOWN)) == []
 
 
 def _client_in(url, world):

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iop import horizon
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.hooks import run_admission_hooks
@@ -246,6 +247,9 @@ def appointment_schedule(
     request=None,
 ) -> Appointment:
     """Book a session for the episode's client with a counselor."""
+    # Also for callers that bypass the forms: a time beyond the horizon
+    # overflows in the reminders' quiet-hours arithmetic (iop/horizon.py).
+    horizon.SCHEDULED.check(starts_at, field="starts_at")
     if not episode.is_open:
         raise ValidationError(_("A discharged episode cannot have new appointments."))
     if not 5 <= duration_minutes <= 240:

@@ -20,7 +20,7 @@ from iop.clients.models import Episode, Goal, Objective, Problem, TreatmentPlan
 from iop.clients.selectors.clinical import client_plans
 from iop.clients.services import plans as services
 from iop.clients.signing import note_addenda
-from iop.formtools import message_service_errors
+from iop.formtools import message_date_error, message_service_errors
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
@@ -153,7 +153,9 @@ def plan_sign(request, client):
         else:
             messages.success(request, _("Plan signed and active."))
     else:
-        messages.error(request, _("Record when the client agreed to the plan."))
+        message_date_error(
+            request, form, "client_agreed_on", _("Record when the client agreed to the plan.")
+        )
     return _plan_page(client)
 
 
