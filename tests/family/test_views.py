@@ -232,9 +232,10 @@ def test_consent_new_records_and_shows_the_consent(login, counselor1, client_of_
         ({"purpose": ""}, "State the purpose of the disclosure."),
         ({"signature_confirmed": ""}, "Confirm the client adopted the typed name as signature."),
         (
-            {"signed_on": "0001-01-01"},
+            {"signed_on": "2020-01-01"},
             "The signature date cannot be before the client&#x27;s first referral",
         ),
+        ({"signed_on": "0001-01-01"}, "Enter a date between 1900-01-01 and today."),
     ],
     ids=[
         "expiry-before-signature",
@@ -243,6 +244,7 @@ def test_consent_new_records_and_shows_the_consent(login, counselor1, client_of_
         "purpose",
         "signature",
         "signed-before-referral",
+        "signed-outside-the-horizon",
     ],
 )
 def test_consent_new_bad_input_is_400_with_a_clear_message_and_saves_nothing(
