@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.urls import reverse
 
-from iop.dashboard.loadgen.context import DAY, Ctx, new_uuid
+from devdata.load.context import DAY, Ctx, new_uuid
 from iop.reminders.models import StaffNotification
 from screening.instruments import recommend_level, score
 from screening.models import (

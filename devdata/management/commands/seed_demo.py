@@ -5,7 +5,7 @@ username and clients by legal name + date of birth, and anything already
 there is left alone. Clients are written through the services in
 iop.clients.services, so audit rows and caseload history look exactly as if
 staff had entered them. Feature apps seed their own data after the clients
-exist, through the seeders named in EXTRA_SEEDERS.
+exist, through the seeders of devdata.demo listed in EXTRA_SEEDERS.
 """
 
 import random
@@ -21,12 +21,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from iop.accounts.models import User
-from iop.audit.models import AuditEvent
-from iop.audit.services import audit_record
-from iop.clients.management.demo_data import (
+from devdata.demo.aftercare import seed_aftercare
+from devdata.demo.audit import seed_chain_verification, seed_emergency_access
+from devdata.demo.clients import seed_clinical
+from devdata.demo.clients_data import (
     DEMO_CLIENTS,
     DEMO_USERS,
     EMERGENCY_CONTACTS,
@@ -34,6 +33,13 @@ from iop.clients.management.demo_data import (
     READMISSIONS,
     STREETS,
 )
+from devdata.demo.dashboard import seed_program_summary
+from devdata.demo.family import seed_family
+from devdata.demo.groups import seed_groups
+from devdata.demo.screening import seed_screenings
+from iop.accounts.models import User
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
 from iop.clients.models import Client, Episode, LevelOfCare
 from iop.clients.services import (
     client_create,
@@ -49,21 +55,35 @@ SEED = 2026
 Phase = Episode.Phase
 Reason = Episode.DischargeReason
 
-# Feature apps' demo seeders, by dotted path: the core app names them rather
-# than importing them, so its imports keep pointing one way. Each is called as
+# The per-app demo seeders, in order. Each is called as
 # seeder(users=..., rng=..., today=...) once the clients exist, is idempotent
 # like the rest, and returns a line for the summary. A feature appends its own.
 EXTRA_SEEDERS = (
-    "screening.demo.seed_screenings",
-    "groups.demo.seed_groups",
-    "iop.clients.management.demo_clinical.seed_clinical",
-    "aftercare.demo.seed_aftercare",
-    "family.demo.seed_family",
-    "iop.audit.demo.seed_emergency_access",
+    seed_screenings,
+    seed_groups,
+    seed_clinical,
+    seed_aftercare,
+    seed_family,
+    seed_emergency_access,
     # Last: they read what the seeders above wrote.
-    "iop.dashboard.demo.seed_program_summary",
-    "iop.audit.demo.seed_chain_verification",
+    seed_program_summary,
+    seed_chain_verification,
 )
+
+# Each seeder draws from its own generator, seeded from its name, so adding a
+# seeder does not change the data of the others. These names are the dotted
+# paths the seeders had in their apps before devdata held them: kept, so that
+# moving them changed none of the demo data.
+SEEDER_NAMES = {
+    seed_screenings: "screening.demo.seed_screenings",
+    seed_groups: "groups.demo.seed_groups",
+    seed_clinical: "iop.clients.management.demo_clinical.seed_clinical",
+    seed_aftercare: "aftercare.demo.seed_aftercare",
+    seed_family: "family.demo.seed_family",
+    seed_emergency_access: "iop.audit.demo.seed_emergency_access",
+    seed_program_summary: "iop.dashboard.demo.seed_program_summary",
+    seed_chain_verification: "iop.audit.demo.seed_chain_verification",
+}
 
 # The Matrix intensive phase lasts 16 weeks (DOMAIN.md section 2).
 INTENSIVE_DAYS = 16 * 7
@@ -261,14 +281,15 @@ def seed_clients(*, users: dict[str, User], rng: random.Random, today: date) -> 
     return created
 
 
+def seeder_rng(seeder) -> random.Random:
+    """The seeder's own generator (see SEEDER_NAMES)."""
+    name = SEEDER_NAMES.get(seeder) or f"{seeder.__module__}.{seeder.__name__}"
+    return random.Random(f"{SEED}:{name}")  # noqa: S311 -- demo data, not a secret
+
+
 def seed_extras(*, users: dict[str, User], today: date) -> list[str]:
-    """Run EXTRA_SEEDERS in order. Each gets its own generator, seeded from its
-    path, so adding a seeder does not change the data of the others."""
-    lines = []
-    for path in EXTRA_SEEDERS:
-        rng = random.Random(f"{SEED}:{path}")  # noqa: S311 -- demo data, not a secret
-        lines.append(import_string(path)(users=users, rng=rng, today=today))
-    return lines
+    """Run EXTRA_SEEDERS in order, each with its own generator."""
+    return [seeder(users=users, rng=seeder_rng(seeder), today=today) for seeder in EXTRA_SEEDERS]
 
 
 class Command(BaseCommand):

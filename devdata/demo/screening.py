@@ -4,8 +4,8 @@ Every episode of a demo client gets its TEDS referral. An admitted episode
 gets the completed screening that admitted it, written straight to the
 tables dated on the admission day (screening_complete would admit the client
 a second time, today); some clients in treatment then repeat the PHQ-9 and
-GAD-7 monthly. The clients still in screening are at the steps demo_data.SCENARIOS
-gives and get there through the services, so their audit rows, safety flags
+GAD-7 monthly. The clients still in screening are at the steps
+screening_data.SCENARIOS gives and get there through the services, so their audit rows, safety flags
 and supervisor notifications are what staff would have made. Idempotent: a
 client that has a screening, or an episode that has a referral, is left alone.
 """
@@ -16,11 +16,11 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from devdata.demo import screening_data as data
+from devdata.demo.clients_data import DEMO_CLIENTS
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
-from iop.clients.management.demo_data import DEMO_CLIENTS
 from iop.clients.models import Client, Episode
-from screening import demo_data as data
 from screening.instruments import recommend_level, score
 from screening.models import (
     DimensionRating,

@@ -11,9 +11,9 @@ once after the COPY (see seed_audit), so the trail verifies.
 
 import json
 
+from devdata.load import text
+from devdata.load.context import DAY, Ctx, new_uuid
 from iop.audit.models import AuditEvent
-from iop.dashboard.loadgen import text
-from iop.dashboard.loadgen.context import DAY, Ctx, new_uuid
 
 ACTIONS = (
     ("view", 780),

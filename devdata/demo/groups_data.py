@@ -1,4 +1,4 @@
-"""Fixed data for the demo groups seeded by groups.demo: the weekly schedule
+"""Fixed data for the demo groups seeded by devdata.demo.groups: the weekly schedule
 and the phrase banks group notes and participation lines are written from.
 
 Remarks are assembled from a template of the client's participation level, a

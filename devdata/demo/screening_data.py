@@ -1,4 +1,4 @@
-"""Fixed material for screening.demo: where each demo client in screening
+"""Fixed material for devdata.demo.screening: where each demo client in screening
 stands, what the demo clients use, who referred them, the screener's wording,
 and small functions that draw plausible answers and ratings. Every
 organisation named here is invented.
@@ -7,7 +7,7 @@ organisation named here is invented.
 from random import Random
 
 # How far the screening of each demo client still in screening has got, by
-# (first name, last name) of iop.clients.management.demo_data.DEMO_CLIENTS.
+# (first name, last name) of devdata.demo.clients_data.DEMO_CLIENTS.
 WAITING = "waiting"  # referred, not seen yet
 DRAFT = "draft"  # screening in progress, some instruments given
 FLAG_ADDRESSED = "flag_addressed"  # PHQ-9 item 9 flag, safety plan made, ratings done

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from devdata.demo.clients_data import DEMO_CLIENTS
 from family.consents import ConsentState, consent_state
 from family.models import (
     ConjointAttendee,
@@ -17,7 +18,6 @@ from family.models import (
     FamilyMember,
 )
 from iop.audit.models import AuditEvent
-from iop.clients.management.demo_data import DEMO_CLIENTS
 
 pytestmark = pytest.mark.django_db
 

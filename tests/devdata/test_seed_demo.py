@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from devdata.management.commands.seed_demo import DEMO_PASSWORD
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
 from groups.selectors import counselor_day
 from groups.services.sessions import session_cloned_remarks
@@ -17,7 +18,6 @@ from iop.accounts import roles
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
-from iop.clients.management.commands.seed_demo import DEMO_PASSWORD
 from iop.clients.models import CaseloadAssignment, Client, Episode
 from iop.reminders.models import StaffNotification
 from screening.models import InstrumentAdministration, Referral, SafetyFlag, Screening

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from devdata.demo.clients_data import DEMO_CLIENTS
 from family.models import Consent, Disclosure, FamilyAttendance, FamilyLink
 from family.services import (
     consent_record,
@@ -28,7 +29,6 @@ from family.services import (
     release_of_information_export,
 )
 from groups.models import Enrollment, GroupSession
-from iop.clients.management.demo_data import DEMO_CLIENTS
 from iop.clients.models import Client, Episode
 
 FIRST_NAMES = {

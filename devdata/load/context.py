@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from iop.dashboard.loadgen.copy import Loader
+from devdata.load.copy import Loader
 
 DAY = 1440  # minutes
 YEARS = 3

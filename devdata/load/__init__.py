@@ -21,7 +21,7 @@ from datetime import datetime
 from django.db import connections, transaction
 from django.utils import timezone
 
-from iop.dashboard.loadgen import (
+from devdata.load import (
     aftercare,
     audit,
     clinical,
@@ -31,8 +31,8 @@ from iop.dashboard.loadgen import (
     screening,
     treatment,
 )
-from iop.dashboard.loadgen.context import Clock, Ctx, Scale
-from iop.dashboard.loadgen.copy import Loader
+from devdata.load.context import Clock, Ctx, Scale
+from devdata.load.copy import Loader
 
 __all__ = ["PHASES", "BuildResult", "Scale", "build"]
 

@@ -1,4 +1,4 @@
-"""Fixed material for aftercare.demo: what each demo client's year of
+"""Fixed material for devdata.demo.aftercare: what each demo client's year of
 aftercare looks like so far, and the counselor's wording of plans, check-ins,
 outreach and discharge summaries. Every person and organisation named here
 is invented; phone numbers are in the 555-0100..0199 block kept for fiction.

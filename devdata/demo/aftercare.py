@@ -8,14 +8,14 @@ already in aftercare), dated 12-16 weeks after admission so the clients are
 at different points of their year. Their past-due check-ins are then
 recorded through check_in_record, so signatures, outreach tasks, the
 missed-in-a-row flag and audit rows are what a counselor would have made;
-each client's story comes from demo_data.SCENARIOS (one flagged client, an
-open outreach queue for counselor1, one high-risk check-in referred on, one
-overdue check-in, ...). Outreach attempts go through outreach_attempt_add.
+each client's story comes from aftercare_data.SCENARIOS (one flagged client,
+an open outreach queue for counselor1, one high-risk check-in referred on,
+one overdue check-in, ...). Outreach attempts go through outreach_attempt_add.
 Every discharged, admitted episode gets its signed discharge summary.
 
 Signatures, outreach tasks and attempts are then given the time the counselor
-would have made them (as groups.demo does for group notes): the services
-stamp "now", which would mark every check-in older than 72 hours late.
+would have made them (as devdata.demo.groups does for group notes): the
+services stamp "now", which would mark every check-in older than 72 hours late.
 
 Idempotent: a client who already has an aftercare plan, or an episode that
 has a discharge summary, is left alone. Each client draws from its own
@@ -30,13 +30,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from aftercare import demo_data as data
 from aftercare.models import AftercarePlan, CheckIn, DischargeSummary, OutreachAttempt, OutreachTask
 from aftercare.schedule import check_in_dates, check_in_time, plan_end
 from aftercare.services import check_in_record, outreach_attempt_add
+from devdata.demo import aftercare_data as data
+from devdata.demo.clients_data import DEMO_CLIENTS
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
-from iop.clients.management.demo_data import DEMO_CLIENTS
 from iop.clients.models import Client, Episode
 from iop.clients.signing import note_cosign, note_sign, signature_fields
 from screening.models import ReferralSubstance
@@ -97,7 +97,7 @@ def _demo_clients() -> list[Client]:
 
 
 def _primary_substances(clients: list[Client]) -> dict[int, str]:
-    """The primary substance of each episode's referral (screening.demo), as a
+    """The primary substance of each episode's referral (devdata.demo.screening), as a
     counselor would write it."""
     rows = ReferralSubstance.objects.filter(
         referral__episode__client__in=clients, rank=ReferralSubstance.Rank.PRIMARY

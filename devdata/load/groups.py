@@ -12,12 +12,12 @@ unsigned, and a few percent of notes are signed more than 72 hours late.
 from bisect import bisect_left
 from datetime import date
 
+from devdata.load import text
+from devdata.load.context import DAY, HISTORY_DAYS, UNSIGNED, Ctx, new_uuid, sign_note
+from devdata.load.enrollment import enroll
+from devdata.load.people import GROWTH
 from groups.models import Attendance, GroupSession, ProgramTrack, RecurringGroup
 from groups.models import Topic as TopicModel
-from iop.dashboard.loadgen import text
-from iop.dashboard.loadgen.context import DAY, HISTORY_DAYS, UNSIGNED, Ctx, new_uuid, sign_note
-from iop.dashboard.loadgen.enrollment import enroll
-from iop.dashboard.loadgen.people import GROWTH
 
 # Share of the groups per track: what the seats each track needs per
 # admission come to (ERS and RP meet twice a week, so they come in pairs).

@@ -9,8 +9,8 @@ from django.conf import settings
 
 from aftercare.models import AftercarePlan, CheckIn, DischargeSummary, OutreachAttempt, OutreachTask
 from aftercare.schedule import check_in_dates, plan_end
-from iop.dashboard.loadgen import text
-from iop.dashboard.loadgen.context import DAY, UNSIGNED, Ctx, new_uuid, sign_note
+from devdata.load import text
+from devdata.load.context import DAY, UNSIGNED, Ctx, new_uuid, sign_note
 
 RECENT_DAYS = 120
 MISSED_IN_A_ROW = 3

@@ -9,7 +9,7 @@ DATABASE_URL's database with "_load" appended; it is never the application's
 own database. The command creates it when missing (--reset drops it first),
 then runs itself again with DATABASE_URL pointing there, so migrations and
 generation can only reach the load database; that inner run migrates,
-generates (iop.dashboard.loadgen.build), analyses the tables, builds the
+generates (devdata.load.build), analyses the tables, builds the
 program dashboard's summary and prints the time of each phase and the rows
 written.
 """
@@ -25,15 +25,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from iop.clients.models import Client
-from iop.dashboard.loadgen import DEFAULT_CLIENTS, DEFAULT_SEED, build
-from iop.dashboard.loadgen.database import (
+from devdata.load import DEFAULT_CLIENTS, DEFAULT_SEED, build
+from devdata.load.database import (
     ensure_not_default,
     load_database_url,
     parse,
     prepare,
 )
-from iop.dashboard.loadgen.people import LOAD_PASSWORD
+from devdata.load.people import LOAD_PASSWORD
+from iop.clients.models import Client
 from iop.dashboard.summary import summary_refresh
 
 # Set by the outer run for the inner one: the database it may write.

@@ -1,6 +1,6 @@
 """Demo Matrix groups, run by `manage.py seed_demo` (its EXTRA_SEEDERS).
 
-Recurring groups for all four tracks (groups.demo_data.GROUPS) meet from
+Recurring groups for all four tracks (devdata.demo.groups_data.GROUPS) meet from
 eight weeks before the seeding day; their occurrences run eight weeks ahead.
 The demo clients were admitted before any group existed, so their enrollments
 have no group yet: each one that falls in that window is placed the way
@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from groups import demo_data as data
+from devdata.demo import groups_data as data
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup, Topic, Track
 from groups.selectors import OPEN_PHASES, session_roster
 from groups.services.enrollment import enrollment_change_group

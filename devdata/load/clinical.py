@@ -8,6 +8,8 @@ versions superseded, the newest active, and now and then a draft of the
 next review in progress (at most one active and one draft per episode).
 """
 
+from devdata.load import text
+from devdata.load.context import DAY, UNSIGNED, Ctx, new_uuid, sign_note
 from iop.clients.models import (
     Appointment,
     Goal,
@@ -17,8 +19,6 @@ from iop.clients.models import (
     SessionNote,
     TreatmentPlan,
 )
-from iop.dashboard.loadgen import text
-from iop.dashboard.loadgen.context import DAY, UNSIGNED, Ctx, new_uuid, sign_note
 
 # Reminders are kept for appointments this recent (see outbox).
 RECENT_DAYS = 120

@@ -1,7 +1,6 @@
-"""aftercare.demo.seed_aftercare: aftercare plans, check-ins, outreach and
+"""devdata.demo.aftercare.seed_aftercare: aftercare plans, check-ins, outreach and
 discharge summaries for the demo clients of seed_demo, safe to run again."""
 
-import random
 from io import StringIO
 
 import pytest
@@ -9,7 +8,6 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from aftercare.demo import seed_aftercare
 from aftercare.models import (
     AftercarePlan,
     CheckIn,
@@ -19,18 +17,17 @@ from aftercare.models import (
 )
 from aftercare.schedule import plan_end
 from aftercare.selectors import aftercare_worklist, outreach_queue
+from devdata.demo.aftercare import seed_aftercare
+from devdata.management.commands import seed_demo
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
-from iop.clients.management.commands import seed_demo
 from iop.clients.models import Episode
-
-SEEDER = "aftercare.demo.seed_aftercare"
 
 
 def _seed_aftercare() -> str:
-    """The seeder as seed_demo calls it: its own generator seeded from its path."""
-    rng = random.Random(f"{seed_demo.SEED}:{SEEDER}")
+    """The seeder as seed_demo calls it, with its own generator."""
+    rng = seed_demo.seeder_rng(seed_aftercare)
     return seed_aftercare(users=seed_demo.seed_users(), rng=rng, today=timezone.localdate())
 
 
@@ -39,7 +36,7 @@ def seed() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     output = out.getvalue()
-    if SEEDER not in seed_demo.EXTRA_SEEDERS:
+    if seed_aftercare not in seed_demo.EXTRA_SEEDERS:
         output += _seed_aftercare() + "\n"
     return output
 
@@ -54,7 +51,7 @@ def counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def _seeded_once(django_db_setup, django_db_blocker):
     """Seed once for the module inside a transaction rolled back at the end;
-    each test runs in a savepoint within it (see tests/test_seed_demo.py)."""
+    each test runs in a savepoint within it (see tests/devdata/test_seed_demo.py)."""
     with django_db_blocker.unblock(), transaction.atomic():
         output = seed()
         yield output

@@ -7,19 +7,19 @@ from datetime import timedelta
 from django.contrib.auth import authenticate
 from django.utils import timezone
 
-from groups.demo import seed_groups
+from devdata.demo.audit import seed_chain_verification, seed_emergency_access
+from devdata.demo.dashboard import seed_program_summary
+from devdata.demo.groups import seed_groups
+from devdata.management.commands.seed_demo import DEMO_PASSWORD, EXTRA_SEEDERS, seed_users
 from groups.models import GroupSession, RecurringGroup
 from iop.accounts.models import User
-from iop.audit.demo import seed_chain_verification
 from iop.audit.models import AuditEvent, ChainVerification
 from iop.audit.services import audit_record
-from iop.clients.management.commands.seed_demo import DEMO_PASSWORD, EXTRA_SEEDERS, seed_users
 from iop.clients.models import Episode
-from iop.dashboard.demo import seed_program_summary
 from iop.dashboard.models import SummaryRefresh
 from screening.models import Referral, Screening
+from tests.devdata.test_seed_demo import DEMO_ROLES, _midnight, seed
 from tests.factories import EpisodeFactory
-from tests.test_seed_demo import DEMO_ROLES, _midnight, seed
 
 
 def test_existing_user_keeps_a_usable_password_and_gets_one_if_unusable(db, rf):
@@ -77,7 +77,15 @@ def test_the_demo_ends_by_building_the_summary_and_verifying_the_chain(transacti
     assert verification.ok
     assert verification.rows_checked == 3
     assert chain_line == "Audit chain: 3 events verified, intact."
-    assert EXTRA_SEEDERS[-2:] == (
-        "iop.dashboard.demo.seed_program_summary",
-        "iop.audit.demo.seed_chain_verification",
-    )
+    assert EXTRA_SEEDERS[-2:] == (seed_program_summary, seed_chain_verification)
+
+
+def test_demo_designates_one_licensed_counselor_for_emergency_access(counselor1, counselor2):
+    assert seed_emergency_access in EXTRA_SEEDERS
+    users = {"counselor1": counselor1, "counselor2": counselor2}
+    seed_emergency_access(users=users, rng=None, today=timezone.localdate())
+    seed_emergency_access(users=users, rng=None, today=timezone.localdate())
+
+    assert type(counselor1).objects.get(pk=counselor1.pk).has_perm("audit.break_glass")
+    assert not type(counselor2).objects.get(pk=counselor2.pk).has_perm("audit.break_glass")
+    assert counselor1.role_names == {"Counselor"}

@@ -1,4 +1,4 @@
-"""The large-clinic generator (iop.dashboard.loadgen), run small against the
+"""The large-clinic generator (devdata.load), run small against the
 test database: it scales with the number of clients, keeps every
 constraint, writes the audit trail and is reproducible from its seed."""
 
@@ -10,9 +10,17 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
 from aftercare.models import AftercarePlan, CheckIn
+from devdata.load import Scale, build
+from devdata.load.database import (
+    database_url,
+    ensure_not_default,
+    load_database_url,
+    parse,
+)
 from groups.models import Attendance, GroupSession, RecurringGroup
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
+from iop.audit.services import audit_chain_verify
 from iop.clients.models import (
     Appointment,
     Client,
@@ -20,13 +28,6 @@ from iop.clients.models import (
     Episode,
     SessionNote,
     TreatmentPlan,
-)
-from iop.dashboard.loadgen import Scale, build
-from iop.dashboard.loadgen.database import (
-    database_url,
-    ensure_not_default,
-    load_database_url,
-    parse,
 )
 from iop.reminders.models import Reminder
 
@@ -148,3 +149,12 @@ def test_the_application_database_is_never_the_load_database(settings):
     with pytest.raises(CommandError):
         ensure_not_default(parse(url))
     ensure_not_default(parse(url + "_load"))
+
+
+def test_large_clinic_generator_leaves_a_verifiable_chain(db):
+    build(10, seed=3, audit_events=3000)
+
+    assert not AuditEvent.objects.filter(chain_seq__isnull=True).exists()
+    verification = audit_chain_verify()
+    assert verification.ok
+    assert verification.rows_checked == AuditEvent.objects.count() >= 3000

@@ -18,6 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connections
 
+from devdata.load import context, text
+from devdata.load.context import DAY, Ctx, new_uuid
 from iop.accounts import roles
 from iop.accounts.models import User
 from iop.clients.models import CaseloadAssignment, Client, Episode
@@ -26,8 +28,6 @@ from iop.clients.services.records import (
     SMS_CONSENT_WORDING,
     _luhn_check_digit,
 )
-from iop.dashboard.loadgen import context, text
-from iop.dashboard.loadgen.context import DAY, Ctx, new_uuid
 
 # The one password of every generated account (a load database only).
 LOAD_PASSWORD = "openiop-load-2026"  # noqa: S105 -- documented, synthetic data only

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from iop.dashboard.loadgen.context import DAY, Ctx, new_uuid
+from devdata.load.context import DAY, Ctx, new_uuid
 from iop.reminders.models import Reminder
 from iop.reminders.texts import render
 

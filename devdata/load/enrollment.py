@@ -7,8 +7,8 @@ Social Support starts at step-down when aftercare begins before week 13.
 
 import heapq
 
+from devdata.load.context import DAY, Ctx
 from groups.models import Enrollment
-from iop.dashboard.loadgen.context import DAY, Ctx
 
 
 def enroll(ctx: Ctx, places, plans) -> dict[int, list]:

@@ -8,8 +8,8 @@ medication shows as an expected positive; unexpected positives are rare
 drop-out; a few specimens are invalid or refused.
 """
 
+from devdata.load.context import DAY, Ctx, new_uuid
 from iop.clients.models import DrugTest, DrugTestResult, Medication, MutualHelpMeeting
-from iop.dashboard.loadgen.context import DAY, Ctx, new_uuid
 
 URINE = (
     "amphetamine",
