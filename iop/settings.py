@@ -58,6 +58,12 @@ INSTALLED_APPS = [
     "axes",
 ]
 
+# seed_demo and seed_load (the devdata app): on in the quick start and the
+# tests, off in the production image, which leaves the folder out.
+DEVDATA = env.bool("DEVDATA", default=DEBUG)
+if DEVDATA:
+    INSTALLED_APPS.append("devdata")
+
 MIDDLEWARE = [
     # First: a NUL in a header, a cookie, the path or a parameter is a 400
     # before anything reads it (PostgreSQL cannot take it; iop/request_guard.py).

@@ -9,6 +9,8 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 # Tests sign in with force_login; MFA's own tests turn it on.
 os.environ.setdefault("REQUIRE_MFA", "0")
+# seed_demo, seed_load and their tests (tests/devdata); DEBUG is off here.
+os.environ.setdefault("DEVDATA", "1")
 
 from iop.settings import *  # noqa: E402, F403
 

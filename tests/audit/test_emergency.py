@@ -452,20 +452,6 @@ def test_digest_has_no_line_on_a_quiet_day(administrator):
     assert digest_items(administrator) == []
 
 
-def test_demo_designates_one_licensed_counselor_for_emergency_access(counselor1, counselor2):
-    from iop.audit.demo import seed_emergency_access
-    from iop.clients.management.commands import seed_demo
-
-    assert "iop.audit.demo.seed_emergency_access" in seed_demo.EXTRA_SEEDERS
-    users = {"counselor1": counselor1, "counselor2": counselor2}
-    seed_emergency_access(users=users, rng=None, today=timezone.localdate())
-    seed_emergency_access(users=users, rng=None, today=timezone.localdate())
-
-    assert type(counselor1).objects.get(pk=counselor1.pk).has_perm("audit.break_glass")
-    assert not type(counselor2).objects.get(pk=counselor2.pk).has_perm("audit.break_glass")
-    assert counselor1.role_names == {"Counselor"}
-
-
 def test_emergency_access_group_holds_only_the_break_glass_permission(db):
     group = Group.objects.get(name="Emergency access")
 

@@ -31,13 +31,13 @@ def _setup() -> None:
 def plan(out: str) -> None:
     from django.utils import timezone
 
+    from devdata.load.people import LOAD_PASSWORD
     from groups.models import GroupSession
     from groups.selectors import sessions_visible_to
     from iop.accounts import roles
     from iop.accounts.models import User
     from iop.audit.policy import clients_visible_to
     from iop.clients.models import Client, Episode
-    from iop.dashboard.loadgen.people import LOAD_PASSWORD
     from iop.reminders.models import StaffNotification
 
     now = timezone.now()

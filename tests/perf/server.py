@@ -27,7 +27,7 @@ import psycopg2
 import requests
 from django.conf import settings
 
-from iop.dashboard.loadgen.database import load_database_url, parse
+from devdata.load.database import load_database_url, parse
 
 BASE_DIR = Path(settings.BASE_DIR)
 RESULTS = BASE_DIR / "var" / "bench"
@@ -86,9 +86,9 @@ def database_label(url: str) -> str:
 def app_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of every process that runs the application: the
     production settings module (not tests.settings, which pytest exported),
-    DEBUG off, plain HTTP on loopback."""
+    DEBUG off and no devdata app, plain HTTP on loopback."""
     env = {**os.environ}
-    for name in ("DJANGO_SETTINGS_MODULE", "LOAD_DATABASE_URL"):
+    for name in ("DJANGO_SETTINGS_MODULE", "LOAD_DATABASE_URL", "DEVDATA"):
         env.pop(name, None)
     env.update(
         DJANGO_SETTINGS_MODULE="iop.settings",
@@ -130,8 +130,9 @@ def ensure_load_database() -> tuple[str, int]:
         wanted = bench_clients()
         print(f"\nBuilding the load database ({wanted} clients) in {database_label(url)}...")
         # seed_load refuses the application's own database and only builds
-        # into an empty one: --reset drops the empty one it found.
-        env = app_env(os.environ.get("DATABASE_URL", url))
+        # into an empty one: --reset drops the empty one it found. It is in
+        # the devdata app, which the served application goes without.
+        env = app_env(os.environ.get("DATABASE_URL", url), DEVDATA="1")
         manage(["seed_load", "--clients", str(wanted), "--reset", "--database-url", url], env, 1800)
         count = client_count(url)
     return url, count
