@@ -37,7 +37,7 @@ def _alerts(request, client):
 def _screening_section(request, client):
     screenings = list(
         Screening.objects.filter(episode__client=client)
-        .select_related("completed_by")
+        .select_related("signed_by")
         .order_by("-started_at")
     )
     in_screening = client.episodes.filter(phase=Episode.Phase.SCREENING).exists()

@@ -14,6 +14,7 @@ from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view, audit_record
 from iop.clients.forms import ClientForm
 from iop.clients.models import Episode
+from iop.clients.signing import note_addenda
 from iop.formtools import add_service_errors
 from screening import selectors, services
 from screening.forms import (
@@ -34,7 +35,7 @@ CLINICAL = (roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR)
 
 def _screening_for(client, screening_id) -> Screening:
     return get_object_or_404(
-        Screening.objects.select_related("episode", "completed_by", "started_by"),
+        Screening.objects.select_related("episode", "signed_by", "cosigned_by", "started_by"),
         episode__client=client,
         public_id=screening_id,
     )
@@ -115,7 +116,7 @@ def _detail_context(request, client, screening, **forms):
         "ratings": screening.ratings.all(),
         "instruments": REGISTRY.values(),
         "can_act": can_act,
-        "addenda": screening.addenda.select_related("author"),
+        "addenda": note_addenda(screening) if screening.is_signed else [],
     }
     if can_act:
         context["dimension_form"] = forms.get("dimension_form") or DimensionRatingsForm(

@@ -1,9 +1,10 @@
 """The referral-to-admission workflow. Each service validates, changes and
 audits in one transaction; scoring is delegated to screening.instruments.
 
-referrals: registering a referral; screenings: the visit, its ratings and
-addenda; administrations: instruments given and the safety flags they raise;
-decisions: completing (signing) a screening and acting on its decision.
+referrals: registering a referral; screenings: the visit, its ratings,
+addenda and co-signature; administrations: instruments given and the safety
+flags they raise; decisions: completing (signing) a screening and acting on
+its decision.
 """
 
 from screening.instruments import InstrumentValidationError
@@ -16,6 +17,7 @@ from screening.services.decisions import screening_complete
 from screening.services.referrals import referral_register
 from screening.services.screenings import (
     screening_addendum_add,
+    screening_cosign,
     screening_rate_dimensions,
     screening_refresh_recommendation,
     screening_start,
@@ -29,6 +31,7 @@ __all__ = [
     "safety_flag_raise",
     "screening_addendum_add",
     "screening_complete",
+    "screening_cosign",
     "screening_rate_dimensions",
     "screening_refresh_recommendation",
     "screening_start",

@@ -11,10 +11,20 @@ from django.utils.translation import gettext as _
 from iop.audit.models import AuditEvent
 from iop.clients.models import Appointment, Episode
 from iop.clients.services import appointment_schedule, episode_admit, episode_discharge
+from iop.clients.signing import note_sign
 from screening.instruments import DIMENSIONS
 from screening.models import ADMITTING_LEVELS, SafetyFlag, Screening
 from screening.services.common import audit, ensure_draft
 from screening.services.screenings import screening_refresh_recommendation
+
+DECISION_FIELDS = [
+    "status",
+    "decision",
+    "decided_level",
+    "decision_reason",
+    "referred_to",
+    "share_results_in_letter",
+]
 
 
 def _completion_errors(screening: Screening, decision: dict[str, Any]) -> dict[str, str]:
@@ -48,7 +58,9 @@ def _completion_errors(screening: Screening, decision: dict[str, Any]) -> dict[s
 def screening_complete(
     *, actor, screening: Screening, decision: dict[str, Any], request=None
 ) -> Screening:
-    """Sign the screening and act on the decision.
+    """Sign the screening (iop.clients.signing: late if over 72 hours after
+    the visit started, awaiting a supervisor's co-signature if the screener is
+    in training) and act on the decision.
 
     decision: {"decision": "admit"|"refer", "decided_level", "reason",
     and for admit "counselor", "orientation_at"; for refer "referred_to",
@@ -63,16 +75,16 @@ def screening_complete(
         errors = _completion_errors(screening, decision)
         if errors:
             raise ValidationError(errors)
-        now = timezone.now()
+        # Signed first: a completed screening must already be signed (the
+        # check constraint screening_completed_is_signed).
+        note_sign(note=screening, actor=actor, service_started_at=screening.started_at)
         screening.status = Screening.Status.COMPLETED
         screening.decision = decision["decision"]
         screening.decided_level = decision["decided_level"]
         screening.decision_reason = decision.get("reason", "").strip()
         screening.referred_to = decision.get("referred_to", "").strip()
         screening.share_results_in_letter = bool(decision.get("share_results_in_letter"))
-        screening.completed_by = actor
-        screening.completed_at = now
-        screening.save()
+        screening.save(update_fields=DECISION_FIELDS)
         episode = screening.episode
         audit(
             actor=actor,

@@ -1,5 +1,6 @@
 """The screening visit: open it, rate the six dimensions, keep the placement
-aid's recommendation current, and add addenda once it is signed."""
+aid's recommendation current; once it is signed, addenda and the
+co-signature of a supervisor (the shared signing mechanism)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from iop.audit.models import AuditEvent
 from iop.clients.models import Episode
+from iop.clients.notes import NoteAddendum
+from iop.clients.signing import note_addendum_add, note_cosign
 from screening.instruments import DIMENSIONS
-from screening.models import DimensionRating, Screening, ScreeningAddendum
+from screening.models import DimensionRating, Screening
 from screening.selectors import screening_placement
 from screening.services.common import audit, ensure_draft
 
@@ -88,21 +91,48 @@ def screening_refresh_recommendation(*, screening: Screening) -> Screening:
     return screening
 
 
-def screening_addendum_add(*, actor, screening: Screening, text: str, request=None):
-    """Corrections to a signed screening are addenda, signed by their author."""
-    if not screening.is_completed:
-        raise ValidationError(_("Edit the screening itself while it is in progress."))
-    if not text.strip():
-        raise ValidationError({"text": _("Write the addendum.")})
+def _locked(screening: Screening) -> Screening:
+    # The row lock orders an addendum or co-signature after a completion
+    # (signature) in progress.
+    return (
+        Screening.objects.select_for_update(of=("self",))
+        .select_related("episode__client")
+        .get(pk=screening.pk)
+    )
+
+
+def screening_addendum_add(*, actor, screening: Screening, text: str, request=None) -> NoteAddendum:
+    """Corrections to a signed screening are addenda (the shared NoteAddendum),
+    signed by their author; audited as the other notes' addenda are."""
     with transaction.atomic():
-        addendum = ScreeningAddendum.objects.create(
-            screening=screening, text=text.strip(), author=actor
+        screening = _locked(screening)
+        if not screening.is_completed:
+            raise ValidationError(_("Edit the screening itself while it is in progress."))
+        addendum = note_addendum_add(
+            note=screening, actor=actor, text=text, client=screening.client
         )
         audit(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             client=screening.client,
-            obj=addendum,
+            obj=screening,
             request=request,
+            addendum=True,
         )
     return addendum
+
+
+def screening_cosign(*, actor, screening: Screening, request=None) -> Screening:
+    """A supervisor co-signs the screening of a screener in training."""
+    with transaction.atomic():
+        screening = _locked(screening)
+        note_cosign(note=screening, actor=actor)
+        audit(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=screening.client,
+            obj=screening,
+            request=request,
+            cosigned=True,
+        )
+    return screening

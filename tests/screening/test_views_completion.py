@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from iop.audit.models import AuditEvent
 from iop.clients.models import Appointment, CaseloadAssignment, Episode
-from screening.models import Screening, ScreeningAddendum
+from iop.clients.notes import NoteAddendum
+from screening.models import Screening
 from tests.screening.helpers import admit, orientation_time, ready_to_complete, refer, screening_url
 from tests.screening.view_helpers import flag_on, start_screening, unknown_screening_url
 
@@ -72,7 +73,7 @@ def test_intake_admits_the_client(login, intake, counselor1, draft):
 
     assert response.status_code == 302
     screening = Screening.objects.get()
-    assert (screening.status, screening.completed_by) == ("completed", intake)
+    assert (screening.status, screening.signed_by) == ("completed", intake)
     appointment = Appointment.objects.get()
     assert (appointment.starts_at, appointment.counselor) == (when, counselor1)
     assert Episode.objects.get(pk=draft.episode.pk).level_of_care == "2.1"
@@ -234,8 +235,8 @@ def test_supervisor_signs_an_addendum(login, supervisor, counselor1, draft):
     )
 
     assert response.status_code == 302
-    addendum = ScreeningAddendum.objects.get()
-    assert (addendum.author, addendum.text, addendum.screening) == (
+    addendum = NoteAddendum.objects.get()
+    assert (addendum.author, addendum.text, addendum.note) == (
         supervisor,
         "Client called: works nights.",
         draft,
@@ -249,14 +250,14 @@ def test_addendum_without_text_is_a_400(login, supervisor, counselor1, draft):
 
     assert response.status_code == 400
     assert list(response.context["addendum_form"].errors) == ["text"]
-    assert not ScreeningAddendum.objects.exists()
+    assert not NoteAddendum.objects.exists()
 
 
 def test_addendum_on_a_screening_in_progress_is_a_400(login, intake, draft):
     response = login(intake).post(screening_url("screening-addendum", draft), {"text": "Early"})
 
     assert response.status_code == 400
-    assert not ScreeningAddendum.objects.exists()
+    assert not NoteAddendum.objects.exists()
 
 
 def test_addendum_is_forbidden_to_the_admitted_clients_counselor(
@@ -267,7 +268,7 @@ def test_addendum_is_forbidden_to_the_admitted_clients_counselor(
     response = login(counselor1).post(screening_url("screening-addendum", draft), {"text": "Mine"})
 
     assert response.status_code == 403
-    assert not ScreeningAddendum.objects.exists()
+    assert not NoteAddendum.objects.exists()
 
 
 def test_addendum_is_404_for_another_counselors_client(

@@ -107,7 +107,7 @@ def no_draft_screening(world, browser):
     Screening.objects.filter(pk=screening_of(world).pk).update(
         status=Screening.Status.COMPLETED,
         decision=Screening.Decision.REFER,
-        completed_at=timezone.now(),
+        signed_at=timezone.now(),
     )
     return {}
 
