@@ -117,6 +117,7 @@ def _detail_context(request, client, screening, **forms):
         "instruments": REGISTRY.values(),
         "can_act": can_act,
         "addenda": note_addenda(screening) if screening.is_signed else [],
+        "can_cosign": screening.awaits_cosignature and request.user.is_supervisor,
     }
     if can_act:
         context["dimension_form"] = forms.get("dimension_form") or DimensionRatingsForm(
@@ -203,6 +204,19 @@ def screening_addendum(request, client, screening_id):
             return redirect(screening_detail_url(client, screening))
     context = _detail_context(request, client, screening, addendum_form=form)
     return render(request, "screening/screening_detail.html", context, status=400)
+
+
+@client_view(roles.SUPERVISOR)
+@require_POST
+def screening_cosign(request, client, screening_id):
+    screening = _screening_for(client, screening_id)
+    try:
+        services.screening_cosign(actor=request.user, screening=screening, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Screening co-signed."))
+    return redirect(screening_detail_url(client, screening))
 
 
 @client_view(*SCREENERS)
