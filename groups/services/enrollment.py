@@ -92,8 +92,8 @@ def episode_enroll(*, actor, episode: Episode, program: Program | None = None) -
     return enrollments
 
 
-def on_admission(*, actor, episode: Episode) -> None:
-    """The admission hook registered by GroupsConfig.ready()."""
+def on_admission(*, actor, episode: Episode, request=None) -> None:
+    """The admission hook (groups/extensions.py): enroll in every track."""
     episode_enroll(actor=actor, episode=episode)
 
 

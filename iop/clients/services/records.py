@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from iop import horizon
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
-from iop.clients.hooks import run_admission_hooks
 from iop.clients.models import Appointment, CaseloadAssignment, Client, Episode
+from iop.extensions import ADMISSION_HOOKS
 from iop.reminders.services.outbox import reminders_schedule
 from iop.reminders.texts import VIDEO
 
@@ -179,7 +179,8 @@ def episode_admit(
         )
         episode_assign_counselor(actor=actor, episode=episode, counselor=counselor, request=request)
         episode.refresh_from_db()
-        run_admission_hooks(actor=actor, episode=episode)
+        for hook in ADMISSION_HOOKS:
+            hook(actor=actor, episode=episode, request=request)
     return episode
 
 
