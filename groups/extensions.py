@@ -1,7 +1,8 @@
 """What the groups app registers with the core's extension points
 (iop/extensions.py): its chart section and attendance on the timeline, a
 counselor's view of the members of the groups they run, enrollment on
-admission, and its sessions for the reminder planner and the digest."""
+admission, Social Support into aftercare and enrollments ended on
+discharge, and its sessions for the reminder planner and the digest."""
 
 from groups import chart, policy, reminders
 from groups.services import enrollment
@@ -10,7 +11,9 @@ from iop.extensions import (
     CHART_SECTIONS,
     COUNSELOR_SCOPES,
     DIGEST_SOURCES,
+    DISCHARGE_HOOKS,
     REMINDER_SOURCES,
+    STEP_DOWN_HOOKS,
     TIMELINE_SOURCES,
     ChartSection,
     TimelineSource,
@@ -32,5 +35,7 @@ def register() -> None:
     )
     COUNSELOR_SCOPES.register("group", policy.facilitated_group_members, order=10)
     ADMISSION_HOOKS.register("groups", enrollment.on_admission, order=10)
+    STEP_DOWN_HOOKS.register("groups", enrollment.on_step_down, order=10)
+    DISCHARGE_HOOKS.register("groups", enrollment.on_discharge, order=10)
     REMINDER_SOURCES.register("group-sessions", reminders.upcoming_sessions, order=20)
     DIGEST_SOURCES.register("groups", reminders.digest_items, order=40)

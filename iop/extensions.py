@@ -2,7 +2,7 @@
 
 The core (iop.clients, iop.audit, iop.reminders) never imports the feature
 apps (DESIGN.md): a feature app adds to the core's pages, access policy,
-admission and background work by registering an entry here, the plugin API
+lifecycle and background work by registering an entry here, the plugin API
 documented in one module as pretix documents its hooks (pretix/base/signals.py).
 Each app registers in one module, `<app>/extensions.py`, whose `register()`
 its AppConfig.ready() calls, and nowhere else (tests/test_extensions.py).
@@ -249,6 +249,41 @@ ADMISSION_HOOKS: Registry[EpisodeHook] = Registry(
     A hook writes its own audit rows.
 
     Query budget: a fixed number (bulk writes, never a query per row).
+    """,
+)
+
+STEP_DOWN_HOOKS: Registry[EpisodeHook] = Registry(
+    "step-down hooks",
+    """What feature apps do when an episode steps down from the intensive
+    phase to aftercare (iop.clients.services.episode_start_aftercare).
+
+    Entry: hook(*, actor, episode, started_on, request) -> None;
+    `started_on` is the first day of aftercare, `request` may be None.
+
+    Called: inside episode_start_aftercare's transaction, after the episode
+    changed and was audited, in order; a hook that raises undoes the step.
+
+    Query budget: a fixed number (bulk writes, never a query per row).
+    """,
+)
+
+DISCHARGE_HOOKS: Registry[EpisodeHook] = Registry(
+    "discharge hooks",
+    """What feature apps end when an episode is discharged
+    (iop.clients.services.episode_discharge).
+
+    Entry: hook(*, actor, episode, discharge_date, request) -> None;
+    `request` may be None. A hook ends only its own app's rows (groups:
+    the episode's active enrollments); the core itself cancels the
+    episode's future appointments and the client's pending reminders.
+
+    Called: inside episode_discharge's transaction, after the episode
+    changed and was audited and its future appointments were cancelled,
+    before the client's pending reminders are cancelled, in order: the
+    discharge and everything it ends commit together, and a hook that
+    raises undoes them all.
+
+    Query budget: a fixed number (bulk updates, never a query per row).
     """,
 )
 

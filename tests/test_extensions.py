@@ -1,7 +1,7 @@
 """The extension points (iop/extensions.py): one registry that behaves the
 same everywhere (keyed by name, registering again replaces, explicit order),
 each point documented as a plugin API, every app registering in its own
-extensions.py and nowhere else."""
+extensions.py and nowhere else, and the outbox written only by iop.reminders."""
 
 import ast
 import subprocess
@@ -82,7 +82,7 @@ EXTENSION_POINTS = [value for value in vars(extensions).values() if isinstance(v
 
 
 def test_every_extension_point_documents_its_entries_calls_order_and_query_budget():
-    assert len(EXTENSION_POINTS) == 10
+    assert len(EXTENSION_POINTS) == 12
     for registry in EXTENSION_POINTS:
         doc = registry.__doc__ or ""
         # What an entry receives and returns, when it is called and in which
@@ -178,6 +178,8 @@ def test_what_the_apps_register_is_in_the_registries_after_start_up():
         "consents",
     ]
     assert "groups" in extensions.ADMISSION_HOOKS
+    assert "groups" in extensions.STEP_DOWN_HOOKS
+    assert "groups" in extensions.DISCHARGE_HOOKS
     assert "group" in extensions.COUNSELOR_SCOPES
     assert "screened" in extensions.INTAKE_SCOPES
     assert extensions.DIGEST_SOURCES.names() == [
@@ -186,4 +188,72 @@ def test_what_the_apps_register_is_in_the_registries_after_start_up():
         "safety-flags",
         "groups",
         "aftercare",
+    ]
+
+
+# --- the outbox is written by iop.reminders only ----------------------------------------------
+
+WRITES = {"update", "bulk_update", "delete"}
+
+
+def reminder_updates_outside_reminders(root: Path = ROOT) -> list[str]:
+    """Functions outside iop/reminders that read `Reminder.objects` and call
+    update / bulk_update / delete: a direct write to the outbox, whether
+    chained or through a variable."""
+    found = []
+    for relative, tree in _project_modules(root):
+        if relative.parts[:2] == ("iop", "reminders"):
+            continue
+        functions = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        top_level = [
+            node
+            for node in tree.body
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        ]
+        for scope in [top_level, *([function] for function in functions)]:
+            nodes = [node for part in scope for node in ast.walk(part)]
+            reads_outbox = any(
+                isinstance(node, ast.Attribute)
+                and node.attr == "objects"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Reminder"
+                for node in nodes
+            )
+            writes = [
+                node
+                for node in nodes
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITES
+            ]
+            if reads_outbox and writes:
+                found.append(f"{relative}:{writes[0].lineno}")
+    return sorted(set(found))
+
+
+def test_no_module_outside_iop_reminders_updates_reminder_rows_directly():
+    # Cancelling or readdressing goes through iop.reminders.services
+    # (reminders_cancel_for, reminders_readdress, reminders_cancel).
+    assert reminder_updates_outside_reminders() == []
+
+
+def test_the_outbox_scan_finds_a_direct_update(tmp_path):
+    (tmp_path / "feature").mkdir()
+    (tmp_path / "feature" / "services.py").write_text(
+        "def cancel(member):\n"
+        "    pending = Reminder.objects.filter(family_member_id=member.pk)\n"
+        "    return pending.update(status='cancelled')\n"
+        "\n"
+        "def chained(client):\n"
+        "    Reminder.objects.filter(client=client).update(status='cancelled')\n",
+        encoding="utf-8",
+    )
+
+    assert reminder_updates_outside_reminders(tmp_path) == [
+        "feature/services.py:3",
+        "feature/services.py:6",
     ]
