@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from groups import selectors
-from groups.extensions import session_sections
 from groups.forms import (
     AddendumForm,
     AddSessionForm,
@@ -30,6 +29,7 @@ from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view, audit_record_many
 from iop.clients.models import Client
 from iop.clients.signing import note_addenda
+from iop.extensions import SESSION_SECTIONS, page_sections
 from iop.formtools import message_date_error, message_service_errors
 
 GROUP_STAFF = (roles.COUNSELOR, roles.SUPERVISOR)
@@ -132,7 +132,7 @@ def _session_context(request, session, form=None):
         "addenda": note_addenda(session) if session.is_signed else [],
         "addendum_form": AddendumForm() if session.is_signed else None,
         "can_document": not session.is_cancelled and session.starts_at <= timezone.now(),
-        "extra_sections": session_sections(request, session),
+        "extra_sections": page_sections(SESSION_SECTIONS, request, session),
     }
 
 

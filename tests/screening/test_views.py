@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from iop.audit.models import AuditEvent
-from iop.clients import chart
 from iop.clients.models import Appointment, CaseloadAssignment, Client, Episode
+from iop.extensions import CHART_SECTIONS
 from screening import services
 from screening.instruments import REGISTRY
 from screening.models import (
@@ -1208,14 +1208,11 @@ def test_referral_letter_is_forbidden_to_the_administrator(login, supervisor, ad
 
 
 @pytest.fixture
-def screening_sections_only(monkeypatch):
+def screening_sections_only():
     """The chart with only the screening sections: other apps' sections have
     their own tests and their own query counts."""
-    monkeypatch.setattr(
-        chart,
-        "_sections",
-        {key: section for key, section in chart._sections.items() if key in SCREENING_SECTIONS},
-    )
+    with CHART_SECTIONS.isolated(keep=SCREENING_SECTIONS):
+        yield
 
 
 SCREENING_SECTIONS = ("safety-alerts", "screening")
@@ -1274,7 +1271,7 @@ def test_chart_shows_scores_over_time(
     (series,) = next(
         item["context"]["scores"]
         for item in response.context["sections"]["body"]
-        if item["section"].key == "screening"
+        if item["key"] == "screening"
     )
     assert series["series"]["totals"] == [16, 8]
 
