@@ -7,7 +7,7 @@ documented in one module as pretix documents its hooks (pretix/base/signals.py).
 Each app registers in one module, `<app>/extensions.py`, whose `register()`
 its AppConfig.ready() calls, and nowhere else (tests/test_extensions.py).
 
-Every extension point is a `Registry`, and all behave the same:
+Every extension point is a `Registry` (iop/registry.py), and all behave the same:
 
 - an entry is registered under a name; registering a name again replaces
   the entry and its order (a second ready(), or a test, does no harm);
@@ -21,76 +21,16 @@ The module imports no model, so any core module can import it at module
 level without an import cycle.
 """
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from iop.registry import Registry
 
 if TYPE_CHECKING:
     from django.db.models import Q
     from django.http import HttpRequest
-
-T = TypeVar("T")
-
-
-class Registry(Generic[T]):
-    """Named entries in an explicit order (see the module docstring)."""
-
-    def __init__(self, name: str, doc: str) -> None:
-        self.name = name
-        self.__doc__ = doc
-        self._entries: dict[str, tuple[int, T]] = {}
-        self._ordered: list[tuple[str, T]] | None = None
-
-    def __repr__(self) -> str:
-        return f"<Registry {self.name}: {', '.join(self.names())}>"
-
-    def register(self, name: str, entry: T, *, order: int) -> None:
-        """Add `entry` under `name`, replacing whatever had that name."""
-        self._entries[name] = (order, entry)
-        self._ordered = None
-
-    def get(self, name: str) -> T | None:
-        registered = self._entries.get(name)
-        return None if registered is None else registered[1]
-
-    def items(self) -> list[tuple[str, T]]:
-        """(name, entry) pairs by order, then name."""
-        if self._ordered is None:
-            ranked = sorted(self._entries.items(), key=lambda item: (item[1][0], item[0]))
-            self._ordered = [(name, entry) for name, (_order, entry) in ranked]
-        return list(self._ordered)
-
-    def names(self) -> list[str]:
-        return [name for name, _entry in self.items()]
-
-    def __iter__(self) -> Iterator[T]:
-        return iter([entry for _name, entry in self.items()])
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._entries
-
-    @contextmanager
-    def isolated(self, *, keep: Iterable[str] | None = None) -> Iterator["Registry[T]"]:
-        """For tests: a private copy of the entries (only those named in
-        `keep`, when given), restored on exit with whatever was registered
-        meanwhile forgotten."""
-        saved = self._entries
-        kept = None if keep is None else set(keep)
-        self._entries = {
-            name: entry for name, entry in saved.items() if kept is None or name in kept
-        }
-        self._ordered = None
-        try:
-            yield self
-        finally:
-            self._entries = saved
-            self._ordered = None
-
 
 # --- the client chart -------------------------------------------------------------------------
 
