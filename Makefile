@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test checks lint format migrations-check audit-deps bench seed backup restore clean-var
+.PHONY: install run test checks lint imports format migrations-check audit-deps bench seed backup restore clean-var
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(PY) -m iop.devstack exec -- $(MAKE) --no-print-directory checks
 
 # The steps of `make test`; expects DATABASE_URL and REDIS_URL to be set.
-checks: lint migrations-check audit-deps
+checks: lint imports migrations-check audit-deps
 	$(VENV)/bin/pytest --ds=tests.settings
 
 lint:
@@ -36,6 +36,11 @@ lint:
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The architecture's import rules (pyproject.toml [tool.importlinter],
+# explained in docs/architecture.md).
+imports:
+	$(VENV)/bin/lint-imports --no-cache
 
 migrations-check:
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

@@ -6,6 +6,6 @@ class AftercareConfig(AppConfig):
     verbose_name = "Aftercare and discharge"
 
     def ready(self):
-        from aftercare import chart
+        from aftercare import extensions
 
-        chart.register()
+        extensions.register()

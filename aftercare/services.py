@@ -17,7 +17,6 @@ from aftercare.models import (
     OutreachTask,
 )
 from aftercare.schedule import check_in_dates, check_in_time, plan_end
-from groups.models import Enrollment
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.models import Appointment, Episode
@@ -29,7 +28,6 @@ from iop.clients.services import (
     episode_start_aftercare,
 )
 from iop.clients.signing import note_addendum_add, note_ensure_unsigned, note_sign
-from iop.reminders.models import Reminder
 from iop.reminders.services.outbox import reminders_cancel
 
 # Three missed check-ins in a row flag the client (DOMAIN.md section 7).
@@ -47,7 +45,8 @@ def aftercare_start(
     *, actor, episode: Episode, plan: dict, started_on: date | None = None, request=None
 ) -> AftercarePlan:
     """Complete the intensive phase: the episode enters aftercare with a
-    12-month plan, its check-in schedule and Social Support continuing."""
+    12-month plan and its check-in schedule; Social Support continues (the
+    groups app's step-down hook starts it now if its week had not come)."""
     started_on = started_on or timezone.localdate()
     if started_on > timezone.localdate():
         raise ValidationError({"started_on": _("Aftercare cannot start in the future.")})
@@ -61,7 +60,9 @@ def aftercare_start(
     if missing:
         raise ValidationError(missing)
     with transaction.atomic():
-        episode = episode_start_aftercare(actor=actor, episode=episode, request=request)
+        episode = episode_start_aftercare(
+            actor=actor, episode=episode, started_on=started_on, request=request
+        )
         texts = {name: plan[name].strip() for name in PLAN_TEXT_FIELDS}
         aftercare = AftercarePlan.objects.select_for_update().filter(episode=episode).first()
         if aftercare is None:
@@ -97,14 +98,6 @@ def aftercare_start(
             )
             for number, day in enumerate(check_in_dates(started_on), start=first_number)
         )
-        # Social Support continues weekly into aftercare: it starts now if its
-        # planned week had not come yet.
-        Enrollment.objects.filter(
-            episode=episode,
-            program_track__track__code="social",
-            status=Enrollment.Status.ACTIVE,
-            start_date__gt=started_on,
-        ).update(start_date=started_on)
         _audit(actor, episode.client, aftercare, request, action=AuditEvent.Action.CREATE)
     return aftercare
 
@@ -265,8 +258,10 @@ def episode_discharge_with_summary(
     request=None,
 ) -> DischargeSummary:
     """Discharge with the TEDS reason and discharge fields and a signed
-    summary; remaining appointments, check-ins, enrollments and their
-    reminders are cancelled."""
+    summary. The core's discharge cancels the remaining appointments and
+    the client's pending reminders, and groups' discharge hook ends the
+    enrollments; what is aftercare's own ends here: scheduled check-ins
+    and open outreach tasks."""
     if discharge_date > timezone.localdate():
         raise ValidationError({"discharge_date": _("Discharge cannot be in the future.")})
     if not summary.get("summary", "").strip():
@@ -287,7 +282,7 @@ def episode_discharge_with_summary(
                 datetime.combine(discharge_date, datetime.min.time())
             ),
         )
-        _cancel_future(episode, discharge_date=discharge_date)
+        _close_aftercare(episode)
         _audit(actor, episode.client, note, request, action=AuditEvent.Action.CREATE, reason=reason)
     return note
 
@@ -309,21 +304,12 @@ def discharge_summary_addendum(
     return addendum
 
 
-def _cancel_future(episode: Episode, *, discharge_date: date) -> None:
-    now = timezone.now()
+def _close_aftercare(episode: Episode) -> None:
+    """The discharged episode's scheduled check-ins and open outreach tasks
+    end (their reminders went with the client's, in episode_discharge)."""
     OutreachTask.objects.filter(
         check_in__plan__episode=episode, status=OutreachTask.Status.OPEN
-    ).update(status=OutreachTask.Status.CLOSED, closed_at=now)
-    appointments = Appointment.objects.filter(
-        episode=episode, status=Appointment.Status.SCHEDULED, starts_at__gt=now
-    )
-    appointments.update(status=Appointment.Status.CANCELLED_PROGRAM)
-    check_ins = CheckIn.objects.filter(plan__episode=episode, status=CheckIn.Status.SCHEDULED)
-    check_ins.update(status=CheckIn.Status.CANCELLED)
-    Enrollment.objects.filter(episode=episode, status=Enrollment.Status.ACTIVE).update(
-        status=Enrollment.Status.ENDED, end_date=discharge_date
-    )
-    # Client reminders of every kind (appointments, check-ins, groups).
-    Reminder.objects.filter(client=episode.client, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.CANCELLED, cancelled_at=now
+    ).update(status=OutreachTask.Status.CLOSED, closed_at=timezone.now())
+    CheckIn.objects.filter(plan__episode=episode, status=CheckIn.Status.SCHEDULED).update(
+        status=CheckIn.Status.CANCELLED
     )

@@ -6,11 +6,6 @@ class FamilyConfig(AppConfig):
     verbose_name = "Family involvement"
 
     def ready(self):
-        from family import chart, integration, reminders
-        from groups.extensions import register_session_section
-        from iop.clients.note_sections import register_session_note_section
+        from family import extensions
 
-        chart.register()
-        reminders.register()
-        register_session_section("family", integration.session_family_section)
-        register_session_note_section("family", integration.conjoint_note_section)
+        extensions.register()

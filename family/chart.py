@@ -8,26 +8,21 @@ supervisors and administrators: iop.audit.policy.holds_record). Others do
 not get the sections at all, nor the consents on the timeline, and the
 family pages answer them 403 (client_view(..., whole_record=True))."""
 
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from family import selectors
 from family.models import Consent
 from iop.accounts import roles
-from iop.audit.policy import holds_record
-from iop.clients.chart import (
-    ChartSection,
-    TimelineEntry,
-    register_chart_section,
-    register_timeline_source,
-)
+from iop.clients.chart import newest, newest_entries
+from iop.extensions import TimelineEntry
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
-def _family(request, client):
+def family_section(request, client):
     return {
         "client": client,
         "rows": selectors.client_family(client),
@@ -35,7 +30,7 @@ def _family(request, client):
     }
 
 
-def _consents(request, client):
+def consents_section(request, client):
     now = timezone.now()
     return {
         "client": client,
@@ -46,9 +41,12 @@ def _consents(request, client):
     }
 
 
-def _timeline_entries(client, *, viewer):
+def timeline_entries(client, *, viewer, limit=None):
     entries = []
-    for consent in Consent.objects.filter(client=client):
+    consents = Consent.objects.filter(client=client).order_by(
+        Greatest("recorded_at", Coalesce("revoked_at", "recorded_at")).desc(), "-pk"
+    )
+    for consent in newest(consents, limit):
         url = reverse("family:consent-detail", args=[client.public_id, consent.public_id])
         entries.append(
             TimelineEntry(
@@ -68,28 +66,4 @@ def _timeline_entries(client, *, viewer):
                     url=url,
                 )
             )
-    return entries
-
-
-def register() -> None:
-    register_timeline_source("consents", _timeline_entries, section="consents")
-    register_chart_section(
-        ChartSection(
-            key="family",
-            title=gettext_lazy("Family"),
-            template="family/includes/_chart_family.html",
-            context=_family,
-            order=55,
-            visible=holds_record,
-        )
-    )
-    register_chart_section(
-        ChartSection(
-            key="consents",
-            title=gettext_lazy("Consents and disclosures (42 CFR Part 2)"),
-            template="family/includes/_chart_consents.html",
-            context=_consents,
-            order=56,
-            visible=holds_record,
-        )
-    )
+    return newest_entries(entries, limit)

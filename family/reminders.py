@@ -15,7 +15,7 @@ or a client no longer on the roster, ends the queued row skipped
 when a message has left, at the moment of sending, once per session, family
 member and client (the reference keeps it to one); a planned reminder
 discloses nothing yet. Revoking the consent or withdrawing contact also
-cancels what is queued at once.
+cancels what is queued at once (iop.reminders' reminders_cancel_for).
 """
 
 import functools
@@ -30,8 +30,8 @@ from family.models import Disclosure
 from family.selectors import ROSTER_CATEGORY, RosterRow, session_family_roster
 from groups.models import GroupSession
 from groups.selectors import session_roster
+from iop.extensions import SendVerdict
 from iop.reminders.models import Reminder
-from iop.reminders.sources import SendVerdict, register_reminder_source, register_send_check
 from iop.reminders.texts import VIDEO
 
 SESSION_KEY = "group-session:"
@@ -150,8 +150,3 @@ def upcoming_family_sessions(start, end):
         target = family_targets(session)
         if target is not None:
             yield target
-
-
-def register() -> None:
-    register_reminder_source("family-education", upcoming_family_sessions)
-    register_send_check("family-disclosure", send_check)

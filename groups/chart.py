@@ -6,15 +6,11 @@ from django.urls import reverse
 
 from groups import selectors
 from groups.models import Attendance
-from iop.clients.chart import (
-    ChartSection,
-    TimelineEntry,
-    register_chart_section,
-    register_timeline_source,
-)
+from iop.clients.chart import newest
+from iop.extensions import TimelineEntry
 
 
-def _progress_section(request, client):
+def progress_section(request, client):
     episode = client.episodes.filter(phase__in=selectors.OPEN_PHASES).first()
     if episode is None:
         episode = client.episodes.filter(admission_date__isnull=False).first()
@@ -30,15 +26,13 @@ def _progress_section(request, client):
     }
 
 
-def _timeline_entries(client, *, viewer, limit=None):
+def timeline_entries(client, *, viewer, limit=None):
     rows = (
         Attendance.objects.filter(client=client)
         .select_related("session__group", "session__topic")
         .order_by("-session__starts_at", "-pk")
         .annotate(linked=_runs_session(viewer))
     )
-    if limit is not None:
-        rows = rows[:limit]
     return [
         TimelineEntry(
             when=row.session.starts_at,
@@ -50,7 +44,7 @@ def _timeline_entries(client, *, viewer, limit=None):
             if row.linked
             else "",
         )
-        for row in rows
+        for row in newest(rows, limit)
     ]
 
 
@@ -65,17 +59,4 @@ def _runs_session(viewer):
     return ExpressionWrapper(
         Q(session__in=selectors.sessions_visible_to(viewer).values("pk")),
         output_field=BooleanField(),
-    )
-
-
-def register() -> None:
-    register_timeline_source("groups", _timeline_entries, section="groups")
-    register_chart_section(
-        ChartSection(
-            key="groups",
-            title="Matrix groups and IOP hours",
-            template="groups/includes/_chart_progress.html",
-            context=_progress_section,
-            order=20,
-        )
     )

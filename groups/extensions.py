@@ -1,32 +1,41 @@
-"""Sections other apps add to the group session page.
+"""What the groups app registers with the core's extension points
+(iop/extensions.py): its chart section and attendance on the timeline, a
+counselor's view of the members of the groups they run, enrollment on
+admission, Social Support into aftercare and enrollments ended on
+discharge, and its sessions for the reminder planner and the digest."""
 
-The session page belongs to groups; an app that records something else at a
-session (family: family members at Family Education) registers a section
-here in its AppConfig.ready(), so groups never imports it. A section is a
-function (request, session) -> {"template": ..., "context": {...}} or None
-when it has nothing to show for that session; it makes a fixed number of
-queries and none at all for sessions it does not concern. The app handles
-its own POSTs under its own URLs.
-"""
-
-from collections.abc import Callable
-from typing import Any
-
-from django.http import HttpRequest
-
-SessionSection = Callable[[HttpRequest, Any], dict | None]
-_session_sections: dict[str, SessionSection] = {}
-
-
-def register_session_section(key: str, section: SessionSection) -> None:
-    _session_sections[key] = section
+from groups import chart, policy, reminders
+from groups.services import enrollment
+from iop.extensions import (
+    ADMISSION_HOOKS,
+    CHART_SECTIONS,
+    COUNSELOR_SCOPES,
+    DIGEST_SOURCES,
+    DISCHARGE_HOOKS,
+    REMINDER_SOURCES,
+    STEP_DOWN_HOOKS,
+    TIMELINE_SOURCES,
+    ChartSection,
+    TimelineSource,
+)
 
 
-def session_sections(request: HttpRequest, session) -> list[dict]:
-    """The sections to show on this session's page, in registration order."""
-    shown = []
-    for section in _session_sections.values():
-        item = section(request, session)
-        if item is not None:
-            shown.append(item)
-    return shown
+def register() -> None:
+    CHART_SECTIONS.register(
+        "groups",
+        ChartSection(
+            title="Matrix groups and IOP hours",
+            template="groups/includes/_chart_progress.html",
+            context=chart.progress_section,
+        ),
+        order=20,
+    )
+    TIMELINE_SOURCES.register(
+        "groups", TimelineSource(section="groups", entries=chart.timeline_entries), order=70
+    )
+    COUNSELOR_SCOPES.register("group", policy.facilitated_group_members, order=10)
+    ADMISSION_HOOKS.register("groups", enrollment.on_admission, order=10)
+    STEP_DOWN_HOOKS.register("groups", enrollment.on_step_down, order=10)
+    DISCHARGE_HOOKS.register("groups", enrollment.on_discharge, order=10)
+    REMINDER_SOURCES.register("group-sessions", reminders.upcoming_sessions, order=20)
+    DIGEST_SOURCES.register("groups", reminders.digest_items, order=40)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from groups.models import GroupSession
 from groups.selectors import session_roster
 from iop.reminders.services.outbox import reminders_cancel, reminders_schedule
-from iop.reminders.sources import register_digest_source, register_reminder_source
 from iop.reminders.texts import VIDEO
 
 
@@ -64,8 +63,3 @@ def digest_items(user) -> list[str]:
         .count()
     )
     return [f"{unsigned} group note(s) unsigned for more than 24 hours"] if unsigned else []
-
-
-def register() -> None:
-    register_reminder_source("group-sessions", upcoming_sessions)
-    register_digest_source("groups", digest_items)

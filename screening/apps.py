@@ -6,8 +6,6 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Intake screening and admission"
 
     def ready(self):
-        from iop.audit.policy import register_intake_scope
-        from screening import chart, policy
+        from screening import extensions
 
-        register_intake_scope("screened", policy.recently_screened_by)
-        chart.register()
+        extensions.register()

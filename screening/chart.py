@@ -5,21 +5,15 @@ from django.urls import reverse
 
 from iop.accounts import roles
 from iop.audit.decorators import may_open
-from iop.audit.policy import clients_visible_to
-from iop.clients.chart import (
-    ChartSection,
-    TimelineEntry,
-    register_chart_section,
-    register_timeline_source,
-)
+from iop.clients.chart import newest
 from iop.clients.models import Episode
-from iop.reminders.sources import register_digest_source
+from iop.extensions import TimelineEntry
 from screening import selectors
 from screening.instruments import REGISTRY
-from screening.models import InstrumentAdministration, SafetyFlag, Screening
+from screening.models import InstrumentAdministration, Screening
 
 
-def _alerts(request, client):
+def alerts_section(request, client):
     flags = list(selectors.client_open_safety_flags(client))
     # Every flag is addressed on one page: those it refuses see the flag only.
     return {
@@ -34,7 +28,7 @@ def _alerts(request, client):
     }
 
 
-def _screening_section(request, client):
+def screening_section(request, client):
     screenings = list(
         Screening.objects.filter(episode__client=client)
         .select_related("signed_by")
@@ -61,35 +55,14 @@ def _screening_section(request, client):
     }
 
 
-def register() -> None:
-    register_timeline_source("instruments", _timeline_entries, section="screening")
-    register_digest_source("safety-flags", digest_items)
-    register_chart_section(
-        ChartSection(
-            key="safety-alerts",
-            title="Safety flags",
-            template="screening/includes/_chart_alerts.html",
-            context=_alerts,
-            order=0,
-            region="alerts",
-        )
-    )
-    register_chart_section(
-        ChartSection(
-            key="screening",
-            title="Screening and measures",
-            template="screening/includes/_chart_section.html",
-            context=_screening_section,
-            order=10,
-        )
-    )
-
-
-def _timeline_entries(client, *, viewer):
+def timeline_entries(client, *, viewer, limit=None):
     entries = []
-    for administration in InstrumentAdministration.objects.filter(client=client).select_related(
-        "screening"
-    ):
+    administrations = (
+        InstrumentAdministration.objects.filter(client=client)
+        .select_related("screening")
+        .order_by("-administered_at", "-pk")
+    )
+    for administration in newest(administrations, limit):
         url = ""
         if administration.screening_id:
             url = reverse(
@@ -107,14 +80,3 @@ def _timeline_entries(client, *, viewer):
             )
         )
     return entries
-
-
-def digest_items(user) -> list[str]:
-    """Supervisors hear of open safety flags every morning until addressed
-    (a count, within the access policy)."""
-    if not user.is_supervisor:
-        return []
-    open_flags = SafetyFlag.objects.filter(
-        addressed_at__isnull=True, client__in=clients_visible_to(user)
-    ).count()
-    return [f"{open_flags} open safety flag(s)"] if open_flags else []

@@ -10,7 +10,6 @@ from family.services.members import (
     family_member_add,
     family_member_link,
     family_member_update,
-    family_reminders_cancel,
 )
 from family.services.participation import (
     conjoint_attendees_set,
@@ -27,7 +26,6 @@ __all__ = [
     "family_member_add",
     "family_member_link",
     "family_member_update",
-    "family_reminders_cancel",
     "release_of_information_export",
     "roster_disclosures_record",
 ]

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from family.consents import Recipient, disclosure_record
 from family.models import Consent, Disclosure, DisclosureCategory, FamilyLink
-from family.services.members import family_reminders_cancel
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.models import Client
+from iop.reminders.services import reminders_cancel_for
 
 TEXT_ELEMENTS = {
     "discloser": gettext_lazy("Say who may disclose (the program or its staff)."),
@@ -191,7 +191,7 @@ def consent_revoke(*, actor, consent: Consent, note: str, request=None) -> Conse
         if not revoked:
             raise ValidationError(_("This consent is already revoked."))
         if consent.recipient_member_id:
-            family_reminders_cancel(member=consent.recipient_member)
+            reminders_cancel_for(family_member=consent.recipient_member, reason="consent_revoked")
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -216,7 +216,7 @@ def consent_event_occurred(*, actor, consent: Consent, request=None) -> Consent:
         if not ended:
             raise ValidationError(_("This consent has already ended."))
         if consent.recipient_member_id:
-            family_reminders_cancel(member=consent.recipient_member)
+            reminders_cancel_for(family_member=consent.recipient_member, reason="consent_ended")
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,

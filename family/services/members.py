@@ -12,6 +12,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.models import Client
 from iop.reminders.models import Reminder
+from iop.reminders.services import reminders_cancel_for, reminders_readdress
 
 MEMBER_FIELDS = (
     "first_name",
@@ -49,28 +50,21 @@ def _clean(data: dict, relationship: str) -> dict:
     return values
 
 
-def family_reminders_cancel(*, member: FamilyMember, channel: str | None = None) -> int:
-    """Stop what is queued for a family member at once (contact or consent
-    withdrawn); the planner plans again whatever is still allowed."""
-    pending = Reminder.objects.filter(family_member_id=member.pk, status=Reminder.Status.PENDING)
-    if channel is not None:
-        pending = pending.filter(channel=channel)
-    return pending.update(status=Reminder.Status.CANCELLED, cancelled_at=timezone.now())
-
-
 def _queued_reminders_follow(member: FamilyMember, changed: list[str]) -> None:
-    """Queued reminders go where the family member now agrees to be reached."""
+    """Queued reminders go where the family member now agrees to be reached:
+    a channel withdrawn is cancelled at once (the planner plans again
+    whatever is still allowed), a changed address is used."""
     channels = (
         (Reminder.Channel.SMS, "sms_consent", "phone"),
         (Reminder.Channel.EMAIL, "email_consent", "email"),
     )
     for channel, consent, address in channels:
         if not getattr(member, consent):
-            family_reminders_cancel(member=member, channel=channel)
+            reminders_cancel_for(family_member=member, channel=channel, reason="contact_withdrawn")
         elif address in changed:
-            Reminder.objects.filter(
-                family_member_id=member.pk, status=Reminder.Status.PENDING, channel=channel
-            ).update(address=getattr(member, address))
+            reminders_readdress(
+                family_member=member, channel=channel, address=getattr(member, address)
+            )
 
 
 def family_member_add(

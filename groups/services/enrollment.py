@@ -92,9 +92,34 @@ def episode_enroll(*, actor, episode: Episode, program: Program | None = None) -
     return enrollments
 
 
-def on_admission(*, actor, episode: Episode) -> None:
-    """The admission hook registered by GroupsConfig.ready()."""
+def on_admission(*, actor, episode: Episode, request=None) -> None:
+    """The admission hook (groups/extensions.py): enroll in every track."""
     episode_enroll(actor=actor, episode=episode)
+
+
+# Social Support continues weekly into aftercare (DOMAIN.md section 2).
+CONTINUES_INTO_AFTERCARE = "social"
+
+
+def on_step_down(*, actor, episode: Episode, started_on: date, request=None) -> None:
+    """The step-down hook (groups/extensions.py): Social Support continues
+    into aftercare, and starts on its first day if its planned week had not
+    come yet."""
+    Enrollment.objects.filter(
+        episode=episode,
+        program_track__track__code=CONTINUES_INTO_AFTERCARE,
+        status=Enrollment.Status.ACTIVE,
+        start_date__gt=started_on,
+    ).update(start_date=started_on)
+
+
+def on_discharge(*, actor, episode: Episode, discharge_date: date, request=None) -> None:
+    """The discharge hook (groups/extensions.py): the episode's active
+    enrollments end on the discharge date, freeing their places, in the
+    discharge's transaction."""
+    Enrollment.objects.filter(episode=episode, status=Enrollment.Status.ACTIVE).update(
+        status=Enrollment.Status.ENDED, end_date=discharge_date
+    )
 
 
 def enrollment_change_group(

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors
-from groups.extensions import session_sections
 from groups.forms import AddendumForm, EnrollmentGroupForm, SessionForm, ToggleForm
 from groups.models import Enrollment
 from groups.services import enrollment as enrollment_services
@@ -22,6 +21,7 @@ from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_many
 from iop.clients.signing import note_addenda
+from iop.extensions import SESSION_SECTIONS, page_sections
 from iop.formtools import message_service_errors
 
 
@@ -41,7 +41,7 @@ def _session_context(request, session, form=None):
         "addenda": note_addenda(session) if session.is_signed else [],
         "addendum_form": AddendumForm() if session.is_signed else None,
         "can_document": not session.is_cancelled and session.starts_at <= timezone.now(),
-        "extra_sections": session_sections(request, session),
+        "extra_sections": page_sections(SESSION_SECTIONS, request, session),
     }
 
 

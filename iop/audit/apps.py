@@ -7,6 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self):
-        from iop.audit import emergency, signals  # noqa: F401 -- signals connects receivers
+        from iop.audit import extensions, signals  # noqa: F401 -- signals connects receivers
 
-        emergency.register()
+        extensions.register()

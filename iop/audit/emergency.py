@@ -112,21 +112,3 @@ def digest_items(user) -> list[str]:
             " in the last 24 hours"
         )
     return lines
-
-
-def register() -> None:
-    # Imported here: the registries belong to apps that are loaded by then.
-    from iop.clients.chart import ChartSection, register_chart_section
-    from iop.reminders.sources import register_digest_source
-
-    register_digest_source("emergency-access", digest_items)
-    register_chart_section(
-        ChartSection(
-            key="emergency-access",
-            title="Emergency access",
-            template="audit/includes/_emergency_banner.html",
-            context=chart_banner,
-            order=-10,
-            region="alerts",
-        )
-    )

@@ -19,12 +19,11 @@ Every client-scoped query starts here, and a client outside the policy is a
 Each way in is a named scope, so a view of a client through anything but the
 whole program or one's own caseload can be audited with the scopes that let
 the viewer in (`client_get_for_user` annotates them). Feature apps that widen
-a role's view register a scope in their AppConfig.ready(), so the core never
-imports them.
+a role's view register a scope in iop.extensions (COUNSELOR_SCOPES,
+INTAKE_SCOPES) from their own extensions.py, so the core never imports them.
 """
 
 import operator
-from collections.abc import Callable
 from datetime import timedelta
 from functools import reduce
 from uuid import UUID
@@ -38,12 +37,7 @@ from django.utils import timezone
 
 from iop.audit.models import EmergencyAccess
 from iop.clients.models import Appointment, Client, Episode
-
-# Each scope takes a user and returns a Q over Client naming the clients that
-# user may see because of a relationship the scope's app owns.
-ClientScope = Callable[[object], Q]
-_counselor_scopes: dict[str, ClientScope] = {}
-_intake_scopes: dict[str, ClientScope] = {}
+from iop.extensions import COUNSELOR_SCOPES, INTAKE_SCOPES
 
 # A covering counselor prepares the week before and documents within the
 # 72 hours after which a note is late (DOMAIN.md section 5).
@@ -51,16 +45,6 @@ COVERING_BEFORE = timedelta(days=7)
 COVERING_AFTER = timedelta(hours=72)
 # The ways in a view event needs no note for: the role's own clients.
 OWN_CLIENTS = frozenset({"caseload", "screening"})
-
-
-def register_counselor_scope(name: str, scope: ClientScope) -> None:
-    """Widen counselors' view; registering a name again replaces its scope."""
-    _counselor_scopes[name] = scope
-
-
-def register_intake_scope(name: str, scope: ClientScope) -> None:
-    """Widen intake staff's view (screening: clients they recently screened)."""
-    _intake_scopes[name] = scope
 
 
 def _episodes(episodes) -> Q:
@@ -125,10 +109,10 @@ def scopes_of(user) -> dict[str, Q]:
         scopes["caseload"] = caseload(user)
         scopes["recently_discharged"] = recently_discharged(user)
         scopes["covering"] = covering(user)
-        scopes.update({name: scope(user) for name, scope in _counselor_scopes.items()})
+        scopes.update({name: scope(user) for name, scope in COUNSELOR_SCOPES.items()})
     if user.is_intake:
         scopes["screening"] = in_screening(user)
-        scopes.update({name: scope(user) for name, scope in _intake_scopes.items()})
+        scopes.update({name: scope(user) for name, scope in INTAKE_SCOPES.items()})
     return scopes
 
 

@@ -7,7 +7,6 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients and episodes of care"
 
     def ready(self):
-        from iop.clients import chart_sections, reminders
+        from iop.clients import extensions
 
-        chart_sections.register()
-        reminders.register()
+        extensions.register()

@@ -1,8 +1,7 @@
-"""Sections of the client chart contributed by feature apps.
-
-The chart page belongs to iop.clients, which must not import the feature apps
-(DESIGN.md). Instead each app registers its sections in AppConfig.ready();
-the chart renders them in order with the context each one computes.
+"""The client chart's sections and timeline, from what the apps registered
+in iop.extensions (CHART_SECTIONS, TIMELINE_SOURCES): the chart page belongs
+to iop.clients, which must not import the feature apps (DESIGN.md). The
+chart renders the sections in order with the context each one computes.
 
 Everyone who may open the chart sees a section unless it says otherwise
 (`visible`): a section not visible to the viewer is not rendered at all,
@@ -11,9 +10,7 @@ belongs to a section and is skipped where that section is not visible, so
 the timeline and the printed chart never show what the chart hides.
 """
 
-import inspect
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -22,112 +19,42 @@ from django.utils import timezone
 
 from iop.audit.decorators import may_open
 from iop.clients.models import Client
-
-# (user, client) -> whether the user sees the section; the client comes from
-# the access policy (client_get_for_user), which the user already passed.
-Visibility = Callable[[Any, Client], bool]
-
-
-def everyone(user, client) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class ChartSection:
-    key: str
-    title: str
-    template: str
-    context: Callable[[HttpRequest, Client], dict[str, Any]]
-    order: int = 100
-    # "alerts" sections render above the chart (safety flags); "body" below.
-    region: str = "body"
-    # Costs no query for the common case: the chart is rendered for many.
-    visible: Visibility = everyone
-
-
-_sections: dict[str, ChartSection] = {}
-
-
-def register_chart_section(section: ChartSection) -> None:
-    _sections[section.key] = section
-
-
-def section_visible(key: str, user, client: Client) -> bool:
-    """Whether the section `key` is on this user's chart of this client
-    (a section no app registered is on nobody's)."""
-    section = _sections.get(key)
-    return section is not None and section.visible(user, client)
-
-
-def chart_sections(request: HttpRequest, client: Client) -> dict[str, list[dict[str, Any]]]:
-    """The sections the viewer sees with their context, by region, in display
-    order."""
-    ordered = sorted(_sections.values(), key=lambda section: (section.order, section.key))
-    regions: dict[str, list[dict[str, Any]]] = {"alerts": [], "body": []}
-    for section in ordered:
-        if not section.visible(request.user, client):
-            continue
-        regions.setdefault(section.region, []).append(
-            {"section": section, "context": section.context(request, client)}
-        )
-    return regions
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One documented item on the chart's chronological timeline. `url` is
-    the page it links to; the timeline drops it (the entry shows as text)
-    where the viewer may not open that page."""
-
-    when: datetime
-    kind: str
-    title: str
-    detail: str = ""
-    url: str = ""
-
-
-TimelineSource = Callable[..., list[TimelineEntry]]
-
-
-@dataclass(frozen=True)
-class _Source:
-    source: TimelineSource
-    section: str
-    takes_limit: bool
-
-
-_timeline_sources: dict[str, _Source] = {}
+from iop.extensions import CHART_SECTIONS, TIMELINE_SOURCES, TimelineEntry
 
 # The chart shows the newest entries; the whole timeline has its own page.
 CHART_TIMELINE_ENTRIES = 50
 PRINT_TIMELINE_ENTRIES = 200
 
 
-def register_timeline_source(key: str, source: TimelineSource, *, section: str) -> None:
-    """Each source returns one client's entries, as seen by `viewer`, with a
-    fixed number of queries: source(client, viewer=...). It belongs to the
-    chart section `section` (its key) and is not asked where that section is
-    not visible to the viewer. A source that takes a `limit` keyword returns
-    at most its `limit` newest entries (None: all), so a short timeline
-    loads little. A source whose links depend on more than the roles of the
-    page they lead to (a group session the viewer does not run) leaves the
-    url empty itself, within its one query."""
-    takes_limit = "limit" in inspect.signature(source).parameters
-    _timeline_sources[key] = _Source(source, section, takes_limit)
+def section_visible(key: str, user, client: Client) -> bool:
+    """Whether the section `key` is on this user's chart of this client
+    (a section no app registered is on nobody's)."""
+    section = CHART_SECTIONS.get(key)
+    return section is not None and section.visible(user, client)
+
+
+def chart_sections(request: HttpRequest, client: Client) -> dict[str, list[dict[str, Any]]]:
+    """The sections the viewer sees with their context, by region, in display
+    order."""
+    regions: dict[str, list[dict[str, Any]]] = {"alerts": [], "body": []}
+    for key, section in CHART_SECTIONS.items():
+        if not section.visible(request.user, client):
+            continue
+        regions.setdefault(section.region, []).append(
+            {"key": key, "section": section, "context": section.context(request, client)}
+        )
+    return regions
 
 
 def chart_timeline(client: Client, *, viewer, limit: int | None = PRINT_TIMELINE_ENTRIES):
     """The client's newest `limit` entries (None: every one) that `viewer`
     may see, newest first, linked only where the viewer may go. Each
     source's own newest `limit` hold the newest `limit` of all."""
-    entries = []
-    for registered in _timeline_sources.values():
-        if not section_visible(registered.section, viewer, client):
-            continue
-        if registered.takes_limit:
-            entries.extend(registered.source(client, viewer=viewer, limit=limit))
-        else:
-            entries.extend(registered.source(client, viewer=viewer))
+    entries: list[TimelineEntry] = []
+    for source in TIMELINE_SOURCES:
+        if section_visible(source.section, viewer, client):
+            entries.extend(source.entries(client, viewer=viewer, limit=limit))
+    # Stable: entries of the same moment keep the sources' order.
     entries.sort(key=lambda entry: entry.when, reverse=True)
     shown = entries if limit is None else entries[:limit]
     return [_linked(entry, viewer, client) for entry in shown]
@@ -139,6 +66,20 @@ def _linked(entry: TimelineEntry, viewer, client: Client) -> TimelineEntry:
     if entry.url and not may_open(viewer, entry.url, client=client):
         return replace(entry, url="")
     return entry
+
+
+def newest(queryset, limit: int | None):
+    """A timeline source's rows, newest first, cut to its `limit`."""
+    return queryset if limit is None else queryset[:limit]
+
+
+def newest_entries(entries: list[TimelineEntry], limit: int | None) -> list[TimelineEntry]:
+    """The `limit` newest entries of a source whose rows give two entries
+    each (started and stopped, recorded and revoked), read by their last
+    event, newest first: the `limit` rows with the newest last events hold
+    the `limit` newest entries."""
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries if limit is None else entries[:limit]
 
 
 def day_start(day: date) -> datetime:

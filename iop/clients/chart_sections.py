@@ -5,6 +5,7 @@ chronological timeline of everything documented."""
 from datetime import timedelta
 
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +15,10 @@ from iop.accounts import roles
 from iop.audit.decorators import may_open
 from iop.clients.chart import (
     CHART_TIMELINE_ENTRIES,
-    ChartSection,
-    TimelineEntry,
     chart_timeline,
     day_start,
-    register_chart_section,
-    register_timeline_source,
+    newest,
+    newest_entries,
 )
 from iop.clients.models import (
     Appointment,
@@ -30,6 +29,7 @@ from iop.clients.models import (
     TreatmentPlan,
 )
 from iop.clients.selectors import clinical
+from iop.extensions import TimelineEntry
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
@@ -128,14 +128,10 @@ def _timeline(request, client):
 # the page each leads to): every page here is the client's own.
 
 
-def _newest(queryset, limit):
-    return queryset if limit is None else queryset[:limit]
-
-
 def _appointment_entries(client, *, viewer, limit=None):
     entries = []
     appointments = Appointment.objects.filter(client=client).order_by("-starts_at", "-pk")
-    for appointment in _newest(appointments.select_related("note"), limit):
+    for appointment in newest(appointments.select_related("note"), limit):
         note = getattr(appointment, "note", None)
         detail = appointment.get_status_display()
         if note is not None:
@@ -172,7 +168,7 @@ def _drug_test_entries(client, *, viewer, limit=None):
         DrugTestResult.Result.INVALID: _("Invalid: %s"),
         DrugTestResult.Result.REFUSED: _("Refused: %s"),
     }
-    for test in _newest(tests.prefetch_related(flagged), limit):
+    for test in newest(tests.prefetch_related(flagged), limit):
         parts = []
         for result, label in labels.items():
             substances = [r.get_substance_display() for r in test.flagged if r.result == result]
@@ -189,9 +185,12 @@ def _drug_test_entries(client, *, viewer, limit=None):
     return entries
 
 
-def _medication_entries(client, *, viewer):
+def _medication_entries(client, *, viewer, limit=None):
     entries = []
-    for medication in Medication.objects.filter(client=client):
+    medications = Medication.objects.filter(client=client).order_by(
+        Greatest("start_date", Coalesce("stop_date", "start_date")).desc(), "-pk"
+    )
+    for medication in newest(medications, limit):
         entries.append(
             TimelineEntry(
                 when=day_start(medication.start_date),
@@ -208,7 +207,7 @@ def _medication_entries(client, *, viewer):
                     title=_("Medication stopped: %s") % medication,
                 )
             )
-    return entries
+    return newest_entries(entries, limit)
 
 
 def _meeting_entries(client, *, viewer, limit=None):
@@ -220,11 +219,14 @@ def _meeting_entries(client, *, viewer, limit=None):
             title=meeting.get_kind_display(),
             detail=meeting.meeting_name + (" · " + _("verified") if meeting.verified else ""),
         )
-        for meeting in _newest(meetings, limit)
+        for meeting in newest(meetings, limit)
     ]
 
 
-def _plan_entries(client, *, viewer):
+def _plan_entries(client, *, viewer, limit=None):
+    plans = TreatmentPlan.objects.filter(client=client, signed_at__isnull=False).order_by(
+        "-signed_at", "-pk"
+    )
     return [
         TimelineEntry(
             when=plan.signed_at,
@@ -232,10 +234,11 @@ def _plan_entries(client, *, viewer):
             title=_("Treatment plan version %s signed") % plan.version,
             url=reverse("clients:plan-detail", args=[client.public_id]),
         )
-        for plan in TreatmentPlan.objects.filter(client=client, signed_at__isnull=False)
+        for plan in newest(plans, limit)
     ]
 
 
+# (key, title, template, context, order)
 SECTIONS = [
     (
         "sessions",
@@ -257,20 +260,11 @@ SECTIONS = [
     ("timeline", gettext_lazy("Timeline"), "_chart_timeline.html", _timeline, 90),
 ]
 
-
-def register() -> None:
-    for key, title, template, context, order in SECTIONS:
-        register_chart_section(
-            ChartSection(
-                key=key,
-                title=title,
-                template=f"clients/includes/{template}",
-                context=context,
-                order=order,
-            )
-        )
-    register_timeline_source("appointments", _appointment_entries, section="sessions")
-    register_timeline_source("drug_tests", _drug_test_entries, section="drug-tests")
-    register_timeline_source("medications", _medication_entries, section="medications")
-    register_timeline_source("meetings", _meeting_entries, section="mutual-help")
-    register_timeline_source("plans", _plan_entries, section="plan")
+# (name, section, entries, order): entries of the same moment follow this order.
+TIMELINE = [
+    ("appointments", "sessions", _appointment_entries, 10),
+    ("drug_tests", "drug-tests", _drug_test_entries, 20),
+    ("medications", "medications", _medication_entries, 30),
+    ("meetings", "mutual-help", _meeting_entries, 40),
+    ("plans", "plan", _plan_entries, 50),
+]

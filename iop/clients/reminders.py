@@ -8,7 +8,6 @@ from django.utils import timezone
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, SessionNote, TreatmentPlan
 from iop.clients.services.records import appointment_reminder_target
-from iop.reminders.sources import register_digest_source, register_reminder_source
 
 
 def upcoming_appointments(start, end):
@@ -52,8 +51,3 @@ def digest_items(user) -> list[str]:
         if cosign:
             lines.append(f"{cosign} note(s) awaiting your co-signature")
     return lines
-
-
-def register() -> None:
-    register_reminder_source("appointments", upcoming_appointments)
-    register_digest_source("clinical-record", digest_items)

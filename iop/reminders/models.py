@@ -93,6 +93,8 @@ class Reminder(models.Model):
     body = models.TextField(blank=True)
     send_at = models.DateTimeField(_("send at"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Why the row did not go out: a skip's reason, or a cancellation's
+    # (reminders_cancel_for: "discharged", "consent_revoked", ...).
     skip_reason = models.CharField(max_length=60, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     provider_message_id = models.CharField(max_length=120, blank=True)

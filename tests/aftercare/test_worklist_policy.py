@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aftercare.chart import digest_items
 from aftercare.models import AftercarePlan, OutreachTask
+from aftercare.reminders import digest_items
 from iop.audit.models import AuditEvent
 from iop.clients.services import episode_assign_counselor
 from tests.aftercare.factories import missed, numbered, record, stepped_down

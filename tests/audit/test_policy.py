@@ -11,9 +11,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from iop.accounts import roles
-from iop.audit import policy
-from iop.audit.policy import client_get_for_user, clients_visible_to, register_counselor_scope
+from iop.audit.policy import client_get_for_user, clients_visible_to
 from iop.clients.models import Episode
+from iop.extensions import COUNSELOR_SCOPES
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 
 
@@ -35,10 +35,14 @@ def cast(client_of_counselor1, client_of_counselor2, screening_client):
 
 
 @pytest.fixture
-def counselor_scopes(monkeypatch):
+def counselor_scopes():
     """A private copy of the scope registry, restored after the test."""
-    monkeypatch.setattr(policy, "_counselor_scopes", dict(policy._counselor_scopes))
-    return policy._counselor_scopes
+    with COUNSELOR_SCOPES.isolated():
+        yield COUNSELOR_SCOPES
+
+
+def register_counselor_scope(name, scope):
+    COUNSELOR_SCOPES.register(name, scope, order=100)
 
 
 def test_counselor_sees_own_open_episode_clients(counselor1, client_of_counselor1, cast):
@@ -225,7 +229,7 @@ def test_registering_a_scope_name_again_replaces_it(counselor_scopes, counselor1
     register_counselor_scope("extra", lambda user: Q(pk=first.pk))
     register_counselor_scope("extra", lambda user: Q(pk=second.pk))
 
-    assert len(policy._counselor_scopes) == before + 1
+    assert len(COUNSELOR_SCOPES) == before + 1
     visible = clients_visible_to(counselor1)
     assert second in visible
     assert first not in visible

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iop.clients import chart
-from iop.clients.chart import ChartSection
 from iop.clients.models import Appointment
+from iop.extensions import CHART_SECTIONS, TIMELINE_SOURCES, ChartSection, TimelineSource
 from tests.family.factories import consent_for, family_member
 from tests.groups.factories import EnrollmentFactory, RecurringGroupFactory
 
@@ -64,27 +64,24 @@ def consented(counselor1, client_of_counselor1):
 
 
 def _section_keys(response):
-    return [
-        item["section"].key for region in response.context["sections"].values() for item in region
-    ]
+    return [item["key"] for region in response.context["sections"].values() for item in region]
 
 
 def test_a_section_not_visible_is_not_rendered_and_its_context_not_computed(
-    monkeypatch, login, counselor1, client_of_counselor1
+    login, counselor1, client_of_counselor1
 ):
     def context(request, client):
         raise AssertionError("the context of a hidden section was computed")
 
     hidden = ChartSection(
-        key="hidden",
         title="A section for nobody",
         template="clients/includes/_chart_plan.html",
         context=context,
         visible=lambda user, client: False,
     )
-    monkeypatch.setitem(chart._sections, "hidden", hidden)
-
-    response = login(counselor1).get(_url("client-detail", client_of_counselor1))
+    with CHART_SECTIONS.isolated():
+        CHART_SECTIONS.register("hidden", hidden, order=0)
+        response = login(counselor1).get(_url("client-detail", client_of_counselor1))
 
     assert response.status_code == 200
     assert "hidden" not in _section_keys(response)
@@ -202,13 +199,13 @@ def test_intake_sees_no_consent_on_the_timeline_or_the_printed_chart(
         assert str(consent.public_id) not in page, name
 
 
-def test_a_source_of_a_section_nobody_registered_is_not_asked(
-    monkeypatch, counselor1, client_of_counselor1
-):
+def test_a_source_of_a_section_nobody_registered_is_not_asked(counselor1, client_of_counselor1):
     def source(client, *, viewer):
         raise AssertionError("a source of an unregistered section was asked")
 
-    monkeypatch.setattr(chart, "_timeline_sources", dict(chart._timeline_sources))
-    chart.register_timeline_source("orphan", source, section="no-such-section")
+    with TIMELINE_SOURCES.isolated():
+        TIMELINE_SOURCES.register(
+            "orphan", TimelineSource(section="no-such-section", entries=source), order=0
+        )
 
-    assert chart.chart_timeline(client_of_counselor1, viewer=counselor1) == []
+        assert chart.chart_timeline(client_of_counselor1, viewer=counselor1) == []

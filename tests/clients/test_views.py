@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from iop.accounts import roles
 from iop.audit.models import AuditEvent
-from iop.clients import chart
 from iop.clients.forms import ClientForm
 from iop.clients.models import CaseloadAssignment, Client, Episode
 from iop.clients.services import EMAIL_CONSENT_WORDING, SMS_CONSENT_WORDING
 from iop.clients.views.records import CLIENTS_PER_PAGE
+from iop.extensions import CHART_SECTIONS
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 
 LIST_URL = reverse("clients:client-list")
@@ -592,11 +592,16 @@ def _client_with_episodes(count, *, counselor, earlier_counselor, supervisor):
     return client
 
 
+@pytest.fixture
+def no_chart_sections():
+    with CHART_SECTIONS.isolated(keep=()):
+        yield
+
+
 def test_chart_query_count_does_not_grow_with_episodes(
-    monkeypatch, login, supervisor, counselor1, counselor2, django_assert_num_queries
+    no_chart_sections, login, supervisor, counselor1, counselor2, django_assert_num_queries
 ):
     # The chart's own queries; sections of feature apps are checked below.
-    monkeypatch.setattr(chart, "_sections", {})
     browser = login(supervisor)
     cast = {"counselor": counselor1, "earlier_counselor": counselor2, "supervisor": supervisor}
     one = _client_with_episodes(1, **cast)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from family.consents import Entry, Recipient, disclosures_record
 from family.models import Disclosure, FamilyAttendance
 from family.services import consent_revoke
-from iop.clients import chart
+from iop.extensions import CHART_SECTIONS
 from tests.factories import EpisodeFactory
 from tests.family.factories import (
     consent_for,
@@ -41,17 +41,14 @@ def _chart(browser, client):
 
 def _section(response, key):
     return next(
-        item["context"]
-        for item in response.context["sections"]["body"]
-        if item["section"].key == key
+        item["context"] for item in response.context["sections"]["body"] if item["key"] == key
     )
 
 
 @pytest.fixture
-def family_sections_only(monkeypatch):
-    monkeypatch.setattr(
-        chart, "_sections", {k: s for k, s in chart._sections.items() if k in FAMILY_SECTIONS}
-    )
+def family_sections_only():
+    with CHART_SECTIONS.isolated(keep=FAMILY_SECTIONS):
+        yield
 
 
 def _family_with_history(client, counselor, count):
@@ -193,7 +190,7 @@ def test_intake_sees_no_family_details(login, intake, counselor1, screening_clie
 
     response = _chart(login(intake), screening_client)
 
-    keys = [item["section"].key for item in response.context["sections"]["body"]]
+    keys = [item["key"] for item in response.context["sections"]["body"]]
     assert "family" not in keys and "consents" not in keys
     assert "Rosa" not in response.content.decode()
 

@@ -299,6 +299,33 @@ def test_revoking_cancels_the_family_members_queued_reminders(
 
     queued.refresh_from_db()
     assert queued.status == Reminder.Status.CANCELLED
+    assert queued.skip_reason == "consent_revoked"
+
+
+def test_the_expiry_event_cancels_the_family_members_queued_reminders(
+    client_of_counselor1, counselor1, member
+):
+    consent = consent_for(
+        client_of_counselor1, member, actor=counselor1, expires_on=None, expiry_event="Discharge"
+    )
+    queued = _queued_for(member)
+
+    consent_event_occurred(actor=counselor1, consent=consent)
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.skip_reason) == (Reminder.Status.CANCELLED, "consent_ended")
+
+
+def _queued_for(member):
+    return Reminder.objects.create(
+        appointment_key="group-session:x",
+        kind="before_24h",
+        channel="sms",
+        family_member_id=member.pk,
+        recipient_key=f"family:{member.pk}",
+        address=member.phone,
+        send_at=timezone.now() + datetime.timedelta(hours=1),
+    )
 
 
 def test_the_expiry_event_can_be_recorded_once(client_of_counselor1, counselor1, member):

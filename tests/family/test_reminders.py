@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from family.models import Disclosure
 from family.reminders import REFUSED
-from family.services import consent_revoke
+from family.services import consent_revoke, family_member_update
 from iop.reminders.models import Reminder
 from iop.reminders.services import reminders_dispatch_due
 from iop.reminders.services.planning import reminders_plan_upcoming
@@ -195,3 +195,62 @@ def test_revoking_cancels_the_queued_family_reminders_and_none_are_planned_again
     assert not _family_reminders().filter(status="pending").exists()
     assert _family_reminders().filter(status="cancelled").count() == pending_before
     assert not Disclosure.objects.exists()
+
+
+# --- the family member's contact changes ----------------------------------------------------
+
+
+def _member_data(member, **changes) -> dict:
+    data = {
+        name: getattr(member, name)
+        for name in (
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "preferred_language",
+            "sms_consent",
+            "email_consent",
+        )
+    }
+    data.update(changes)
+    return data
+
+
+def test_withdrawing_text_messages_cancels_the_members_queued_texts_with_the_reason(
+    counselor1, client_of_counselor1, upcoming, member
+):
+    consent_for(client_of_counselor1, member, actor=counselor1)
+    _plan()
+    link = member.links.get(client=client_of_counselor1)
+
+    family_member_update(
+        actor=counselor1,
+        link=link,
+        data=_member_data(member, sms_consent=False),
+        relationship=link.relationship,
+    )
+
+    assert {(row.status, row.skip_reason) for row in _family_reminders()} >= {
+        (Reminder.Status.CANCELLED, "contact_withdrawn")
+    }
+    assert not _family_reminders().filter(status="pending").exists()
+
+
+def test_a_new_phone_number_readdresses_the_members_queued_texts(
+    counselor1, client_of_counselor1, upcoming, member
+):
+    consent_for(client_of_counselor1, member, actor=counselor1)
+    _plan()
+    link = member.links.get(client=client_of_counselor1)
+
+    family_member_update(
+        actor=counselor1,
+        link=link,
+        data=_member_data(member, phone="+15555550177"),
+        relationship=link.relationship,
+    )
+
+    pending = _family_reminders().filter(status="pending")
+    assert pending.exists()
+    assert set(pending.values_list("address", flat=True)) == {"+15555550177"}

@@ -1,5 +1,6 @@
-"""Send-time checks: an extension point of iop.reminders that feature apps
-register in ready() (the family app checks the disclosure decision there).
+"""Send-time checks: an extension point (iop.extensions.SEND_CHECKS) that
+feature apps register in their extensions.py (the family app checks the
+disclosure decision there).
 The dispatcher asks every check about each claimed row before calling the
 provider: a refusal ends the row skipped with the check's reason and no
 provider call; a check's hook runs once, in the transaction that marks the
@@ -13,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from iop.reminders import sources
+from iop.extensions import SEND_CHECKS, SendVerdict
 from iop.reminders.channels import FileSmsBackend
 from iop.reminders.models import Reminder
 from iop.reminders.services import reminders_dispatch_due
@@ -47,7 +48,7 @@ def _row(row: Reminder) -> Reminder:
 def test_sending_a_client_reminder_costs_no_query_more_with_the_checks_registered(
     sms_file, consenting_client, now, django_assert_num_queries
 ):
-    assert sources._send_checks  # the family app's check is registered
+    assert "family-disclosure" in SEND_CHECKS  # the family app's check is registered
     row = reminder_row(now=now, client=consenting_client)
     reminders_claim(now=now)
 
@@ -85,8 +86,8 @@ class Check:
     def __call__(self, reminder, now):
         self.asked.append((reminder.pk, now))
         if reminder.appointment_key == self.refuse_key:
-            return sources.SendVerdict(refusal="not_allowed_now")
-        return sources.SendVerdict(on_sent=lambda: self._sent(reminder.pk))
+            return SendVerdict(refusal="not_allowed_now")
+        return SendVerdict(on_sent=lambda: self._sent(reminder.pk))
 
     def _sent(self, reminder_id):
         # Inside the transaction that marks the row sent.
@@ -95,11 +96,12 @@ class Check:
 
 
 @pytest.fixture
-def check(monkeypatch):
+def check():
     """Registered alone: the family app's check says nothing of these rows."""
     registered = Check()
-    monkeypatch.setattr(sources, "_send_checks", {"test": registered})
-    return registered
+    with SEND_CHECKS.isolated(keep=()):
+        SEND_CHECKS.register("test", registered, order=0)
+        yield registered
 
 
 def test_a_refusal_skips_the_row_with_its_reason_and_calls_no_provider(
@@ -168,16 +170,17 @@ def test_no_hook_runs_for_a_message_deferred_past_the_quiet_hours(
 
 
 def test_a_failing_hook_leaves_the_message_sent_and_is_logged(
-    sms_file, consenting_client, now, monkeypatch, caplog
+    sms_file, consenting_client, now, caplog
 ):
     def broken(reminder, now):
-        return sources.SendVerdict(on_sent=lambda: 1 / 0)
+        return SendVerdict(on_sent=lambda: 1 / 0)
 
-    monkeypatch.setattr(sources, "_send_checks", {"broken": broken})
     row = reminder_row(now=now, client=consenting_client)
+    with SEND_CHECKS.isolated(keep=()):
+        SEND_CHECKS.register("broken", broken, order=0)
 
-    reminders_dispatch_due(now=now)
-    reminders_dispatch_due(now=now + MINUTE)
+        reminders_dispatch_due(now=now)
+        reminders_dispatch_due(now=now + MINUTE)
 
     assert _row(row).status == Reminder.Status.SENT
     assert len(sms_lines(sms_file)) == 1  # never sent again

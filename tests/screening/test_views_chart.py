@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from iop.clients import chart
+from iop.extensions import CHART_SECTIONS
 from screening import services
 from tests.factories import ClientFactory, EpisodeFactory
 from tests.screening.helpers import client_url, phq9, screening_url
@@ -27,14 +27,11 @@ SCREENING_CHART_QUERIES = 16  # includes the current-medications query of the he
 
 
 @pytest.fixture
-def screening_sections_only(monkeypatch):
+def screening_sections_only():
     """The chart with only the screening sections: other apps' sections have
     their own tests and their own query counts."""
-    monkeypatch.setattr(
-        chart,
-        "_sections",
-        {key: section for key, section in chart._sections.items() if key in SCREENING_SECTIONS},
-    )
+    with CHART_SECTIONS.isolated(keep=SCREENING_SECTIONS):
+        yield
 
 
 SCREENING_SECTIONS = ("safety-alerts", "screening")
@@ -93,7 +90,7 @@ def test_chart_shows_scores_over_time(
     (series,) = next(
         item["context"]["scores"]
         for item in response.context["sections"]["body"]
-        if item["section"].key == "screening"
+        if item["key"] == "screening"
     )
     assert series["series"]["totals"] == [16, 8]
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from iop import horizon
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
-from iop.clients.hooks import run_admission_hooks
 from iop.clients.models import Appointment, CaseloadAssignment, Client, Episode
-from iop.reminders.services.outbox import reminders_schedule
+from iop.extensions import ADMISSION_HOOKS, DISCHARGE_HOOKS, STEP_DOWN_HOOKS
+from iop.reminders.services.outbox import reminders_cancel_for, reminders_schedule
 from iop.reminders.texts import VIDEO
 
 # The words a client agrees to when consenting to a reminder channel; stored
@@ -179,12 +179,18 @@ def episode_admit(
         )
         episode_assign_counselor(actor=actor, episode=episode, counselor=counselor, request=request)
         episode.refresh_from_db()
-        run_admission_hooks(actor=actor, episode=episode)
+        for hook in ADMISSION_HOOKS:
+            hook(actor=actor, episode=episode, request=request)
     return episode
 
 
-def episode_start_aftercare(*, actor, episode: Episode, request=None) -> Episode:
-    """Step an episode down from the intensive phase to aftercare."""
+def episode_start_aftercare(
+    *, actor, episode: Episode, started_on: date | None = None, request=None
+) -> Episode:
+    """Step an episode down from the intensive phase to aftercare, which
+    starts on `started_on` (today by default); the step-down hooks run in
+    the same transaction."""
+    started_on = started_on or timezone.localdate()
     with transaction.atomic():
         # Conditional update: only an episode still in the intensive phase moves.
         stepped_down = Episode.objects.filter(pk=episode.pk, phase=Episode.Phase.INTENSIVE).update(
@@ -201,13 +207,19 @@ def episode_start_aftercare(*, actor, episode: Episode, request=None) -> Episode
             request=request,
             details={"phase": episode.phase},
         )
+        for hook in STEP_DOWN_HOOKS:
+            hook(actor=actor, episode=episode, started_on=started_on, request=request)
     return episode
 
 
 def episode_discharge(
     *, actor, episode: Episode, discharge_date: date, reason: int, request=None
 ) -> Episode:
-    """Close an episode with its TEDS discharge reason."""
+    """Close an episode with its TEDS discharge reason. What the episode
+    had ahead ends with it, in the same transaction: its future
+    appointments are cancelled, every discharge hook ends its app's part
+    (groups: enrollments), and the client's pending reminders are
+    cancelled; if any of it fails, the episode stays open."""
     if reason not in Episode.DischargeReason.values:
         raise ValidationError({"discharge_reason": _("Choose a TEDS discharge reason.")})
     with transaction.atomic():
@@ -232,6 +244,14 @@ def episode_discharge(
             request=request,
             details={"phase": episode.phase, "discharge_reason": reason},
         )
+        Appointment.objects.filter(
+            episode=episode, status=Appointment.Status.SCHEDULED, starts_at__gt=timezone.now()
+        ).update(status=Appointment.Status.CANCELLED_PROGRAM)
+        for hook in DISCHARGE_HOOKS:
+            hook(actor=actor, episode=episode, discharge_date=discharge_date, request=request)
+        # Last, so that it also takes what the hooks' changes left queued:
+        # reminders of every kind (appointments, groups, check-ins).
+        reminders_cancel_for(client=episode.client, reason="discharged")
     return episode
 
 

@@ -11,11 +11,11 @@ from iop.accounts import roles
 from iop.audit.decorators import client_view
 from iop.clients.clinical_forms import AddendumForm, AppointmentForm, SessionNoteForm
 from iop.clients.models import Appointment, Episode, SessionNote
-from iop.clients.note_sections import session_note_sections
 from iop.clients.selectors.clinical import plan_objectives
 from iop.clients.services import appointment_schedule
 from iop.clients.services import sessions as services
 from iop.clients.signing import note_addenda
+from iop.extensions import NOTE_SECTIONS, page_sections
 from iop.formtools import add_service_errors
 
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
@@ -134,7 +134,7 @@ def session_document(request, client, appointment_id):
         "addenda": note_addenda(note) if locked else [],
         "addendum_form": AddendumForm() if locked else None,
         "can_cosign": locked and note.awaits_cosignature and request.user.is_supervisor,
-        "extra_sections": session_note_sections(request, client, appointment, note),
+        "extra_sections": page_sections(NOTE_SECTIONS, request, client, appointment, note),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "clients/session_document.html", context, status=status)

@@ -1,11 +1,14 @@
 """The reminders API for other apps and the staff-facing services.
 
 Other apps call reminders_schedule / reminders_reschedule / reminders_cancel
-with who, what kind, when and where (no clinical words); this app knows
-nothing of groups or aftercare."""
+with who, what kind, when and where (no clinical words), and
+reminders_cancel_for / reminders_readdress for what is queued for one
+person; this app knows nothing of groups or aftercare."""
 
 from iop.reminders.services.outbox import (
     reminders_cancel,
+    reminders_cancel_for,
+    reminders_readdress,
     reminders_reschedule,
     reminders_schedule,
 )
@@ -25,6 +28,8 @@ __all__ = [
     "notifications_mark_read",
     "notifications_unread",
     "reminders_cancel",
+    "reminders_cancel_for",
+    "reminders_readdress",
     "reminders_reschedule",
     "reminders_schedule",
     "staff_notify",

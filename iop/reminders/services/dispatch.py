@@ -5,7 +5,7 @@
    SELECT ... FOR UPDATE SKIP LOCKED and set to "sending", so two workers (or
    two beat ticks) never take the same row.
 3. Check: every send-time check registered by a feature app
-   (iop.reminders.sources.register_send_check) is asked about the claimed
+   (iop.extensions.SEND_CHECKS) is asked about the claimed
    row; a refusal ends it "skipped" with the check's reason, and the
    provider is not called.
 4. Send: the provider is called only for rows this worker claimed and the
@@ -32,10 +32,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from iop.extensions import SendVerdict
 from iop.reminders import channels, texts
 from iop.reminders.models import Reminder, StaffNotification
 from iop.reminders.services.outbox import end_of_quiet_hours, in_quiet_hours
-from iop.reminders.sources import SendVerdict, send_verdicts
+from iop.reminders.sources import send_verdicts
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,11 @@
 """Writing reminders into the outbox: schedule, reschedule and cancel the
-reminders of an appointment. Only consented channels get a row; quiet hours
-move a reminder to their end, or skip it when that would be too late."""
+reminders of an appointment, and cancel or readdress what is queued for one
+person. Only consented channels get a row; quiet hours move a reminder to
+their end, or skip it when that would be too late.
+
+These are the only writes to Reminder rows outside this app's dispatcher:
+other apps call them rather than updating the outbox themselves
+(tests/test_extensions.py checks it)."""
 
 from datetime import datetime, time, timedelta
 
@@ -131,7 +136,9 @@ def _reopen_cancelled(appointment_key: str, starts_at: datetime, rows: list[Remi
     for row in rows:
         cancelled.filter(
             recipient_key=row.recipient_key, channel=row.channel, kind=row.kind
-        ).update(status=Reminder.Status.PENDING, send_at=row.send_at, cancelled_at=None)
+        ).update(
+            status=Reminder.Status.PENDING, send_at=row.send_at, cancelled_at=None, skip_reason=""
+        )
 
 
 def reminders_cancel(*, appointment_key: str | list[str], starts_at: datetime | None = None) -> int:
@@ -142,6 +149,49 @@ def reminders_cancel(*, appointment_key: str | list[str], starts_at: datetime | 
     if starts_at is not None:
         pending = pending.filter(appointment_starts_at=starts_at)
     return pending.update(status=Reminder.Status.CANCELLED, cancelled_at=timezone.now())
+
+
+def _pending_for(*, client=None, family_member=None, channel: str | None = None):
+    if (client is None) == (family_member is None):
+        raise ValueError("Give exactly one of client and family_member.")
+    if client is not None:
+        pending = Reminder.objects.filter(client=client, status=Reminder.Status.PENDING)
+    else:
+        # Family members belong to the family app, which this app does not
+        # import: their reminders carry the member's id (reminders_schedule's
+        # `recipients`), so any object with a pk will do.
+        pending = Reminder.objects.filter(
+            family_member_id=family_member.pk, status=Reminder.Status.PENDING
+        )
+    return pending if channel is None else pending.filter(channel=channel)
+
+
+def reminders_cancel_for(
+    *, client=None, family_member=None, reason: str, channel: str | None = None
+) -> int:
+    """Cancel everything still pending for one person (exactly one of
+    `client` and `family_member`), on every channel or only on `channel`:
+    a discharge, a consent revoked, a contact agreement withdrawn. The
+    reason (a short code) is kept in the row's skip_reason, the outbox's
+    "why it did not go out", with the time in cancelled_at. Rows already
+    sending, sent, skipped or expired are left as they are. Returns how
+    many were cancelled."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Say why the reminders are cancelled.")
+    pending = _pending_for(client=client, family_member=family_member, channel=channel)
+    return pending.update(
+        status=Reminder.Status.CANCELLED,
+        cancelled_at=timezone.now(),
+        skip_reason=reason[: Reminder._meta.get_field("skip_reason").max_length],
+    )
+
+
+def reminders_readdress(*, client=None, family_member=None, channel: str, address: str) -> int:
+    """Send what is still pending for one person on `channel` to their new
+    `address` (a changed phone number or email). Returns how many rows."""
+    pending = _pending_for(client=client, family_member=family_member, channel=channel)
+    return pending.update(address=address)
 
 
 def reminders_reschedule(

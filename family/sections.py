@@ -1,7 +1,8 @@
-"""The family sections on pages other apps own, registered in ready():
-family members at a Family Education session (groups' session page) and
-family attendees of a conjoint session (the session note). Both return None,
-without a query, for sessions they do not concern."""
+"""The family sections on pages other apps own (registered in
+family/extensions.py): family members at a Family Education session
+(groups' session page) and family attendees of a conjoint session (the
+session note). Both return None, without a query, for sessions they do not
+concern."""
 
 from django.utils import timezone
 

@@ -1,0 +1,28 @@
+"""What the clinical record registers with the core's extension points
+(iop/extensions.py): its own chart sections and timeline sources,
+appointments for the reminder planner and its lines of the staff digest."""
+
+from iop.clients import chart_sections, reminders
+from iop.extensions import (
+    CHART_SECTIONS,
+    DIGEST_SOURCES,
+    REMINDER_SOURCES,
+    TIMELINE_SOURCES,
+    ChartSection,
+    TimelineSource,
+)
+
+
+def register() -> None:
+    for key, title, template, context, order in chart_sections.SECTIONS:
+        CHART_SECTIONS.register(
+            key,
+            ChartSection(title=title, template=f"clients/includes/{template}", context=context),
+            order=order,
+        )
+    for name, section, entries, order in chart_sections.TIMELINE:
+        TIMELINE_SOURCES.register(
+            name, TimelineSource(section=section, entries=entries), order=order
+        )
+    REMINDER_SOURCES.register("appointments", reminders.upcoming_appointments, order=10)
+    DIGEST_SOURCES.register("clinical-record", reminders.digest_items, order=20)

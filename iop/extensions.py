@@ -1,0 +1,356 @@
+"""The extension points the core offers to feature apps, in one module.
+
+The core (iop.clients, iop.audit, iop.reminders) never imports the feature
+apps (DESIGN.md): a feature app adds to the core's pages, access policy,
+lifecycle and background work by registering an entry here, the plugin API
+documented in one module as pretix documents its hooks (pretix/base/signals.py).
+Each app registers in one module, `<app>/extensions.py`, whose `register()`
+its AppConfig.ready() calls, and nowhere else (tests/test_extensions.py).
+
+Every extension point is a `Registry` (iop/registry.py), and all behave the same:
+
+- an entry is registered under a name; registering a name again replaces
+  the entry and its order (a second ready(), or a test, does no harm);
+- each entry has an explicit `order`; iteration goes by order, then name,
+  never by the order in which apps happened to load;
+- what an entry may cost is part of its contract: each extension point's
+  docstring gives its query budget, and the tests of the page or task that
+  calls it pin the counts.
+
+The module imports no model, so any core module can import it at module
+level without an import cycle.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from iop.registry import Registry
+
+if TYPE_CHECKING:
+    from django.db.models import Q
+    from django.http import HttpRequest
+
+# --- the client chart -------------------------------------------------------------------------
+
+# (user, client) -> whether the user sees a chart section.
+Visibility = Callable[[Any, Any], bool]
+
+
+def everyone(user, client) -> bool:
+    """The default visibility: whoever may open the chart sees the section."""
+    return True
+
+
+@dataclass(frozen=True)
+class ChartSection:
+    """A section of the client chart. Its name in CHART_SECTIONS is its key
+    (the anchor `section-<name>` and the key timeline sources refer to)."""
+
+    title: str
+    template: str
+    # (request, client) -> the template's context, given as `section`.
+    context: Callable[["HttpRequest", Any], dict[str, Any]]
+    # "alerts" sections render above the chart (safety flags); "body" below.
+    region: str = "body"
+    visible: Visibility = everyone
+
+
+CHART_SECTIONS: Registry[ChartSection] = Registry(
+    "chart sections",
+    """Sections of the client chart (iop.clients.chart.chart_sections).
+
+    Entry: a ChartSection. `visible(user, client)` says whether the viewer
+    sees it; the client comes from the access policy (client_get_for_user),
+    which the viewer already passed. A section not visible is not rendered
+    at all, not even its title, its context is not computed, and its
+    timeline sources are not asked. `context(request, client)` returns the
+    dict its template receives as `section`. The printed chart sets
+    `request.chart_printing`.
+
+    Called: on every chart page, the printed chart and the timeline pages
+    (visible only), in order; within a region, by order then name.
+
+    Query budget: `visible` makes none for a client read through
+    client_get_for_user (the common case; one at most otherwise);
+    `context` makes a fixed number whatever the client's history, and none
+    when the section is not visible.
+    """,
+)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One documented item on the chart's chronological timeline. `url` is
+    the page it links to; the timeline drops it (the entry shows as text)
+    where the viewer may not open that page."""
+
+    when: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """Where timeline entries come from: `entries(client, *, viewer, limit)`
+    for the chart section named `section`."""
+
+    section: str
+    entries: Callable[..., list[TimelineEntry]]
+
+
+TIMELINE_SOURCES: Registry[TimelineSource] = Registry(
+    "timeline sources",
+    """Sources of the chart's timeline (iop.clients.chart.chart_timeline).
+
+    Entry: a TimelineSource. `entries(client, *, viewer, limit)` returns
+    the client's entries as `viewer` sees them: at most the `limit` newest
+    (`limit=None`: every one), in any order. The source is not asked where
+    its chart section (`section`, a CHART_SECTIONS name) is not visible to
+    the viewer. Links are checked against the roles of the page they lead
+    to by the timeline; a source whose links depend on more than that (a
+    group session the viewer does not run) leaves the url empty itself.
+
+    Called: for the chart's timeline fragment, the timeline page and the
+    printed chart, in order (which also orders entries of the same time).
+
+    Query budget: a fixed number (one; two with a prefetch) whatever the
+    client's history; the newest `limit` are chosen in the query.
+    """,
+)
+
+
+# --- pages of a session -----------------------------------------------------------------------
+
+# A section of a page another app owns: {"template": ..., "context": {...}},
+# or None when it has nothing for that page.
+PageSection = Callable[..., dict | None]
+
+NOTE_SECTIONS: Registry[PageSection] = Registry(
+    "session note sections",
+    """Sections feature apps add to an individual session's note page
+    (iop.clients.views.sessions), below the note.
+
+    Entry: section(request, client, appointment, note) -> {"template": ...,
+    "context": {...}} or None when it has nothing for that appointment.
+    `note` is the SessionNote or None before one is written. A section
+    posts to its own app's URLs.
+
+    Called: on every GET and re-rendered POST of the page, in order.
+
+    Query budget: a fixed number, and none for an appointment it does not
+    concern.
+    """,
+)
+
+SESSION_SECTIONS: Registry[PageSection] = Registry(
+    "group session sections",
+    """Sections other apps add to a group session's page (the groups app's
+    session_detail), below the roster.
+
+    Entry: section(request, session) -> {"template": ..., "context": {...}}
+    or None when it has nothing for that session. A section posts to its
+    own app's URLs.
+
+    Called: on every GET and re-rendered POST of the page, in order.
+
+    Query budget: a fixed number whatever the roster, and none for a
+    session it does not concern.
+    """,
+)
+
+
+def page_sections(registry: Registry[PageSection], *args) -> list[dict]:
+    """What each section of `registry` has for this page, in order,
+    without those that have nothing."""
+    return [item for section in registry if (item := section(*args)) is not None]
+
+
+# --- the episode of care ----------------------------------------------------------------------
+
+# hook(*, actor, episode, ...) -> None
+EpisodeHook = Callable[..., None]
+
+ADMISSION_HOOKS: Registry[EpisodeHook] = Registry(
+    "admission hooks",
+    """What feature apps do when an episode is admitted
+    (iop.clients.services.episode_admit).
+
+    Entry: hook(*, actor, episode, request) -> None; `request` may be None
+    (a service called outside a request). The episode has entered the
+    intensive phase, with its admission date and primary counselor.
+
+    Called: inside episode_admit's transaction, after the episode changed
+    and was audited, in order: the admission and its consequences (group
+    enrollment) commit together, and a hook that raises undoes them all.
+    A hook writes its own audit rows.
+
+    Query budget: a fixed number (bulk writes, never a query per row).
+    """,
+)
+
+STEP_DOWN_HOOKS: Registry[EpisodeHook] = Registry(
+    "step-down hooks",
+    """What feature apps do when an episode steps down from the intensive
+    phase to aftercare (iop.clients.services.episode_start_aftercare).
+
+    Entry: hook(*, actor, episode, started_on, request) -> None;
+    `started_on` is the first day of aftercare, `request` may be None.
+
+    Called: inside episode_start_aftercare's transaction, after the episode
+    changed and was audited, in order; a hook that raises undoes the step.
+
+    Query budget: a fixed number (bulk writes, never a query per row).
+    """,
+)
+
+DISCHARGE_HOOKS: Registry[EpisodeHook] = Registry(
+    "discharge hooks",
+    """What feature apps end when an episode is discharged
+    (iop.clients.services.episode_discharge).
+
+    Entry: hook(*, actor, episode, discharge_date, request) -> None;
+    `request` may be None. A hook ends only its own app's rows (groups:
+    the episode's active enrollments); the core itself cancels the
+    episode's future appointments and the client's pending reminders.
+
+    Called: inside episode_discharge's transaction, after the episode
+    changed and was audited and its future appointments were cancelled,
+    before the client's pending reminders are cancelled, in order: the
+    discharge and everything it ends commit together, and a hook that
+    raises undoes them all.
+
+    Query budget: a fixed number (bulk updates, never a query per row).
+    """,
+)
+
+
+# --- the access policy ------------------------------------------------------------------------
+
+# scope(user) -> a Q over Client naming the clients the user may see
+# through a relationship the scope's app owns.
+ClientScope = Callable[[Any], "Q"]
+
+COUNSELOR_SCOPES: Registry[ClientScope] = Registry(
+    "counselor scopes",
+    """Ways in that widen a counselor's view of clients
+    (iop.audit.policy.scopes_of), beside caseload, recently discharged and
+    covering.
+
+    Entry: scope(user) -> Q over Client. The name is the scope's name in
+    the audit trail (a view event through it records `access: [name]`).
+
+    Called: whenever the policy is asked about a counselor (every
+    client-scoped read), in order; the order is that of `access_scopes`.
+
+    Query budget: none. The Q is built without a query: subqueries only,
+    preferably uncorrelated `pk__in` (see iop.audit.policy), evaluated
+    inside the policy's one query.
+    """,
+)
+
+INTAKE_SCOPES: Registry[ClientScope] = Registry(
+    "intake scopes",
+    """Ways in that widen intake staff's view beyond clients in screening
+    (screening: clients they recently screened).
+
+    Entry: scope(user) -> Q over Client; the name is the scope's name in
+    the audit trail.
+
+    Called: whenever the policy is asked about intake staff, in order.
+
+    Query budget: none, as COUNSELOR_SCOPES.
+    """,
+)
+
+
+# --- reminders and the staff digest -----------------------------------------------------------
+
+
+class Upcoming(TypedDict, total=False):
+    """An appointment to remind of, as reminders_schedule takes it: an
+    opaque key (no clinical words), when, where, and whom: the client
+    (through their consented channels) and/or other `recipients`."""
+
+    appointment_key: str
+    starts_at: datetime
+    location: str
+    client: object
+    recipients: list[dict]
+
+
+# source(start, end) -> the appointments starting in [start, end)
+ReminderSource = Callable[[datetime, datetime], Iterable[Upcoming]]
+
+REMINDER_SOURCES: Registry[ReminderSource] = Registry(
+    "reminder sources",
+    """Where upcoming appointments come from, for the reminder planner
+    (iop.reminders.services.planning.reminders_plan_upcoming).
+
+    Entry: source(start, end) -> iterable of Upcoming for what starts in
+    [start, end). The outbox's unique constraint makes planning the same
+    appointment twice harmless.
+
+    Called: by the periodic planning task in the worker, outside any
+    request, in order.
+
+    Query budget: a fixed number for the window plus a fixed number per
+    appointment yielded (the roster of a group session).
+    """,
+)
+
+# source(user) -> short lines for one staff member's digest
+DigestSource = Callable[[Any], list[str]]
+
+DIGEST_SOURCES: Registry[DigestSource] = Registry(
+    "digest sources",
+    """Lines of the daily staff digest (iop.reminders.sources.digest_lines).
+
+    Entry: source(user) -> list of short lines: counts, never a client's
+    name or any clinical detail, counted within the access policy
+    (clients_visible_to(user)). An empty list adds nothing.
+
+    Called: once per active staff member by the daily digest task, in
+    order (the lines appear in that order).
+
+    Query budget: a fixed number per staff member (one per line at most).
+    """,
+)
+
+
+@dataclass(frozen=True)
+class SendVerdict:
+    """A send-time check's answer about one claimed reminder."""
+
+    # Why it must not go out now (a short code, stored as the skip reason);
+    # "" lets it go.
+    refusal: str = ""
+    # Run once the provider accepted the message, in the transaction that
+    # marks the row sent (e.g. a disclosure ledger row); never for a row
+    # that was not sent.
+    on_sent: Callable[[], None] | None = None
+
+
+# check(reminder, now) -> a verdict, or None when it has nothing to say
+SendCheck = Callable[[Any, datetime], SendVerdict | None]
+
+SEND_CHECKS: Registry[SendCheck] = Registry(
+    "send-time checks",
+    """What may still stop a reminder when it is sent: what was allowed when
+    it was planned may not be any more (a consent expired by date).
+
+    Entry: check(reminder, now) -> SendVerdict, or None for a reminder it
+    has nothing to say about. A refusal ends the row "skipped" with the
+    refusal as its reason; `on_sent` runs in the transaction that marks the
+    row sent.
+
+    Called: by the dispatcher for every claimed row, before the provider,
+    in order (iop.reminders.services.dispatch).
+
+    Query budget: none for a reminder it has nothing to say about (a
+    client's reminder, for the family check); a fixed number otherwise.
+    """,
+)
