@@ -306,3 +306,31 @@ def active_objectives_by_client(client_ids: list[int]) -> dict[int, list]:
     for objective in objectives:
         by_client[objective.goal.problem.plan.client_id].append(objective)
     return dict(by_client)
+
+
+def drop_in_candidates(user, *, on_roster, text: str = "") -> QuerySet[Client]:
+    """Clients with an open episode the user may see, not on the roster; with
+    `text`, only those whose name or record number holds it."""
+    candidates = (
+        clients_visible_to(user)
+        .filter(episodes__phase__in=OPEN_PHASES)
+        .exclude(pk__in=on_roster)
+        .distinct()
+    )
+    if text:
+        candidates = candidates.filter(
+            Q(legal_last_name__icontains=text)
+            | Q(legal_first_name__icontains=text)
+            | Q(preferred_name__icontains=text)
+            | Q(mrn__icontains=text)
+        )
+    return candidates
+
+
+def drop_in_choices(candidates: QuerySet[Client], *, limit: int) -> list[tuple[Client, str]]:
+    """The first `limit` candidates by name with their label (the client's
+    str()), in one query reading only what the label needs."""
+    clients = candidates.order_by("legal_last_name", "legal_first_name", "pk").only(
+        "pk", "preferred_name", "legal_first_name", "legal_last_name", "mrn"
+    )[:limit]
+    return [(client, str(client)) for client in clients]

@@ -31,7 +31,7 @@ def alerts_section(request, client):
 def screening_section(request, client):
     screenings = list(
         Screening.objects.filter(episode__client=client)
-        .select_related("completed_by")
+        .select_related("signed_by")
         .order_by("-started_at")
     )
     in_screening = client.episodes.filter(phase=Episode.Phase.SCREENING).exists()

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from iop.clients.models import Client, Episode
+from iop.clients.notes import SignableNote
 from screening.instruments import DIMENSIONS, LEVEL_LABELS
 
 RATING_VALIDATORS = [MinValueValidator(0), MaxValueValidator(4)]
@@ -192,10 +193,12 @@ class ReferralSubstance(models.Model):
         return f"{self.get_rank_display()}: {self.get_substance_display()}"
 
 
-class Screening(models.Model):
+class Screening(SignableNote):
     """A screening visit: instruments, the six dimension ratings, the
-    recommendation and the decision. Completing it signs it; afterwards only
-    addenda may be added."""
+    recommendation and the decision. Completing it signs it through the shared
+    signing mechanism (iop.clients.signing): the signer, the time, late after
+    72 hours from the visit's start, a supervisor's co-signature for a screener
+    in training; afterwards only addenda (NoteAddendum) may be added."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("In progress")
@@ -226,10 +229,6 @@ class Screening(models.Model):
     share_results_in_letter = models.BooleanField(
         _("client consented to share screening results with the receiving provider"), default=False
     )
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -240,7 +239,7 @@ class Screening(models.Model):
                 name="screening_one_draft_per_episode",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(completed_at__isnull=False) & ~Q(decision="")),
+                condition=Q(status="draft") | (Q(signed_at__isnull=False) & ~Q(decision="")),
                 name="screening_completed_is_signed",
             ),
         ]
@@ -360,18 +359,3 @@ class SafetyFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.addressed_at is None
-
-
-class ScreeningAddendum(models.Model):
-    """A correction or addition to a completed screening, signed by its author."""
-
-    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="addenda")
-    text = models.TextField(_("addendum"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["signed_at", "id"]
-
-    def __str__(self):
-        return f"Addendum {self.signed_at:%Y-%m-%d}"

@@ -1,5 +1,5 @@
 """Screening's part of the access policy: intake staff keep seeing a client
-they screened for two weeks after completing it, to print the referral
+they screened for two weeks after completing (signing) it, to print the referral
 letter or add an addendum once the client has left the screening phase."""
 
 from datetime import timedelta
@@ -15,6 +15,6 @@ RECENTLY_SCREENED = timedelta(days=14)
 def recently_screened_by(user) -> Q:
     return Q(
         pk__in=Screening.objects.filter(
-            completed_by=user, completed_at__gte=timezone.now() - RECENTLY_SCREENED
+            signed_by=user, signed_at__gte=timezone.now() - RECENTLY_SCREENED
         ).values("episode__client_id")
     )

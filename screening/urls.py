@@ -14,6 +14,7 @@ urlpatterns = [
     path(SCREENING + "dimensions/", views.screening_dimensions, name="screening-dimensions"),
     path(SCREENING + "complete/", views.screening_complete, name="screening-complete"),
     path(SCREENING + "addendum/", views.screening_addendum, name="screening-addendum"),
+    path(SCREENING + "cosign/", views.screening_cosign, name="screening-cosign"),
     path(SCREENING + "letter/", views.referral_letter, name="referral-letter"),
     path(SCREENING + "instruments/<str:code>/", views.administer, name="screening-administer"),
     path("clients/<uuid:client_id>/instruments/<str:code>/", views.administer, name="administer"),

@@ -14,6 +14,7 @@ from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view, audit_record
 from iop.clients.forms import ClientForm
 from iop.clients.models import Episode
+from iop.clients.signing import note_addenda
 from iop.formtools import add_service_errors
 from screening import selectors, services
 from screening.forms import (
@@ -34,7 +35,7 @@ CLINICAL = (roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR)
 
 def _screening_for(client, screening_id) -> Screening:
     return get_object_or_404(
-        Screening.objects.select_related("episode", "completed_by", "started_by"),
+        Screening.objects.select_related("episode", "signed_by", "cosigned_by", "started_by"),
         episode__client=client,
         public_id=screening_id,
     )
@@ -115,7 +116,8 @@ def _detail_context(request, client, screening, **forms):
         "ratings": screening.ratings.all(),
         "instruments": REGISTRY.values(),
         "can_act": can_act,
-        "addenda": screening.addenda.select_related("author"),
+        "addenda": note_addenda(screening) if screening.is_signed else [],
+        "can_cosign": screening.awaits_cosignature and request.user.is_supervisor,
     }
     if can_act:
         context["dimension_form"] = forms.get("dimension_form") or DimensionRatingsForm(
@@ -202,6 +204,19 @@ def screening_addendum(request, client, screening_id):
             return redirect(screening_detail_url(client, screening))
     context = _detail_context(request, client, screening, addendum_form=form)
     return render(request, "screening/screening_detail.html", context, status=400)
+
+
+@client_view(roles.SUPERVISOR)
+@require_POST
+def screening_cosign(request, client, screening_id):
+    screening = _screening_for(client, screening_id)
+    try:
+        services.screening_cosign(actor=request.user, screening=screening, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Screening co-signed."))
+    return redirect(screening_detail_url(client, screening))
 
 
 @client_view(*SCREENERS)

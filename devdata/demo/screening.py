@@ -21,6 +21,7 @@ from devdata.demo.clients_data import DEMO_CLIENTS
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.models import Client, Episode
+from iop.clients.signing import signature_fields
 from screening.instruments import recommend_level, score
 from screening.models import (
     DimensionRating,
@@ -197,8 +198,8 @@ def _seed_admission(rng, episode: Episode, *, primary: str, intake, table) -> di
         decision_reason=""
         if placement.level == level
         else rng.choice(data.BELOW_RECOMMENDATION_REASONS),
-        completed_by=intake,
-        completed_at=_at(day, 10),
+        # Signed as screening_complete signs (iop.clients.signing), at 10:00.
+        **signature_fields(actor=intake, service_started_at=_at(day, 9), now=_at(day, 10)),
     )
     Screening.objects.filter(pk=screening.pk).update(started_at=_at(day, 9))
     _audit(intake, client, screening, status="completed", decision="admit", level=level)

@@ -257,8 +257,12 @@ def seed_screening(ctx: Ctx) -> None:
                 ""
                 if placement.level == level or not completed
                 else "Clinician's judgement after the interview; see the notes.",
+                # Signed through the shared mechanism's fields: by the screener,
+                # 90 minutes after the visit began (not late).
                 intake if completed else None,
                 clock.ts(done) if completed else None,
+                False,
+                completed and intake in staff.in_training,
             )
         )
     loader.copy(
@@ -298,8 +302,10 @@ def seed_screening(ctx: Ctx) -> None:
             "decision",
             "decided_level",
             "decision_reason",
-            "completed_by_id",
-            "completed_at",
+            "signed_by_id",
+            "signed_at",
+            "signed_late",
+            "cosign_required",
         ),
         screenings,
     )

@@ -67,67 +67,97 @@ def _signature_date_error(client: Client, signed_on: date | None) -> str:
     return ""
 
 
-def _validated(client: Client, data: dict) -> dict:
-    """Every element of 2.31(a), or a ValidationError naming each one missing."""
-    values = {name: (data.get(name) or "").strip() for name in TEXT_ELEMENTS}
-    errors = {name: message for name, message in TEXT_ELEMENTS.items() if not values[name]}
-    categories = list(dict.fromkeys(data.get("categories") or []))
-    outside = [c for c in categories if c not in DisclosureCategory.values]
-    if outside:
+def _text(data: dict, name: str) -> str:
+    return (data.get(name) or "").strip()
+
+
+def _recipient_errors(client: Client, data: dict) -> dict[str, str]:
+    """Who receives the information (2.31(a)(4)): a family member of this
+    client, with a name, or another recipient named."""
+    kind = data.get("recipient_kind") or ""
+    member = data.get("recipient_member")
+    if kind not in Consent.RecipientKind.values:
+        return {"recipient_kind": _("Choose who receives the information.")}
+    if kind != Consent.RecipientKind.FAMILY:
+        if not _text(data, "recipient_name"):
+            return {"recipient_name": _("Give the recipient's name.")}
+        return {}
+    if member is not None and not member.name.strip():
+        return {"recipient_member": _("The recipient must have a name.")}
+    if member is None or not FamilyLink.objects.filter(client=client, member=member).exists():
+        return {"recipient_member": _("Choose a family member of this client.")}
+    return {}
+
+
+def _categories(data: dict) -> list[str]:
+    return list(dict.fromkeys(data.get("categories") or []))
+
+
+def _validity_errors(data: dict) -> dict[str, str]:
+    """What the consent covers and until when: known categories, at least
+    one, and an expiry date (not before the signature) or an expiry event."""
+    errors = {}
+    categories = _categories(data)
+    if outside := [c for c in categories if c not in DisclosureCategory.values]:
         errors["categories"] = _("Not a category of information that can be disclosed: %s.") % (
             ", ".join(outside)
         )
     elif not categories:
         errors["categories"] = _("Choose at least one category of information.")
-    kind = data.get("recipient_kind") or ""
-    member = data.get("recipient_member")
-    name = (data.get("recipient_name") or "").strip()
-    if kind not in Consent.RecipientKind.values:
-        errors["recipient_kind"] = _("Choose who receives the information.")
-    elif kind == Consent.RecipientKind.FAMILY:
-        if member is None or not FamilyLink.objects.filter(client=client, member=member).exists():
-            errors["recipient_member"] = _("Choose a family member of this client.")
-        else:
-            name = member.name
-        if member is not None and not member.name.strip():
-            errors["recipient_member"] = _("The recipient must have a name.")
-    else:
-        member = None
-        if not name:
-            errors["recipient_name"] = _("Give the recipient's name.")
-    expires_on, event = data.get("expires_on"), (data.get("expiry_event") or "").strip()
-    signed_on = data.get("signed_on")
-    if signature_error := _signature_date_error(client, signed_on):
-        errors["signed_on"] = signature_error
-    if expires_on is None and not event:
+    expires_on, signed_on = data.get("expires_on"), data.get("signed_on")
+    if expires_on is None and not _text(data, "expiry_event"):
         errors["expires_on"] = _("Give an expiry date or an expiry event.")
     elif expires_on is not None and signed_on is not None and expires_on < signed_on:
         errors["expires_on"] = _("The consent cannot expire before the date it was signed.")
+    return errors
+
+
+def _signature_errors(client: Client, data: dict) -> dict[str, str]:
+    """The signature date, and the signature itself: drawn (a PNG from the
+    pad) or a typed name the client confirmed adopting."""
+    errors = {}
+    if date_error := _signature_date_error(client, data.get("signed_on")):
+        errors["signed_on"] = date_error
     method = data.get("signature_method") or ""
-    drawing = (data.get("signature_drawing") or "").strip()
-    confirmed = bool(data.get("signature_confirmed"))
-    if method == Consent.SignatureMethod.DRAWN and not _drawing_is_png(drawing):
-        errors["signature_drawing"] = _("Have the client draw their signature.")
-    elif method == Consent.SignatureMethod.CONFIRMED and not confirmed:
-        errors["signature_confirmed"] = _("Confirm the client adopted the typed name as signature.")
-    elif method not in Consent.SignatureMethod.values:
+    if method == Consent.SignatureMethod.DRAWN:
+        if not _drawing_is_png(_text(data, "signature_drawing")):
+            errors["signature_drawing"] = _("Have the client draw their signature.")
+    elif method == Consent.SignatureMethod.CONFIRMED:
+        if not data.get("signature_confirmed"):
+            errors["signature_confirmed"] = _(
+                "Confirm the client adopted the typed name as signature."
+            )
+    else:
         errors["signature_method"] = _("Choose how the client signed.")
+    return errors
+
+
+def _validated(client: Client, data: dict) -> dict:
+    """Every element of 2.31(a), or a ValidationError naming each one missing."""
+    values = {name: _text(data, name) for name in TEXT_ELEMENTS}
+    errors = {name: message for name, message in TEXT_ELEMENTS.items() if not values[name]}
+    errors |= _validity_errors(data)
+    errors |= _recipient_errors(client, data)
+    errors |= _signature_errors(client, data)
     if errors:
         raise ValidationError(errors)
+    kind, method = data["recipient_kind"], data["signature_method"]
+    member = data.get("recipient_member") if kind == Consent.RecipientKind.FAMILY else None
+    drawing = _text(data, "signature_drawing")
     return {
         **values,
-        "categories": categories,
+        "categories": _categories(data),
         "recipient_kind": kind,
         "recipient_member": member,
-        "recipient_name": name,
-        "recipient_organization": (data.get("recipient_organization") or "").strip(),
-        "recipient_contact": (data.get("recipient_contact") or "").strip(),
-        "expires_on": expires_on,
-        "expiry_event": event,
-        "signed_on": signed_on,
+        "recipient_name": member.name if member else _text(data, "recipient_name"),
+        "recipient_organization": _text(data, "recipient_organization"),
+        "recipient_contact": _text(data, "recipient_contact"),
+        "expires_on": data.get("expires_on"),
+        "expiry_event": _text(data, "expiry_event"),
+        "signed_on": data.get("signed_on"),
         "signature_method": method,
         "signature_drawing": drawing if method == Consent.SignatureMethod.DRAWN else "",
-        "signature_confirmed": confirmed and method == Consent.SignatureMethod.CONFIRMED,
+        "signature_confirmed": method == Consent.SignatureMethod.CONFIRMED,
     }
 
 

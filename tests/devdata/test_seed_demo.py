@@ -153,7 +153,7 @@ def test_every_admitted_episode_has_the_completed_screening_that_admitted_it(see
         assert screening.status == Screening.Status.COMPLETED
         assert screening.decision == Screening.Decision.ADMIT
         assert screening.decided_level == episode.level_of_care
-        assert timezone.localdate(screening.completed_at) == episode.admission_date
+        assert timezone.localdate(screening.signed_at) == episode.admission_date
         assert screening.recommended_level in ("2.1", "2.5")
         assert screening.recommended_level == "2.1" or screening.decision_reason
         assert screening.ratings.count() == 6

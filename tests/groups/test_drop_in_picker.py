@@ -6,7 +6,7 @@ listed or found is audited as seen on a list."""
 import pytest
 from django.urls import reverse
 
-from groups import views
+from groups.views import dropin as views
 from iop.audit.models import AuditEvent
 from tests.factories import ClientFactory, EpisodeFactory
 from tests.groups.factories import GroupSessionFactory, RecurringGroupFactory, enroll

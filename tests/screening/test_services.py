@@ -12,6 +12,8 @@ from django.utils import timezone
 from iop.accounts import roles
 from iop.audit.models import AuditEvent
 from iop.clients.models import Appointment, CaseloadAssignment, Client, Episode
+from iop.clients.notes import NoteAddendum
+from iop.clients.signing import note_addenda
 from iop.reminders.models import StaffNotification
 from screening import services
 from screening.instruments import DIMENSIONS, InstrumentValidationError
@@ -23,7 +25,6 @@ from screening.models import (
     ReferralSubstance,
     SafetyFlag,
     Screening,
-    ScreeningAddendum,
 )
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 from tests.screening.helpers import (
@@ -771,7 +772,7 @@ def test_refused_completion_changes_nothing(intake, counselor1, draft):
         admit(draft, intake, counselor1, decided_level="2.5")
 
     screening = _reloaded(draft)
-    assert (screening.status, screening.decision, screening.completed_at) == ("draft", "", None)
+    assert (screening.status, screening.decision, screening.signed_at) == ("draft", "", None)
     assert Episode.objects.get(pk=draft.episode.pk).phase == Episode.Phase.SCREENING
     assert not Appointment.objects.exists()
     assert not CaseloadAssignment.objects.exists()
@@ -791,8 +792,8 @@ def test_admit_signs_the_screening_with_recommendation_and_decision(intake, coun
     assert (screening.recommended_level, screening.decided_level) == ("2.1", "2.5")
     assert screening.decision == Screening.Decision.ADMIT
     assert screening.decision_reason == "Works nights; needs day program"
-    assert screening.completed_by == intake
-    assert screening.completed_at is not None
+    assert screening.signed_by == intake
+    assert screening.signed_at is not None
 
 
 def test_admit_enters_the_intensive_phase_today_with_the_counselor(intake, counselor1, draft):
@@ -877,7 +878,7 @@ def test_addendum_is_refused_while_the_screening_is_in_progress(intake, draft):
     with pytest.raises(ValidationError):
         services.screening_addendum_add(actor=intake, screening=draft, text="Correction")
 
-    assert not ScreeningAddendum.objects.exists()
+    assert not NoteAddendum.objects.exists()
 
 
 def test_addendum_on_a_completed_screening_is_signed_by_its_author(
@@ -891,13 +892,15 @@ def test_addendum_on_a_completed_screening_is_signed_by_its_author(
     )
 
     addendum.refresh_from_db()
-    assert (addendum.screening, addendum.author, addendum.text) == (
+    assert (addendum.note, addendum.client, addendum.author, addendum.text) == (
         completed,
+        draft.client,
         supervisor,
         "Client called back: works nights.",
     )
     assert addendum.signed_at is not None
-    event = AuditEvent.objects.get(object_type="screening.screeningaddendum")
+    assert list(note_addenda(completed)) == [addendum]
+    event = AuditEvent.objects.get(object_type="screening.screening", details={"addendum": True})
     assert (event.action, event.actor, event.client) == (
         AuditEvent.Action.CREATE,
         supervisor,
@@ -912,4 +915,4 @@ def test_addendum_needs_text(intake, counselor1, draft):
     errors = _errors(services.screening_addendum_add, actor=intake, screening=completed, text=" ")
 
     assert "text" in errors
-    assert not ScreeningAddendum.objects.exists()
+    assert not NoteAddendum.objects.exists()

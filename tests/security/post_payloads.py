@@ -254,6 +254,7 @@ POSTS = {
         data=lambda w, s: {"text": "The referral source was the drug court."},
         prepare=setups.screening_completed,
     ),
+    "screening:screening-cosign": Post("supervisor", prepare=setups.screening_cosign_due),
     "screening:screening-administer": Post(
         "intake", data=lambda w, s: {f"item_{k}": str(v) for k, v in phq9().items()}
     ),

@@ -102,12 +102,18 @@ def screening_completed(world, browser):
     return {}
 
 
+def screening_cosign_due(world, browser):
+    screening_completed(world, browser)
+    Screening.objects.filter(pk=screening_of(world).pk).update(cosign_required=True)
+    return {}
+
+
 def no_draft_screening(world, browser):
     # The visit in progress ends (as a referral out would): a new one can start.
     Screening.objects.filter(pk=screening_of(world).pk).update(
         status=Screening.Status.COMPLETED,
         decision=Screening.Decision.REFER,
-        completed_at=timezone.now(),
+        signed_at=timezone.now(),
     )
     return {}
 

@@ -111,6 +111,7 @@ FORM_ROUTES = {
     "screening:screening-dimensions": (),
     "screening:screening-complete": (),
     "screening:screening-addendum": ("text",),
+    "screening:screening-cosign": (),
     "screening:screening-administer": (),
     "screening:administer": (),
     "screening:flag-address": (),

@@ -143,6 +143,7 @@ ACCESS = {
     "screening:screening-dimensions": client_route(SCREENERS, POST_ONLY),
     "screening:screening-complete": client_route(SCREENERS, POST_ONLY),
     "screening:screening-addendum": client_route(SCREENERS, POST_ONLY),
+    "screening:screening-cosign": client_route((SUPERVISOR,), POST_ONLY),
     # A referral letter exists only for a completed screening that referred
     # the client elsewhere; the world's screening is in progress.
     "screening:referral-letter": client_route(SCREENERS, 404),
