@@ -10,7 +10,7 @@ from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 
 
-def aftercare_section(request, client):
+def aftercare_section(request, client, *, printing=False):
     current = client.episodes.order_by("-referral_date", "-id").first()
     summaries = list(
         DischargeSummary.objects.filter(episode__client=client).select_related(

@@ -22,7 +22,7 @@ from iop.extensions import TimelineEntry
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
-def family_section(request, client):
+def family_section(request, client, *, printing=False):
     return {
         "client": client,
         "rows": selectors.client_family(client),
@@ -30,7 +30,7 @@ def family_section(request, client):
     }
 
 
-def consents_section(request, client):
+def consents_section(request, client, *, printing=False):
     now = timezone.now()
     return {
         "client": client,

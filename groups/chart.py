@@ -10,7 +10,7 @@ from iop.clients.chart import newest
 from iop.extensions import TimelineEntry
 
 
-def progress_section(request, client):
+def progress_section(request, client, *, printing=False):
     episode = client.episodes.filter(phase__in=selectors.OPEN_PHASES).first()
     if episode is None:
         episode = client.episodes.filter(admission_date__isnull=False).first()

@@ -50,7 +50,7 @@ class ChartSection:
 
     title: str
     template: str
-    # (request, client) -> the template's context, given as `section`.
+    # (request, client, *, printing) -> the template's context, given as `section`.
     context: Callable[["HttpRequest", Any], dict[str, Any]]
     # "alerts" sections render above the chart (safety flags); "body" below.
     region: str = "body"
@@ -65,9 +65,10 @@ CHART_SECTIONS: Registry[ChartSection] = Registry(
     sees it; the client comes from the access policy (client_get_for_user),
     which the viewer already passed. A section not visible is not rendered
     at all, not even its title, its context is not computed, and its
-    timeline sources are not asked. `context(request, client)` returns the
-    dict its template receives as `section`. The printed chart sets
-    `request.chart_printing`.
+    timeline sources are not asked. `context(request, client, *, printing)` returns
+    the dict its template receives as `section`; `printing` is True for the
+    printed chart, which shows everything on one page (the timeline in full
+    rather than loaded later).
 
     Called: on every chart page, the printed chart and the timeline pages
     (visible only), in order; within a region, by order then name.

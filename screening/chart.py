@@ -13,7 +13,7 @@ from screening.instruments import REGISTRY
 from screening.models import InstrumentAdministration, Screening
 
 
-def alerts_section(request, client):
+def alerts_section(request, client, *, printing=False):
     flags = list(selectors.client_open_safety_flags(client))
     # Every flag is addressed on one page: those it refuses see the flag only.
     return {
@@ -28,7 +28,7 @@ def alerts_section(request, client):
     }
 
 
-def screening_section(request, client):
+def screening_section(request, client, *, printing=False):
     screenings = list(
         Screening.objects.filter(episode__client=client)
         .select_related("signed_by")

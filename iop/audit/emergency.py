@@ -43,7 +43,7 @@ def _until(value: str) -> datetime:
     return parsed or timezone.now() - timedelta(seconds=1)
 
 
-def chart_banner(request, client) -> dict:
+def chart_banner(request, client, *, printing=False) -> dict:
     """The chart's banner while it is open through an emergency grant. Only
     designated users can hold one, and the session knows who they are (from
     sign-in, or from the grant made in it): for everybody else the banner

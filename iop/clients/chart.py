@@ -33,15 +33,18 @@ def section_visible(key: str, user, client: Client) -> bool:
     return section is not None and section.visible(user, client)
 
 
-def chart_sections(request: HttpRequest, client: Client) -> dict[str, list[dict[str, Any]]]:
+def chart_sections(
+    request: HttpRequest, client: Client, *, printing: bool = False
+) -> dict[str, list[dict[str, Any]]]:
     """The sections the viewer sees with their context, by region, in display
-    order."""
+    order; `printing` for the printed chart (everything on the page)."""
     regions: dict[str, list[dict[str, Any]]] = {"alerts": [], "body": []}
     for key, section in CHART_SECTIONS.items():
         if not section.visible(request.user, client):
             continue
+        context = section.context(request, client, printing=printing)
         regions.setdefault(section.region, []).append(
-            {"key": key, "section": section, "context": section.context(request, client)}
+            {"key": key, "section": section, "context": context}
         )
     return regions
 

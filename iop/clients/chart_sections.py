@@ -34,7 +34,7 @@ from iop.extensions import TimelineEntry
 CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
-def _sessions(request, client):
+def _sessions(request, client, *, printing=False):
     appointments = clinical.client_appointments(client)
     now = timezone.now()
     past = [a for a in appointments if a.starts_at < now][:10]
@@ -52,7 +52,7 @@ def _sessions(request, client):
     }
 
 
-def _plan(request, client):
+def _plan(request, client, *, printing=False):
     plan = (
         TreatmentPlan.objects.filter(client=client, status=TreatmentPlan.Status.ACTIVE)
         .prefetch_related("problems__goals__objectives")
@@ -71,7 +71,7 @@ def _plan(request, client):
     }
 
 
-def _drug_tests(request, client):
+def _drug_tests(request, client, *, printing=False):
     tests = clinical.client_drug_tests(client)
     return {
         "client": client,
@@ -82,7 +82,7 @@ def _drug_tests(request, client):
     }
 
 
-def _medications(request, client):
+def _medications(request, client, *, printing=False):
     medications = list(client.medications.order_by("-start_date"))
     today = timezone.localdate()
     return {
@@ -94,7 +94,7 @@ def _medications(request, client):
     }
 
 
-def _mutual_help(request, client):
+def _mutual_help(request, client, *, printing=False):
     return {
         "client": client,
         "weeks": clinical.meetings_per_week(client),
@@ -115,8 +115,8 @@ def timeline_recent(client, *, viewer) -> dict:
     }
 
 
-def _timeline(request, client):
-    if getattr(request, "chart_printing", False):
+def _timeline(request, client, *, printing=False):
+    if printing:
         return {"client": client, "entries": chart_timeline(client, viewer=request.user)}
     # Loaded by the page once shown (htmx), so opening a chart does not wait
     # for the history.

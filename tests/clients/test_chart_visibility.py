@@ -70,7 +70,7 @@ def _section_keys(response):
 def test_a_section_not_visible_is_not_rendered_and_its_context_not_computed(
     login, counselor1, client_of_counselor1
 ):
-    def context(request, client):
+    def context(request, client, *, printing=False):
         raise AssertionError("the context of a hidden section was computed")
 
     hidden = ChartSection(

@@ -62,7 +62,7 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
 
-def chart_context(request, client) -> dict:
+def chart_context(request, client, *, printing: bool = False) -> dict:
     """Everything the chart page shows; the printable chart uses it too."""
     episodes = list(selectors.client_episodes(client))
     return {
@@ -70,7 +70,7 @@ def chart_context(request, client) -> dict:
         "episodes": episodes,
         "current_episode": episodes[0] if episodes else None,
         "medications": current_medications(client),
-        "sections": chart_sections(request, client),
+        "sections": chart_sections(request, client, printing=printing),
         "can_edit": request.user.has_role(*EDITORS),
         "can_assign": request.user.has_role(roles.SUPERVISOR),
         "clinician": request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR),

@@ -129,7 +129,6 @@ def chart_print(request, client):
         details={"document": "chart"},
     )
     # The timeline section then lists every entry up to the print limit.
-    request.chart_printing = True
-    context = chart_context(request, client)
+    context = chart_context(request, client, printing=True)
     context["printing"] = True
     return render(request, "clients/client_detail.html", context)
