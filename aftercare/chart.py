@@ -20,7 +20,7 @@ def aftercare_section(request, client, *, printing=False):
     addenda = selectors.summary_addenda(summaries)
     for summary in summaries:
         summary.addenda = addenda.get(summary.pk, [])
-    clinician = request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR)
+    clinician = request.user.has_role(*roles.CLINICIANS)
     return {
         "client": client,
         "plan": selectors.plan_for_chart(client),

@@ -17,8 +17,6 @@ from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
 from iop.formtools import add_service_errors
 
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
 
 def _chart(client):
     return redirect("clients:client-detail", client_id=client.public_id)
@@ -28,7 +26,7 @@ def _episode(client, *phases) -> Episode | None:
     return client.episodes.filter(phase__in=phases).first()
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def step_down(request, client):
     """Complete the intensive phase and start the 12-month aftercare plan."""
     episode = _episode(client, Episode.Phase.INTENSIVE)
@@ -64,7 +62,7 @@ def step_down(request, client):
     )
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def check_in(request, client, check_in_id):
     check_in = get_object_or_404(
         CheckIn.objects.select_related("plan"), client=client, public_id=check_in_id
@@ -85,7 +83,7 @@ def check_in(request, client, check_in_id):
     return render(request, "aftercare/check_in.html", context, status=status)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def outreach_attempt(request, client, task_id):
     task = get_object_or_404(OutreachTask, client=client, public_id=task_id)
@@ -106,7 +104,7 @@ def outreach_attempt(request, client, task_id):
     return _chart(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def discharge(request, client):
     episode = _episode(client, Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
     if episode is None:
@@ -134,7 +132,7 @@ def discharge(request, client):
     return render(request, "aftercare/discharge.html", context, status=status)
 
 
-@client_view(*CLINICIANS, addenda=True)
+@client_view(*roles.CLINICIANS, addenda=True)
 @require_POST
 def summary_addendum(request, client, summary_id):
     """A signed addendum to a discharge summary; the counselor who discharged
@@ -168,7 +166,7 @@ def readmit(request, client):
     return _chart(client)
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICIANS)
 @require_GET
 def worklist(request):
     """The counselor's Aftercare page: due, overdue and flagged clients and the

@@ -3,7 +3,6 @@ from django.shortcuts import redirect
 from iop.accounts import roles
 from iop.formtools import add_service_errors
 
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
 READERS = (roles.COUNSELOR, roles.SUPERVISOR, roles.ADMINISTRATOR)
 
 

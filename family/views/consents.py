@@ -13,7 +13,8 @@ from family.consents import NOTICE, consent_refusal, consent_state
 from family.forms import ConsentForm, RevokeForm
 from family.models import Consent, FamilyMember
 from family.release import release_content
-from family.views.common import CLINICIANS, READERS, add_errors
+from family.views.common import READERS, add_errors
+from iop.accounts import roles
 from iop.audit.decorators import client_view
 
 
@@ -35,7 +36,7 @@ def _detail(client, consent):
     )
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 def consent_new(request, client):
     initial = {}
     member_id = request.GET.get("member")
@@ -72,12 +73,12 @@ def consent_detail(request, client, consent_id):
             "-disclosed_at"
         )[:50],
         "revoke_form": RevokeForm(),
-        "can_edit": request.user.has_role(*CLINICIANS),
+        "can_edit": request.user.has_role(*roles.CLINICIANS),
     }
     return render(request, "family/consent_detail.html", context)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 @require_POST
 def consent_revoke(request, client, consent_id):
     consent = _consent_for(client, consent_id)
@@ -96,7 +97,7 @@ def consent_revoke(request, client, consent_id):
     return _detail(client, consent)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 @require_POST
 def consent_event(request, client, consent_id):
     consent = _consent_for(client, consent_id)
@@ -109,7 +110,7 @@ def consent_event(request, client, consent_id):
     return _detail(client, consent)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 @require_POST
 def release_export(request, client, consent_id):
     """The release of information: decided and written to the ledger first,

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from family import selectors, services
 from family.forms import FamilyMemberForm, LinkMemberForm, MemberSearchForm
 from family.models import FamilyLink
-from family.views.common import CLINICIANS, add_errors, chart
+from family.views.common import add_errors, chart
+from iop.accounts import roles
 from iop.audit.decorators import client_view
 
 
@@ -27,7 +28,7 @@ def _page(request, client, *, form, link=None, link_form=None, find="", status=2
     return render(request, "family/member_form.html", context, status=status)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 def member_new(request, client):
     form = FamilyMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,7 @@ def member_new(request, client):
     return _page(request, client, form=form, find=request.GET.get("find", ""), status=status)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 @require_POST
 def member_link(request, client):
     link_form = LinkMemberForm(
@@ -74,7 +75,7 @@ def member_link(request, client):
     )
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 def member_edit(request, client, member_id):
     link = get_object_or_404(
         FamilyLink.objects.select_related("member", "client"),

@@ -11,15 +11,15 @@ from django.views.decorators.http import require_POST
 from family import services
 from family.forms import ConjointForm, FamilyAttendanceForm
 from family.models import FamilyMember
-from family.views.common import CLINICIANS
 from groups.selectors import sessions_visible_to
+from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def education_attendance(request, session_id):
     session = get_object_or_404(sessions_visible_to(request.user), public_id=session_id)
@@ -50,7 +50,7 @@ def education_attendance(request, session_id):
     return back
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def conjoint_attendees(request, client, appointment_id):
     appointment = get_object_or_404(

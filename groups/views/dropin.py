@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST, require_safe
 from groups import selectors
 from groups.forms import DropInForm
 from groups.services import sessions
-from groups.views.common import GROUP_STAFF, session_for
+from groups.views.common import session_for
+from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view
@@ -22,7 +23,7 @@ DROP_IN_LIST_MAX = 100
 DROP_IN_SEARCH_MAX = 20
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_drop_in(request, session_id):
     session = session_for(request.user, session_id)
@@ -46,7 +47,7 @@ def session_drop_in(request, session_id):
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_safe
 def session_drop_in_picker(request, session_id):
     """htmx: the drop-in form, asked for when the facilitator means to add
@@ -71,7 +72,7 @@ def session_drop_in_picker(request, session_id):
     return render(request, "groups/includes/_drop_in_picker.html", context)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_safe
 def session_drop_in_search(request, session_id):
     """htmx: the drop-in candidates whose name or record number holds the

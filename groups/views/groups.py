@@ -11,19 +11,20 @@ from django.views.decorators.http import require_POST, require_safe
 from groups import selectors
 from groups.forms import AddSessionForm, CancelSessionForm, MoveSessionForm
 from groups.services import schedule
-from groups.views.common import GROUP_STAFF, readable, session_for
+from groups.views.common import readable, session_for
+from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.formtools import message_date_error, message_service_errors
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_safe
 def group_list(request):
     groups = selectors.groups_visible_to(request.user).filter(active=True)
     return render(request, "groups/group_list.html", {"groups": groups})
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_safe
 def group_detail(request, group_id):
     group = get_object_or_404(selectors.groups_visible_to(request.user), public_id=group_id)
@@ -38,7 +39,7 @@ def group_detail(request, group_id):
     return render(request, "groups/group_detail.html", context)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def group_session_add(request, group_id):
     group = get_object_or_404(selectors.groups_visible_to(request.user), public_id=group_id)
@@ -59,7 +60,7 @@ def group_session_add(request, group_id):
     return redirect("groups:group-detail", group_id=group.public_id)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_move(request, session_id):
     session = session_for(request.user, session_id)
@@ -81,7 +82,7 @@ def session_move(request, session_id):
     return redirect("groups:group-detail", group_id=session.group.public_id)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_cancel(request, session_id):
     session = session_for(request.user, session_id)

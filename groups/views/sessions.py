@@ -14,7 +14,7 @@ from groups.forms import AddendumForm, EnrollmentGroupForm, SessionForm, ToggleF
 from groups.models import Enrollment
 from groups.services import enrollment as enrollment_services
 from groups.services import sessions
-from groups.views.common import GROUP_STAFF, session_for
+from groups.views.common import session_for
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
@@ -45,7 +45,7 @@ def _session_context(request, session, form=None):
     }
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_detail(request, session_id):
     """The one screen: roster, attendance, group note, per-client lines, sign."""
@@ -101,7 +101,7 @@ def _session_save(request, session):
     return render(request, "groups/session_detail.html", context, status=400)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def attendance_toggle(request, session_id):
     """htmx: set one client's attendance in place and return their row."""
@@ -136,7 +136,7 @@ def attendance_toggle(request, session_id):
     )
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_remove(request, session_id):
     session = session_for(request.user, session_id)
@@ -162,7 +162,7 @@ def session_remove(request, session_id):
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_addendum(request, session_id):
     session = session_for(request.user, session_id)

@@ -70,7 +70,7 @@ def home(request):
         context["caseload"] = caseload.caseload_rows(
             visible, counselor=request.user, sort=context["sort"]
         )
-    if request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR):
+    if request.user.has_role(*roles.CLINICIANS):
         # Three missed aftercare check-ins in a row (DOMAIN.md section 7).
         context["aftercare_flagged"] = list(
             aftercare_selectors.flagged_clients(visible).order_by("legal_last_name")[:20]
@@ -115,7 +115,7 @@ def health(request):
     )
 
 
-@role_required(roles.COUNSELOR, roles.SUPERVISOR)
+@role_required(*roles.CLINICIANS)
 @require_GET
 def my_day(request):
     """Today's groups and individual sessions with links to document them, and
@@ -135,7 +135,7 @@ REVIEWS_PER_PAGE = 50
 STRANDED_DRAFTS_SHOWN = 50
 
 
-@role_required(roles.COUNSELOR, roles.SUPERVISOR)
+@role_required(*roles.CLINICIANS)
 @require_GET
 def worklists(request):
     """What needs doing: unsigned notes, co-signatures (supervisors), plan

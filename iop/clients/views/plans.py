@@ -22,14 +22,12 @@ from iop.clients.services import plans as services
 from iop.clients.signing import note_addenda
 from iop.formtools import message_date_error, message_service_errors
 
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
 
 def _plan_page(client):
     return redirect("clients:plan-detail", client_id=client.public_id)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def plan_detail(request, client):
     plans = client_plans(client)
     active = next((p for p in plans if p.status == TreatmentPlan.Status.ACTIVE), None)
@@ -50,7 +48,7 @@ def plan_detail(request, client):
     return render(request, "clients/plan_detail.html", context)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def plan_start(request, client):
     episode = client.episodes.exclude(phase=Episode.Phase.DISCHARGED).first()
@@ -74,7 +72,7 @@ def _posted_id(request, name: str) -> int:
     return int(value) if value.isascii() and value.isdigit() else 0
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def plan_add(request, client, part):
     """Add a problem, goal, objective or intervention to the draft."""
@@ -121,7 +119,7 @@ def plan_add(request, client, part):
     return _plan_page(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def objective_status(request, client):
     draft = _draft_of(client)
@@ -140,7 +138,7 @@ def objective_status(request, client):
     return _plan_page(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def plan_sign(request, client):
     draft = _draft_of(client)
@@ -159,7 +157,7 @@ def plan_sign(request, client):
     return _plan_page(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def plan_review(request, client):
     active = get_object_or_404(TreatmentPlan, client=client, status=TreatmentPlan.Status.ACTIVE)

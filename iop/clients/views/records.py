@@ -73,7 +73,7 @@ def chart_context(request, client, *, printing: bool = False) -> dict:
         "sections": chart_sections(request, client, printing=printing),
         "can_edit": request.user.has_role(*EDITORS),
         "can_assign": request.user.has_role(roles.SUPERVISOR),
-        "clinician": request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR),
+        "clinician": request.user.has_role(*roles.CLINICIANS),
     }
 
 

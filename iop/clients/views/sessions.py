@@ -18,8 +18,6 @@ from iop.clients.signing import note_addenda
 from iop.extensions import NOTE_SECTIONS, page_sections
 from iop.formtools import add_service_errors
 
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
 
 def _open_episode(client) -> Episode | None:
     return client.episodes.exclude(phase=Episode.Phase.DISCHARGED).first()
@@ -37,7 +35,7 @@ def _chart(client):
     return redirect("clients:client-detail", client_id=client.public_id)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def appointment_new(request, client):
     episode = _open_episode(client)
     if episode is None:
@@ -79,7 +77,7 @@ def _note_initial(appointment: Appointment, note: SessionNote | None) -> dict:
     }
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def session_document(request, client, appointment_id):
     """Document a session: attendance, DAP note, service code and units,
     objectives addressed and the next appointment; save or save and sign."""
@@ -169,7 +167,7 @@ def note_cosign(request, client, appointment_id):
     return _back_to_note(client, note)
 
 
-@client_view(*CLINICIANS, addenda=True)
+@client_view(*roles.CLINICIANS, addenda=True)
 @require_POST
 def note_addendum(request, client, appointment_id):
     note = _note_for(client, appointment_id)
@@ -188,7 +186,7 @@ def note_addendum(request, client, appointment_id):
     return _back_to_note(client, note)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def appointment_cancel(request, client, appointment_id):
     appointment = _appointment_for(client, appointment_id)

@@ -21,8 +21,6 @@ from iop.clients.services import treatment as services
 from iop.clients.views.records import chart_context
 from iop.formtools import add_service_errors
 
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
 
 def _chart(client):
     return redirect("clients:client-detail", client_id=client.public_id)
@@ -38,7 +36,7 @@ def _form_page(request, client, form, title):
     )
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def drug_test_new(request, client):
     form = DrugTestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +60,7 @@ def drug_test_new(request, client):
     return _form_page(request, client, form, _("Record a drug test"))
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def medication_new(request, client):
     form = MedicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +76,7 @@ def medication_new(request, client):
     return _form_page(request, client, form, _("Add a medication"))
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def medication_stop(request, client, medication_id):
     medication = get_object_or_404(Medication, client=client, public_id=medication_id)
@@ -100,7 +98,7 @@ def medication_stop(request, client, medication_id):
     return _chart(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def meeting_new(request, client):
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,75 @@
+"""The program's shared vocabulary is defined once and used everywhere: the
+clinician roles (roles.CLINICIANS), the episode phases that count as active
+or open (Episode.ACTIVE_PHASES, Episode.OPEN_PHASES), the attendance that
+counts as attended (Attendance.ATTENDED). A copy spelled out anywhere else in
+the product is found here, by reading the source."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCT = ("iop", "screening", "groups", "family", "aftercare", "devdata")
+
+
+def _modules(root: Path = ROOT):
+    for package in PRODUCT:
+        for path in sorted((root / package).rglob("*.py")):
+            relative = path.relative_to(root)
+            if "migrations" in relative.parts:
+                continue
+            yield relative, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _word(node) -> str | None:
+    """What an element names: `roles.COUNSELOR`, `Phase.INTENSIVE` and
+    "intensive" all read as their lower-case last word."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.lower()
+    if isinstance(node, ast.Attribute):
+        return node.attr.lower()
+    if isinstance(node, ast.Name):
+        return node.id.lower()
+    return None
+
+
+def spelled_out(words: set[str], root: Path = ROOT) -> list[str]:
+    """Places where a tuple, list or set, or a call's positional arguments,
+    name exactly `words` (in any order)."""
+    found = []
+    for relative, tree in _modules(root):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set):
+                items = node.elts
+            elif isinstance(node, ast.Call):
+                items = node.args
+            else:
+                continue
+            names = [_word(item) for item in items]
+            if len(names) == len(words) and set(names) == words:
+                found.append(f"{relative}:{node.lineno}")
+    return found
+
+
+def _files(places: list[str]) -> list[str]:
+    return [place.split(":")[0] for place in places]
+
+
+def test_the_scan_finds_a_spelled_out_copy(tmp_path):
+    (tmp_path / "groups").mkdir()
+    (tmp_path / "groups" / "views.py").write_text(
+        "STAFF = (roles.COUNSELOR, roles.SUPERVISOR)\n"
+        "@role_required(roles.SUPERVISOR, roles.COUNSELOR)\n"
+        "def view(request):\n"
+        "    return Episode.objects.filter(phase__in=['aftercare', Phase.INTENSIVE])\n",
+        encoding="utf-8",
+    )
+
+    assert spelled_out({"counselor", "supervisor"}, tmp_path) == [
+        "groups/views.py:1",
+        "groups/views.py:2",
+    ]
+    assert spelled_out({"intensive", "aftercare"}, tmp_path) == ["groups/views.py:4"]
+
+
+def test_the_clinician_roles_are_spelled_out_only_in_roles():
+    assert _files(spelled_out({"counselor", "supervisor"})) == ["iop/accounts/roles.py"]
