@@ -31,7 +31,7 @@ def aftercare_section(request, client, *, printing=False):
         and current.phase == Episode.Phase.INTENSIVE,
         "can_discharge": clinician
         and current is not None
-        and current.phase in (Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE),
+        and current.phase in Episode.ACTIVE_PHASES,
         "can_readmit": request.user.is_supervisor
         and current is not None
         and current.phase == Episode.Phase.DISCHARGED,

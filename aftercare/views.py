@@ -106,7 +106,7 @@ def outreach_attempt(request, client, task_id):
 
 @client_view(*roles.CLINICIANS)
 def discharge(request, client):
-    episode = _episode(client, Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
+    episode = _episode(client, *Episode.ACTIVE_PHASES)
     if episode is None:
         messages.error(request, _("The client has no episode to discharge."))
         return _chart(client)

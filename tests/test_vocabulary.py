@@ -73,3 +73,17 @@ def test_the_scan_finds_a_spelled_out_copy(tmp_path):
 
 def test_the_clinician_roles_are_spelled_out_only_in_roles():
     assert _files(spelled_out({"counselor", "supervisor"})) == ["iop/accounts/roles.py"]
+
+
+def test_the_active_and_open_phases_are_spelled_out_only_on_the_episode():
+    assert _files(spelled_out({"intensive", "aftercare"})) == ["iop/clients/models/records.py"]
+    assert _files(spelled_out({"screening", "intensive", "aftercare"})) == [
+        "iop/clients/models/records.py"
+    ]
+
+
+def test_an_open_episode_is_in_any_phase_but_discharged_and_an_active_one_was_admitted():
+    from iop.clients.models import Episode
+
+    assert set(Episode.OPEN_PHASES) == set(Episode.Phase) - {Episode.Phase.DISCHARGED}
+    assert set(Episode.ACTIVE_PHASES) == set(Episode.OPEN_PHASES) - {Episode.Phase.SCREENING}

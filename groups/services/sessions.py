@@ -166,9 +166,7 @@ def session_add_client(
     _ensure_open(session)
     if not visible_clients.filter(pk=client.pk).exists():
         raise ValidationError({"client": _("Choose a client you may see.")})
-    episode = Episode.objects.filter(
-        client=client, phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE]
-    ).first()
+    episode = Episode.objects.filter(client=client, phase__in=Episode.ACTIVE_PHASES).first()
     if episode is None:
         raise ValidationError({"client": _("Only an admitted client can attend a group.")})
     with transaction.atomic():

@@ -20,6 +20,7 @@ from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_many
+from iop.clients.models import Episode
 from iop.clients.signing import note_addenda
 from iop.extensions import SESSION_SECTIONS, page_sections
 from iop.formtools import message_service_errors
@@ -187,7 +188,7 @@ def session_addendum(request, session_id):
 @client_view(roles.SUPERVISOR)
 def client_groups(request, client):
     """A supervisor changes which recurring group a client attends per track."""
-    episode = client.episodes.filter(phase__in=selectors.OPEN_PHASES).first()
+    episode = client.episodes.filter(phase__in=Episode.ACTIVE_PHASES).first()
     if episode is None:
         messages.info(request, _("The client has no admitted episode."))
         return redirect("clients:client-detail", client_id=client.public_id)

@@ -42,7 +42,7 @@ def caseload_rows(clients, *, counselor, sort: str = "name") -> list[dict]:
         Episode.objects.filter(
             client__in=clients,
             primary_counselor=counselor,
-            phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE],
+            phase__in=Episode.ACTIVE_PHASES,
         )
         .select_related("client")
         .annotate(
