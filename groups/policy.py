@@ -18,7 +18,6 @@ from groups.models import Attendance, Enrollment
 from iop.clients.models import Episode
 
 RECENT_ATTENDANCE = timedelta(days=14)
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 
 
 def facilitated_group_members(user) -> Q:
@@ -38,7 +37,7 @@ def facilitated_group_members(user) -> Q:
     ).values("episode__client_id")
     attended = Attendance.objects.filter(
         Q(session__group__facilitator=user) | Q(session__group__co_facilitator=user),
-        status__in=ATTENDED,
+        status__in=Attendance.ATTENDED,
         session__starts_at__gte=timezone.now() - RECENT_ATTENDANCE,
         episode__phase__in=Episode.ACTIVE_PHASES,
     ).values("client_id")

@@ -184,7 +184,7 @@ def episode_track_progress(episode: Episode) -> list[dict]:
         Attendance.objects.filter(episode=episode, session__status=GroupSession.Status.SCHEDULED)
         .values("session__group__track_id")
         .annotate(
-            attended=Count("pk", filter=Q(status__in=["present", "late"])),
+            attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
             absent=Count("pk", filter=Q(status="absent")),
             excused=Count("pk", filter=Q(status="excused")),
         )
@@ -194,7 +194,7 @@ def episode_track_progress(episode: Episode) -> list[dict]:
     covered = (
         Attendance.objects.filter(
             episode=episode,
-            status__in=["present", "late"],
+            status__in=Attendance.ATTENDED,
             session__topic__isnull=False,
             session__status=GroupSession.Status.SCHEDULED,
         )
@@ -234,7 +234,7 @@ def episode_weekly_hours(episode: Episode) -> list[dict]:
     group_days = (
         Attendance.objects.filter(
             episode=episode,
-            status__in=["present", "late"],
+            status__in=Attendance.ATTENDED,
             session__status=GroupSession.Status.SCHEDULED,
         )
         .annotate(day=TruncDate("session__starts_at", tzinfo=tz))

@@ -87,3 +87,20 @@ def test_an_open_episode_is_in_any_phase_but_discharged_and_an_active_one_was_ad
 
     assert set(Episode.OPEN_PHASES) == set(Episode.Phase) - {Episode.Phase.DISCHARGED}
     assert set(Episode.ACTIVE_PHASES) == set(Episode.OPEN_PHASES) - {Episode.Phase.SCREENING}
+
+
+def _strings_naming(words: set[str], root: Path = ROOT) -> list[str]:
+    """String literals (SQL) that quote every one of `words`."""
+    return [
+        f"{relative}:{node.lineno}"
+        for relative, tree in _modules(root)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and all(f"'{word}'" in node.value for word in words)
+    ]
+
+
+def test_the_attended_statuses_are_spelled_out_only_on_attendance():
+    assert _files(spelled_out({"present", "late"})) == ["groups/models.py"]
+    assert _strings_naming({"present", "late"}) == []

@@ -31,7 +31,7 @@ from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup, 
 from groups.selectors import session_roster
 from groups.services.enrollment import enrollment_change_group
 from groups.services.schedule import group_session_cancel, group_sessions_generate
-from groups.services.sessions import ATTENDED, Line, session_lines_save, session_sign
+from groups.services.sessions import Line, session_lines_save, session_sign
 from iop.clients.models import Episode
 from iop.clients.signing import signature_fields
 
@@ -283,7 +283,7 @@ class _Draws:
         """One line per roster client; at least one client attends."""
         duration = session.duration_minutes
         statuses = {entry.client.pk: self._status(entry.client.pk) for entry in roster}
-        if not any(status in ATTENDED for status in statuses.values()):
+        if not any(status in Attendance.ATTENDED for status in statuses.values()):
             statuses[self.rng.choice(list(statuses))] = "present"
         family = session.group.track.for_family
         topic = _topic_reference(session)
@@ -291,7 +291,7 @@ class _Draws:
         used_remarks: set[str] = set()
         lines = {}
         for client_id, status in statuses.items():
-            if status not in ATTENDED:
+            if status not in Attendance.ATTENDED:
                 lines[client_id] = Line(status=status, minutes=0)
                 continue
             if status == "late":
@@ -311,7 +311,7 @@ class _Draws:
             lines[client_id] = Line(
                 status=status, minutes=minutes, participation=level, remark=remark
             )
-        attended = sum(1 for line in lines.values() if line.status in ATTENDED)
+        attended = sum(1 for line in lines.values() if line.status in Attendance.ATTENDED)
         return lines, attended
 
     def _remark(self, client_id: int, level: str, *, family: bool, topic: str, used: set) -> str:
