@@ -104,3 +104,26 @@ def _strings_naming(words: set[str], root: Path = ROOT) -> list[str]:
 def test_the_attended_statuses_are_spelled_out_only_on_attendance():
     assert _files(spelled_out({"present", "late"})) == ["groups/models.py"]
     assert _strings_naming({"present", "late"}) == []
+
+
+def _choice_lists(root: Path = ROOT) -> dict[tuple, list[str]]:
+    """Every TextChoices/IntegerChoices class, by its members (name, value)."""
+    lists: dict[tuple, list[str]] = {}
+    for relative, tree in _modules(root):
+        for node in ast.walk(tree):
+            bases = [_word(base) for base in node.bases] if isinstance(node, ast.ClassDef) else []
+            if not {"textchoices", "integerchoices"} & set(bases):
+                continue
+            members = []
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
+                    value = statement.value
+                    first = value.elts[0] if isinstance(value, ast.Tuple) else value
+                    if isinstance(first, ast.Constant):
+                        members.append((statement.targets[0].id, first.value))
+            lists.setdefault(tuple(sorted(members)), []).append(f"{relative}:{node.name}")
+    return lists
+
+
+def test_no_choice_list_is_defined_twice():
+    assert [places for places in _choice_lists().values() if len(places) > 1] == []
