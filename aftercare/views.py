@@ -15,11 +15,8 @@ from iop.audit.services import audit_list_view
 from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
+from iop.clients.views import chart_redirect
 from iop.formtools import add_service_errors
-
-
-def _chart(client):
-    return redirect("clients:client-detail", client_id=client.public_id)
 
 
 def _episode(client, *phases) -> Episode | None:
@@ -32,7 +29,7 @@ def step_down(request, client):
     episode = _episode(client, Episode.Phase.INTENSIVE)
     if episode is None:
         messages.error(request, _("Only a client in the intensive phase can step down."))
-        return _chart(client)
+        return chart_redirect(client)
     form = StepDownForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -48,7 +45,7 @@ def step_down(request, client):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Aftercare started: 12 months of check-ins are scheduled."))
-            return _chart(client)
+            return chart_redirect(client)
     context = {
         "client": client,
         "form": form,
@@ -77,7 +74,7 @@ def check_in(request, client, check_in_id):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Check-in recorded and signed."))
-            return _chart(client)
+            return chart_redirect(client)
     context = {"client": client, "check_in": check_in, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "aftercare/check_in.html", context, status=status)
@@ -101,7 +98,7 @@ def outreach_attempt(request, client, task_id):
         messages.error(request, _("Choose how you tried and what happened."))
     if request.POST.get("next") == "queue":
         return redirect("aftercare:worklist")
-    return _chart(client)
+    return chart_redirect(client)
 
 
 @client_view(*roles.CLINICIANS)
@@ -109,7 +106,7 @@ def discharge(request, client):
     episode = _episode(client, *Episode.ACTIVE_PHASES)
     if episode is None:
         messages.error(request, _("The client has no episode to discharge."))
-        return _chart(client)
+        return chart_redirect(client)
     form = DischargeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,7 +147,7 @@ def summary_addendum(request, client, summary_id):
             messages.success(request, _("Addendum signed."))
     else:
         messages.error(request, _("Write the addendum."))
-    return _chart(client)
+    return chart_redirect(client)
 
 
 @client_view(roles.SUPERVISOR)
@@ -163,7 +160,7 @@ def readmit(request, client):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Re-referred: the client is on the screening worklist."))
-    return _chart(client)
+    return chart_redirect(client)
 
 
 @role_required(*roles.CLINICIANS)

@@ -15,6 +15,7 @@ from iop.audit.services import audit_list_view, audit_record
 from iop.clients.forms import ClientForm
 from iop.clients.models import Episode
 from iop.clients.signing import note_addenda
+from iop.clients.views import chart_redirect
 from iop.formtools import add_service_errors
 from screening import selectors, services
 from screening.forms import (
@@ -71,7 +72,7 @@ def referral_create(request):
         else:
             client = referral.episode.client
             messages.success(request, _("Referral registered: record number %s.") % client.mrn)
-            return redirect("clients:client-detail", client_id=client.public_id)
+            return chart_redirect(client)
     return render(
         request,
         "screening/referral_form.html",
@@ -98,7 +99,7 @@ def screening_start(request, client):
         screening = services.screening_start(actor=request.user, episode=episode, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("clients:client-detail", client_id=client.public_id)
+        return chart_redirect(client)
     return redirect(
         "screening:screening-detail", client_id=client.public_id, screening_id=screening.public_id
     )
@@ -278,7 +279,7 @@ def administer(request, client, code, screening_id=None):
                 messages.error(request, _("Safety flag raised: record the action taken now."))
             if screening is not None:
                 return redirect(screening_detail_url(client, screening))
-            return redirect("clients:client-detail", client_id=client.public_id)
+            return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     context = {"client": client, "screening": screening, "instrument": instrument, "form": form}
     return render(request, "screening/administer.html", context, status=status)
@@ -308,7 +309,7 @@ def flag_address(request, client, flag_id):
             screening = flag.administration.screening
             if screening is not None:
                 return redirect(screening_detail_url(client, screening))
-            return redirect("clients:client-detail", client_id=client.public_id)
+            return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return render(
         request,

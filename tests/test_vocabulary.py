@@ -127,3 +127,19 @@ def _choice_lists(root: Path = ROOT) -> dict[tuple, list[str]]:
 
 def test_no_choice_list_is_defined_twice():
     assert [places for places in _choice_lists().values() if len(places) > 1] == []
+
+
+def _redirects_to(url_name: str, root: Path = ROOT) -> list[str]:
+    return [
+        f"{relative}:{node.lineno}"
+        for relative, tree in _modules(root)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and _word(node.func) == "redirect"
+        and node.args
+        and _word(node.args[0]) == url_name
+    ]
+
+
+def test_only_chart_redirect_sends_a_page_back_to_the_chart():
+    assert _files(_redirects_to("clients:client-detail")) == ["iop/clients/views/__init__.py"]

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 from family import selectors, services
 from family.forms import FamilyMemberForm, LinkMemberForm, MemberSearchForm
 from family.models import FamilyLink
-from family.views.common import add_errors, chart
+from family.views.common import add_errors
 from iop.accounts import roles
 from iop.audit.decorators import client_view
+from iop.clients.views import chart_redirect
 
 
 def _page(request, client, *, form, link=None, link_form=None, find="", status=200):
@@ -44,7 +45,7 @@ def member_new(request, client):
             add_errors(form, error)
         else:
             messages.success(request, _("Family member added."))
-            return chart(client)
+            return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return _page(request, client, form=form, find=request.GET.get("find", ""), status=status)
 
@@ -68,7 +69,7 @@ def member_link(request, client):
             add_errors(link_form, error)
         else:
             messages.success(request, _("Family member added."))
-            return chart(client)
+            return chart_redirect(client)
     find = request.POST.get("find", "")
     return _page(
         request, client, form=FamilyMemberForm(), link_form=link_form, find=find, status=400
@@ -98,6 +99,6 @@ def member_edit(request, client, member_id):
             add_errors(form, error)
         else:
             messages.success(request, _("Family member updated."))
-            return chart(client)
+            return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return _page(request, client, form=form, link_form=None, link=link, status=status)

@@ -22,6 +22,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_many
 from iop.clients.models import Episode
 from iop.clients.signing import note_addenda
+from iop.clients.views import chart_redirect
 from iop.extensions import SESSION_SECTIONS, page_sections
 from iop.formtools import message_service_errors
 
@@ -191,7 +192,7 @@ def client_groups(request, client):
     episode = client.episodes.filter(phase__in=Episode.ACTIVE_PHASES).first()
     if episode is None:
         messages.info(request, _("The client has no admitted episode."))
-        return redirect("clients:client-detail", client_id=client.public_id)
+        return chart_redirect(client)
     enrollments = list(
         episode.enrollments.select_related("program_track__track", "group").order_by("start_date")
     )

@@ -3,7 +3,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -20,6 +20,7 @@ from iop.clients.chart_sections import timeline_recent
 from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
+from iop.clients.views import chart_redirect
 
 CLIENTS_PER_PAGE = 25
 EDITORS = (roles.INTAKE, roles.SUPERVISOR)
@@ -58,7 +59,7 @@ def client_create(request):
             actor=request.user, data=form.client_data(), request=request
         )
         messages.success(request, _("Client registered with record number %s.") % client.mrn)
-        return redirect("clients:client-detail", client_id=client.public_id)
+        return chart_redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
 
@@ -122,7 +123,7 @@ def client_update(request, client):
             actor=request.user, client=client, data=form.client_data(), request=request
         )
         messages.success(request, _("Client record updated."))
-        return redirect("clients:client-detail", client_id=client.public_id)
+        return chart_redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
@@ -145,7 +146,7 @@ def episode_assign(request, client, episode_id):
             form.add_error(None, error)
         else:
             messages.success(request, _("Primary counselor assigned."))
-            return redirect("clients:client-detail", client_id=client.public_id)
+            return chart_redirect(client)
     return render(
         request,
         "clients/episode_assign.html",

@@ -15,6 +15,7 @@ from iop.clients.selectors.clinical import plan_objectives
 from iop.clients.services import appointment_schedule
 from iop.clients.services import sessions as services
 from iop.clients.signing import note_addenda
+from iop.clients.views import chart_redirect
 from iop.extensions import NOTE_SECTIONS, page_sections
 from iop.formtools import add_service_errors
 
@@ -31,16 +32,12 @@ def _appointment_for(client, appointment_id) -> Appointment:
     )
 
 
-def _chart(client):
-    return redirect("clients:client-detail", client_id=client.public_id)
-
-
 @client_view(*roles.CLINICIANS)
 def appointment_new(request, client):
     episode = _open_episode(client)
     if episode is None:
         messages.error(request, _("The client has no open episode."))
-        return _chart(client)
+        return chart_redirect(client)
     initial = {"counselor": request.user if request.user.is_counselor else None}
     form = AppointmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +49,7 @@ def appointment_new(request, client):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Appointment scheduled."))
-            return _chart(client)
+            return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "clients/appointment_form.html", {"client": client, "form": form}, status=status
@@ -201,4 +198,4 @@ def appointment_cancel(request, client, appointment_id):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Appointment cancelled."))
-    return _chart(client)
+    return chart_redirect(client)

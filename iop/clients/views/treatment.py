@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,12 +18,9 @@ from iop.clients.clinical_forms import (
 )
 from iop.clients.models import Medication
 from iop.clients.services import treatment as services
+from iop.clients.views import chart_redirect
 from iop.clients.views.records import chart_context
 from iop.formtools import add_service_errors
-
-
-def _chart(client):
-    return redirect("clients:client-detail", client_id=client.public_id)
 
 
 def _form_page(request, client, form, title):
@@ -56,7 +53,7 @@ def drug_test_new(request, client):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Drug test recorded."))
-            return _chart(client)
+            return chart_redirect(client)
     return _form_page(request, client, form, _("Record a drug test"))
 
 
@@ -72,7 +69,7 @@ def medication_new(request, client):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Medication added."))
-            return _chart(client)
+            return chart_redirect(client)
     return _form_page(request, client, form, _("Add a medication"))
 
 
@@ -95,7 +92,7 @@ def medication_stop(request, client, medication_id):
             messages.success(request, _("Medication stopped."))
     else:
         messages.error(request, _("Give the date the medication stopped."))
-    return _chart(client)
+    return chart_redirect(client)
 
 
 @client_view(*roles.CLINICIANS)
@@ -110,7 +107,7 @@ def meeting_new(request, client):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Meeting recorded."))
-            return _chart(client)
+            return chart_redirect(client)
     return _form_page(request, client, form, _("Record a mutual-help meeting"))
 
 
