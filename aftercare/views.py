@@ -16,7 +16,7 @@ from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
 from iop.clients.views import chart_redirect
-from iop.formtools import add_service_errors
+from iop.formtools import add_service_errors, message_form_outcome, message_outcome
 
 
 def _episode(client, *phases) -> Episode | None:
@@ -84,18 +84,15 @@ def check_in(request, client, check_in_id):
 @require_POST
 def outreach_attempt(request, client, task_id):
     task = get_object_or_404(OutreachTask, client=client, public_id=task_id)
-    form = OutreachAttemptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.outreach_attempt_add(
-                actor=request.user, task=task, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Attempt logged."))
-    else:
-        messages.error(request, _("Choose how you tried and what happened."))
+    message_form_outcome(
+        request,
+        OutreachAttemptForm(request.POST),
+        lambda data: services.outreach_attempt_add(
+            actor=request.user, task=task, request=request, **data
+        ),
+        success=_("Attempt logged."),
+        invalid=_("Choose how you tried and what happened."),
+    )
     if request.POST.get("next") == "queue":
         return redirect("aftercare:worklist")
     return chart_redirect(client)
@@ -135,18 +132,15 @@ def summary_addendum(request, client, summary_id):
     """A signed addendum to a discharge summary; the counselor who discharged
     the client may add one for the recent-discharge period."""
     summary = get_object_or_404(DischargeSummary, episode__client=client, public_id=summary_id)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.discharge_summary_addendum(
-                actor=request.user, summary=summary, text=form.cleaned_data["text"], request=request
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Addendum signed."))
-    else:
-        messages.error(request, _("Write the addendum."))
+    message_form_outcome(
+        request,
+        AddendumForm(request.POST),
+        lambda data: services.discharge_summary_addendum(
+            actor=request.user, summary=summary, text=data["text"], request=request
+        ),
+        success=_("Addendum signed."),
+        invalid=_("Write the addendum."),
+    )
     return chart_redirect(client)
 
 
@@ -154,12 +148,11 @@ def summary_addendum(request, client, summary_id):
 @require_POST
 def readmit(request, client):
     """Re-refer a discharged client: a new episode in screening."""
-    try:
-        episode_open_for_readmission(actor=request.user, client=client, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Re-referred: the client is on the screening worklist."))
+    message_outcome(
+        request,
+        lambda: episode_open_for_readmission(actor=request.user, client=client, request=request),
+        success=_("Re-referred: the client is on the screening worklist."),
+    )
     return chart_redirect(client)
 
 

@@ -16,7 +16,7 @@ from iop.clients.forms import ClientForm
 from iop.clients.models import Episode
 from iop.clients.signing import note_addenda
 from iop.clients.views import chart_redirect
-from iop.formtools import add_service_errors
+from iop.formtools import add_service_errors, message_outcome, message_service_errors
 from screening import selectors, services
 from screening.forms import (
     AddendumForm,
@@ -98,7 +98,7 @@ def screening_start(request, client):
     try:
         screening = services.screening_start(actor=request.user, episode=episode, request=request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        message_service_errors(request, error)
         return chart_redirect(client)
     return redirect(
         "screening:screening-detail", client_id=client.public_id, screening_id=screening.public_id
@@ -211,12 +211,11 @@ def screening_addendum(request, client, screening_id):
 @require_POST
 def screening_cosign(request, client, screening_id):
     screening = _screening_for(client, screening_id)
-    try:
-        services.screening_cosign(actor=request.user, screening=screening, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Screening co-signed."))
+    message_outcome(
+        request,
+        lambda: services.screening_cosign(actor=request.user, screening=screening, request=request),
+        success=_("Screening co-signed."),
+    )
     return redirect(screening_detail_url(client, screening))
 
 

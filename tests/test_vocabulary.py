@@ -143,3 +143,29 @@ def _redirects_to(url_name: str, root: Path = ROOT) -> list[str]:
 
 def test_only_chart_redirect_sends_a_page_back_to_the_chart():
     assert _files(_redirects_to("clients:client-detail")) == ["iop/clients/views/__init__.py"]
+
+
+def _own_error_reports(root: Path = ROOT) -> list[str]:
+    """Views that turn a service's ValidationError into messages themselves
+    (joining its messages, looping over them, or passing it to
+    messages.error) instead of through iop/formtools.py."""
+    found = []
+    for relative, tree in _modules(root):
+        if "views" not in relative.parts and relative.name != "views.py":
+            continue
+        for node in ast.walk(tree):
+            uses = []
+            if isinstance(node, ast.Call) and _word(node.func) in {"join", "error"}:
+                uses = node.args
+            elif isinstance(node, ast.For):
+                uses = [node.iter]
+            names = {
+                inner.id for use in uses for inner in ast.walk(use) if isinstance(inner, ast.Name)
+            }
+            if "error" in names:
+                found.append(f"{relative}:{node.lineno}")
+    return sorted(set(found))
+
+
+def test_views_report_a_services_errors_only_through_formtools():
+    assert _own_error_reports() == []

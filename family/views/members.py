@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 from family import selectors, services
 from family.forms import FamilyMemberForm, LinkMemberForm, MemberSearchForm
 from family.models import FamilyLink
-from family.views.common import add_errors
 from iop.accounts import roles
 from iop.audit.decorators import client_view
 from iop.clients.views import chart_redirect
+from iop.formtools import add_service_errors
 
 
 def _page(request, client, *, form, link=None, link_form=None, find="", status=200):
@@ -42,7 +42,7 @@ def member_new(request, client):
                 request=request,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Family member added."))
             return chart_redirect(client)
@@ -66,7 +66,7 @@ def member_link(request, client):
                 request=request,
             )
         except ValidationError as error:
-            add_errors(link_form, error)
+            add_service_errors(link_form, error)
         else:
             messages.success(request, _("Family member added."))
             return chart_redirect(client)
@@ -96,7 +96,7 @@ def member_edit(request, client, member_id):
                 request=request,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Family member updated."))
             return chart_redirect(client)

@@ -1,8 +1,6 @@
 """Adding a client to one session (a drop-in): the picker, fetched when the
 facilitator means to add someone, its search, and the add itself."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +13,7 @@ from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view
-from iop.formtools import message_service_errors
+from iop.formtools import message_form_outcome
 
 # Up to this many drop-in candidates are listed; beyond, the page offers a
 # search (a supervisor may see the whole program).
@@ -28,22 +26,19 @@ DROP_IN_SEARCH_MAX = 20
 def session_drop_in(request, session_id):
     session = session_for(request.user, session_id)
     visible = clients_visible_to(request.user)
-    form = DropInForm(request.POST, clients=visible)
-    if form.is_valid():
-        try:
-            sessions.session_add_client(
-                actor=request.user,
-                session=session,
-                client=form.cleaned_data["client"],
-                visible_clients=visible,
-                request=request,
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Client added to the session."))
-    else:
-        messages.error(request, _("Choose a client to add."))
+    message_form_outcome(
+        request,
+        DropInForm(request.POST, clients=visible),
+        lambda data: sessions.session_add_client(
+            actor=request.user,
+            session=session,
+            client=data["client"],
+            visible_clients=visible,
+            request=request,
+        ),
+        success=_("Client added to the session."),
+        invalid=_("Choose a client to add."),
+    )
     return redirect("groups:session-detail", session_id=session.public_id)
 
 

@@ -24,7 +24,12 @@ from iop.clients.models import Episode
 from iop.clients.signing import note_addenda
 from iop.clients.views import chart_redirect
 from iop.extensions import SESSION_SECTIONS, page_sections
-from iop.formtools import message_service_errors
+from iop.formtools import (
+    add_service_errors,
+    message_form_outcome,
+    message_outcome,
+    message_service_errors,
+)
 
 
 def _clone_labels(clones, roster) -> list[list[str]]:
@@ -153,14 +158,13 @@ def session_remove(request, session_id):
     if entry is None:
         messages.error(request, _("That client is not on this session."))
     else:
-        try:
-            sessions.session_remove_client(
+        message_outcome(
+            request,
+            lambda: sessions.session_remove_client(
                 actor=request.user, session=session, client=entry.client, request=request
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Line removed."))
+            ),
+            success=_("Line removed."),
+        )
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
@@ -168,21 +172,15 @@ def session_remove(request, session_id):
 @require_POST
 def session_addendum(request, session_id):
     session = session_for(request.user, session_id)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            sessions.session_addendum_add(
-                actor=request.user,
-                session=session,
-                text=form.cleaned_data["text"],
-                request=request,
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Addendum signed."))
-    else:
-        messages.error(request, _("Write the addendum."))
+    message_form_outcome(
+        request,
+        AddendumForm(request.POST),
+        lambda data: sessions.session_addendum_add(
+            actor=request.user, session=session, text=data["text"], request=request
+        ),
+        success=_("Addendum signed."),
+        invalid=_("Write the addendum."),
+    )
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
@@ -222,7 +220,7 @@ def client_groups(request, client):
                     request=request,
                 )
             except ValidationError as error:
-                form.add_error("group", error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Group changed."))
                 return redirect("groups:client-groups", client_id=client.public_id)
@@ -240,10 +238,9 @@ def client_groups(request, client):
 @require_POST
 def session_cosign(request, session_id):
     session = session_for(request.user, session_id)
-    try:
-        sessions.session_cosign(actor=request.user, session=session, request=request)
-    except ValidationError as error:
-        message_service_errors(request, error)
-    else:
-        messages.success(request, _("Group note co-signed."))
+    message_outcome(
+        request,
+        lambda: sessions.session_cosign(actor=request.user, session=session, request=request),
+        success=_("Group note co-signed."),
+    )
     return redirect("groups:session-detail", session_id=session.public_id)

@@ -21,6 +21,7 @@ from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
 from iop.clients.views import chart_redirect
+from iop.formtools import add_service_errors
 
 CLIENTS_PER_PAGE = 25
 EDITORS = (roles.INTAKE, roles.SUPERVISOR)
@@ -143,7 +144,7 @@ def episode_assign(request, client, episode_id):
                 request=request,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Primary counselor assigned."))
             return chart_redirect(client)

@@ -17,7 +17,7 @@ from iop.clients.services import sessions as services
 from iop.clients.signing import note_addenda
 from iop.clients.views import chart_redirect
 from iop.extensions import NOTE_SECTIONS, page_sections
-from iop.formtools import add_service_errors
+from iop.formtools import add_service_errors, message_form_outcome, message_outcome
 
 
 def _open_episode(client) -> Episode | None:
@@ -155,12 +155,11 @@ def _back_to_note(client, note):
 @require_POST
 def note_cosign(request, client, appointment_id):
     note = _note_for(client, appointment_id)
-    try:
-        services.session_note_cosign(actor=request.user, note=note, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Note co-signed."))
+    message_outcome(
+        request,
+        lambda: services.session_note_cosign(actor=request.user, note=note, request=request),
+        success=_("Note co-signed."),
+    )
     return _back_to_note(client, note)
 
 
@@ -168,18 +167,15 @@ def note_cosign(request, client, appointment_id):
 @require_POST
 def note_addendum(request, client, appointment_id):
     note = _note_for(client, appointment_id)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.session_note_addendum(
-                actor=request.user, note=note, text=form.cleaned_data["text"], request=request
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Addendum signed."))
-    else:
-        messages.error(request, _("Write the addendum."))
+    message_form_outcome(
+        request,
+        AddendumForm(request.POST),
+        lambda data: services.session_note_addendum(
+            actor=request.user, note=note, text=data["text"], request=request
+        ),
+        success=_("Addendum signed."),
+        invalid=_("Write the addendum."),
+    )
     return _back_to_note(client, note)
 
 
@@ -187,15 +183,14 @@ def note_addendum(request, client, appointment_id):
 @require_POST
 def appointment_cancel(request, client, appointment_id):
     appointment = _appointment_for(client, appointment_id)
-    try:
-        services.appointment_cancel(
+    message_outcome(
+        request,
+        lambda: services.appointment_cancel(
             actor=request.user,
             appointment=appointment,
             by_client=request.POST.get("by") == "client",
             request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Appointment cancelled."))
+        ),
+        success=_("Appointment cancelled."),
+    )
     return chart_redirect(client)

@@ -20,7 +20,7 @@ from iop.clients.models import Medication
 from iop.clients.services import treatment as services
 from iop.clients.views import chart_redirect
 from iop.clients.views.records import chart_context
-from iop.formtools import add_service_errors
+from iop.formtools import add_service_errors, message_form_outcome
 
 
 def _form_page(request, client, form, title):
@@ -77,21 +77,15 @@ def medication_new(request, client):
 @require_POST
 def medication_stop(request, client, medication_id):
     medication = get_object_or_404(Medication, client=client, public_id=medication_id)
-    form = StopMedicationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.medication_stop(
-                actor=request.user,
-                medication=medication,
-                stop_date=form.cleaned_data["stop_date"],
-                request=request,
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Medication stopped."))
-    else:
-        messages.error(request, _("Give the date the medication stopped."))
+    message_form_outcome(
+        request,
+        StopMedicationForm(request.POST),
+        lambda data: services.medication_stop(
+            actor=request.user, medication=medication, stop_date=data["stop_date"], request=request
+        ),
+        success=_("Medication stopped."),
+        invalid=_("Give the date the medication stopped."),
+    )
     return chart_redirect(client)
 
 
