@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +15,7 @@ from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
 from iop.clients.views import chart_redirect
-from iop.formtools import add_service_errors, message_form_outcome, message_outcome
+from iop.formtools import form_saved, message_form_outcome, message_outcome
 
 
 def _episode(client, *phases) -> Episode | None:
@@ -31,21 +30,20 @@ def step_down(request, client):
         messages.error(request, _("Only a client in the intensive phase can step down."))
         return chart_redirect(client)
     form = StepDownForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.aftercare_start(
-                actor=request.user,
-                episode=episode,
-                plan=data,
-                started_on=data["started_on"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Aftercare started: 12 months of check-ins are scheduled."))
-            return chart_redirect(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.aftercare_start(
+            actor=request.user,
+            episode=episode,
+            plan=data,
+            started_on=data["started_on"],
+            request=request,
+        ),
+        success=_("Aftercare started: 12 months of check-ins are scheduled."),
+    )
+    if saved:
+        return chart_redirect(client)
     context = {
         "client": client,
         "form": form,
@@ -65,16 +63,16 @@ def check_in(request, client, check_in_id):
         CheckIn.objects.select_related("plan"), client=client, public_id=check_in_id
     )
     form = CheckInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.check_in_record(
-                actor=request.user, check_in=check_in, data=form.cleaned_data, request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Check-in recorded and signed."))
-            return chart_redirect(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.check_in_record(
+            actor=request.user, check_in=check_in, data=data, request=request
+        ),
+        success=_("Check-in recorded and signed."),
+    )
+    if saved:
+        return chart_redirect(client)
     context = {"client": client, "check_in": check_in, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "aftercare/check_in.html", context, status=status)
@@ -105,22 +103,21 @@ def discharge(request, client):
         messages.error(request, _("The client has no episode to discharge."))
         return chart_redirect(client)
     form = DischargeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.episode_discharge_with_summary(
-                actor=request.user,
-                episode=episode,
-                discharge_date=data["discharge_date"],
-                reason=data["reason"],
-                summary=form.summary_data(),
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Client discharged; remaining appointments cancelled."))
-            return redirect("clients:client-list")
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.episode_discharge_with_summary(
+            actor=request.user,
+            episode=episode,
+            discharge_date=data["discharge_date"],
+            reason=data["reason"],
+            summary=form.summary_data(),
+            request=request,
+        ),
+        success=_("Client discharged; remaining appointments cancelled."),
+    )
+    if saved:
+        return redirect("clients:client-list")
     context = {"client": client, "episode": episode, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "aftercare/discharge.html", context, status=status)

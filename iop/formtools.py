@@ -3,11 +3,11 @@
 Services validate again what forms cannot know (the state of the record, a
 row locked meanwhile); their errors name form fields where they can. Every
 view reports them the same way through these helpers: on the form of a page
-(add_service_errors), as messages for an action that answers with a
-redirect back to the page it came from (message_service_errors, and
-message_outcome / message_form_outcome for the whole of such an action), or
-as a plain-text 400 for a download asked for with bad input
-(plain_text_400)."""
+(add_service_errors, and form_saved for the whole of a page's save), as
+messages for an action that answers with a redirect back to the page it
+came from (message_service_errors, and message_outcome /
+message_form_outcome for the whole of such an action), or as a plain-text
+400 for a download asked for with bad input (plain_text_400)."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,6 +26,22 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def form_saved(request, form, call: Callable[[dict], Any], *, success: str) -> bool:
+    """A page with a form: True once the posted `form` is valid and
+    `call(form.cleaned_data)` (its one service) succeeded, with `success` as
+    a message; the service's errors go on the form (add_service_errors),
+    for the page to show it again."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def message_service_errors(request, error: ValidationError, *, template: str = "") -> None:

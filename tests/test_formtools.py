@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from iop import horizon
 from iop.formtools import (
     add_service_errors,
+    form_saved,
     message_form_outcome,
     message_outcome,
     message_service_errors,
@@ -45,6 +46,13 @@ def _refuse(*texts):
     return call
 
 
+def _refuse_on(errors):
+    def call(*args):
+        raise ValidationError(errors)
+
+    return call
+
+
 def test_a_service_error_naming_a_field_goes_on_that_field_and_others_on_the_form():
     form = NoteForm({"text": "x"})
     form.is_valid()
@@ -52,6 +60,43 @@ def test_a_service_error_naming_a_field_goes_on_that_field_and_others_on_the_for
     add_service_errors(form, ValidationError({"text": "Too short.", "elsewhere": "Locked."}))
 
     assert form.errors == {"text": ["Too short."], "__all__": ["Locked."]}
+
+
+def test_a_page_that_is_only_shown_saves_nothing():
+    calls = []
+    request = RequestFactory().get("/")
+
+    assert form_saved(request, NoteForm(), calls.append, success="Saved.") is False
+    assert calls == []
+
+
+def test_a_page_saves_a_valid_form_through_its_service(request_):
+    calls = []
+
+    assert form_saved(request_, NoteForm({"text": "Seen."}), calls.append, success="Saved.")
+    assert calls == [{"text": "Seen."}]
+    assert _messages(request_) == [("success", "Saved.")]
+
+
+def test_a_page_the_service_refuses_shows_the_errors_on_its_form(request_):
+    form = NoteForm({"text": "Seen."})
+
+    saved = form_saved(
+        request_, form, _refuse_on({"text": "Too late to change."}), success="Saved."
+    )
+
+    assert saved is False
+    assert form.errors == {"text": ["Too late to change."]}
+    assert _messages(request_) == []
+
+
+def test_an_invalid_form_on_a_page_does_not_call_the_service(request_):
+    calls = []
+    form = NoteForm({})
+
+    assert form_saved(request_, form, calls.append, success="Saved.") is False
+    assert calls == []
+    assert "text" in form.errors
 
 
 def test_each_of_a_services_errors_is_its_own_message(request_):

@@ -25,7 +25,7 @@ from iop.clients.signing import note_addenda
 from iop.clients.views import chart_redirect
 from iop.extensions import SESSION_SECTIONS, page_sections
 from iop.formtools import (
-    add_service_errors,
+    form_saved,
     message_form_outcome,
     message_outcome,
     message_service_errors,
@@ -210,20 +210,16 @@ def client_groups(request, client):
             episode=episode,
             pk=int(posted) if posted.isascii() and posted.isdigit() else 0,
         )
-        form = forms[enrollment.pk]
-        if form.is_valid():
-            try:
-                enrollment_services.enrollment_change_group(
-                    actor=request.user,
-                    enrollment=enrollment,
-                    group=form.cleaned_data["group"],
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Group changed."))
-                return redirect("groups:client-groups", client_id=client.public_id)
+        saved = form_saved(
+            request,
+            forms[enrollment.pk],
+            lambda data: enrollment_services.enrollment_change_group(
+                actor=request.user, enrollment=enrollment, group=data["group"], request=request
+            ),
+            success=_("Group changed."),
+        )
+        if saved:
+            return redirect("groups:client-groups", client_id=client.public_id)
     rows = [(enrollment, forms[enrollment.pk]) for enrollment in enrollments]
     status = 400 if request.method == "POST" else 200
     return render(

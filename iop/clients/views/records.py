@@ -1,7 +1,6 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
 from iop.clients.views import chart_redirect
-from iop.formtools import add_service_errors
+from iop.formtools import form_saved
 
 CLIENTS_PER_PAGE = 25
 EDITORS = (roles.INTAKE, roles.SUPERVISOR)
@@ -134,20 +133,20 @@ def episode_assign(request, client, episode_id):
     form = AssignCounselorForm(
         request.POST or None, initial={"counselor": episode.primary_counselor}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_assign_counselor(
-                actor=request.user,
-                episode=episode,
-                counselor=form.cleaned_data["counselor"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Primary counselor assigned."))
-            return chart_redirect(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.episode_assign_counselor(
+            actor=request.user,
+            episode=episode,
+            counselor=data["counselor"],
+            reason=data["reason"],
+            request=request,
+        ),
+        success=_("Primary counselor assigned."),
+    )
+    if saved:
+        return chart_redirect(client)
     return render(
         request,
         "clients/episode_assign.html",

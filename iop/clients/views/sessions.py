@@ -17,7 +17,12 @@ from iop.clients.services import sessions as services
 from iop.clients.signing import note_addenda
 from iop.clients.views import chart_redirect
 from iop.extensions import NOTE_SECTIONS, page_sections
-from iop.formtools import add_service_errors, message_form_outcome, message_outcome
+from iop.formtools import (
+    add_service_errors,
+    form_saved,
+    message_form_outcome,
+    message_outcome,
+)
 
 
 def _open_episode(client) -> Episode | None:
@@ -40,16 +45,16 @@ def appointment_new(request, client):
         return chart_redirect(client)
     initial = {"counselor": request.user if request.user.is_counselor else None}
     form = AppointmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appointment_schedule(
-                actor=request.user, episode=episode, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Appointment scheduled."))
-            return chart_redirect(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: appointment_schedule(
+            actor=request.user, episode=episode, request=request, **data
+        ),
+        success=_("Appointment scheduled."),
+    )
+    if saved:
+        return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "clients/appointment_form.html", {"client": client, "form": form}, status=status

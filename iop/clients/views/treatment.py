@@ -1,7 +1,5 @@
 """Drug tests, medications, mutual-help meetings and the printable chart."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -20,7 +18,7 @@ from iop.clients.models import Medication
 from iop.clients.services import treatment as services
 from iop.clients.views import chart_redirect
 from iop.clients.views.records import chart_context
-from iop.formtools import add_service_errors, message_form_outcome
+from iop.formtools import form_saved, message_form_outcome
 
 
 def _form_page(request, client, form, title):
@@ -36,40 +34,39 @@ def _form_page(request, client, form, title):
 @client_view(*roles.CLINICIANS)
 def drug_test_new(request, client):
     form = DrugTestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.drug_test_record(
-                actor=request.user,
-                client=client,
-                collected_on=data["collected_on"],
-                specimen=data["specimen"],
-                observed=data["observed"],
-                random_selection=data["random_selection"],
-                results=form.results(),
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Drug test recorded."))
-            return chart_redirect(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.drug_test_record(
+            actor=request.user,
+            client=client,
+            collected_on=data["collected_on"],
+            specimen=data["specimen"],
+            observed=data["observed"],
+            random_selection=data["random_selection"],
+            results=form.results(),
+            request=request,
+        ),
+        success=_("Drug test recorded."),
+    )
+    if saved:
+        return chart_redirect(client)
     return _form_page(request, client, form, _("Record a drug test"))
 
 
 @client_view(*roles.CLINICIANS)
 def medication_new(request, client):
     form = MedicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.medication_add(
-                actor=request.user, client=client, data=form.cleaned_data, request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Medication added."))
-            return chart_redirect(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.medication_add(
+            actor=request.user, client=client, data=data, request=request
+        ),
+        success=_("Medication added."),
+    )
+    if saved:
+        return chart_redirect(client)
     return _form_page(request, client, form, _("Add a medication"))
 
 
@@ -92,16 +89,16 @@ def medication_stop(request, client, medication_id):
 @client_view(*roles.CLINICIANS)
 def meeting_new(request, client):
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record(
-                actor=request.user, client=client, data=form.cleaned_data, request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Meeting recorded."))
-            return chart_redirect(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.meeting_record(
+            actor=request.user, client=client, data=data, request=request
+        ),
+        success=_("Meeting recorded."),
+    )
+    if saved:
+        return chart_redirect(client)
     return _form_page(request, client, form, _("Record a mutual-help meeting"))
 
 
