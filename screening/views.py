@@ -29,9 +29,7 @@ from screening.forms import (
 )
 from screening.instruments import REGISTRY, InstrumentValidationError, get_instrument
 from screening.models import SafetyFlag, Screening
-
-SCREENERS = (roles.INTAKE, roles.SUPERVISOR)
-CLINICAL = (roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR)
+from screening.policy import CLINICAL, SCREENERS
 
 
 def _screening_for(client, screening_id) -> Screening:

@@ -75,6 +75,10 @@ def test_the_clinician_roles_are_spelled_out_only_in_roles():
     assert _files(spelled_out({"counselor", "supervisor"})) == ["iop/accounts/roles.py"]
 
 
+def test_screenings_roles_are_spelled_out_only_in_its_policy():
+    assert _files(spelled_out({"intake", "counselor", "supervisor"})) == ["screening/policy.py"]
+
+
 def test_the_active_and_open_phases_are_spelled_out_only_on_the_episode():
     assert _files(spelled_out({"intensive", "aftercare"})) == ["iop/clients/models/records.py"]
     assert _files(spelled_out({"screening", "intensive", "aftercare"})) == [
