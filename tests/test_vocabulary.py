@@ -173,3 +173,10 @@ def _own_error_reports(root: Path = ROOT) -> list[str]:
 
 def test_views_report_a_services_errors_only_through_formtools():
     assert _own_error_reports() == []
+
+
+def test_a_family_members_details_are_listed_only_on_the_model():
+    details = {"first_name", "last_name", "phone", "email", "preferred_language"}
+    details |= {"sms_consent", "email_consent"}
+
+    assert _files(spelled_out(details)) == ["family/models.py"]
