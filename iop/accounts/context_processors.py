@@ -13,12 +13,12 @@ def _nav_items(user):
         items.append((_("My day"), reverse("dashboard:my-day")))
         items.append((_("To do"), reverse("dashboard:worklists")))
         items.append((_("My caseload"), reverse("clients:client-list") + "?mine=1"))
-    if user.has_role(roles.COUNSELOR, roles.SUPERVISOR):
+    if user.has_role(*roles.CLINICIANS):
         items.append((_("Groups"), reverse("groups:group-list")))
         items.append((_("Aftercare"), reverse("aftercare:worklist")))
     if user.has_role(roles.SUPERVISOR) and not user.has_role(roles.COUNSELOR):
         items.append((_("To do"), reverse("dashboard:worklists")))
-    if user.has_role(roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR, roles.ADMINISTRATOR):
+    if user.has_role(*roles.ALL_ROLES):
         items.append((_("Clients"), reverse("clients:client-list")))
     if user.has_role(roles.INTAKE, roles.SUPERVISOR):
         items.append((_("Screening worklist"), reverse("screening:worklist")))
