@@ -20,7 +20,7 @@ def aftercare_section(request, client, *, printing=False):
     addenda = selectors.summary_addenda(summaries)
     for summary in summaries:
         summary.addenda = addenda.get(summary.pk, [])
-    clinician = request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR)
+    clinician = request.user.has_role(*roles.CLINICIANS)
     return {
         "client": client,
         "plan": selectors.plan_for_chart(client),
@@ -31,7 +31,7 @@ def aftercare_section(request, client, *, printing=False):
         and current.phase == Episode.Phase.INTENSIVE,
         "can_discharge": clinician
         and current is not None
-        and current.phase in (Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE),
+        and current.phase in Episode.ACTIVE_PHASES,
         "can_readmit": request.user.is_supervisor
         and current is not None
         and current.phase == Episode.Phase.DISCHARGED,

@@ -2,6 +2,8 @@
 (iop/extensions.py): its chart section, check-ins for the reminder planner
 and its lines of the staff digest."""
 
+from django.utils.translation import gettext_lazy
+
 from aftercare import chart, reminders
 from iop.extensions import CHART_SECTIONS, DIGEST_SOURCES, REMINDER_SOURCES, ChartSection
 
@@ -10,7 +12,7 @@ def register() -> None:
     CHART_SECTIONS.register(
         "aftercare",
         ChartSection(
-            title="Aftercare and discharge",
+            title=gettext_lazy("Aftercare and discharge"),
             template="aftercare/includes/_chart_aftercare.html",
             context=chart.aftercare_section,
         ),

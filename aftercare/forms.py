@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.models import CheckIn, DischargeSummary, OutreachAttempt
+from aftercare.models import CheckIn, OutreachAttempt
 from iop import horizon
+from iop.clients import teds
 from iop.clients.models import Episode
 
 DATE = {"type": "date"}
@@ -102,14 +103,12 @@ class DischargeForm(forms.Form):
     substances_at_discharge = forms.CharField(
         label=_("Substances used in the past 30 days"), max_length=200, required=False
     )
-    employment = forms.ChoiceField(
-        label=_("Employment"), choices=DischargeSummary.Employment.choices
-    )
+    employment = forms.ChoiceField(label=_("Employment"), choices=teds.Employment.choices)
     living_arrangement = forms.ChoiceField(
-        label=_("Living arrangement"), choices=DischargeSummary.Living.choices
+        label=_("Living arrangement"), choices=teds.Living.choices
     )
     mutual_help = forms.ChoiceField(
-        label=_("Mutual-help attendance, past 30 days"), choices=DischargeSummary.MutualHelp.choices
+        label=_("Mutual-help attendance, past 30 days"), choices=teds.MutualHelp.choices
     )
     summary = forms.CharField(
         label=_("Discharge summary"), widget=forms.Textarea(attrs={"rows": 5})

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from iop.clients import teds
 from iop.clients.models import Client, Episode
 from iop.clients.notes import SignableNote
 
@@ -194,26 +195,8 @@ class OutreachAttempt(models.Model):
 
 
 class DischargeSummary(SignableNote):
-    """The TEDS discharge fields and the discharge summary note."""
-
-    class Employment(models.TextChoices):
-        FULL_TIME = "full_time", _("Full-time")
-        PART_TIME = "part_time", _("Part-time")
-        UNEMPLOYED = "unemployed", _("Unemployed")
-        NOT_IN_LABOR_FORCE = "not_in_labor_force", _("Not in labor force")
-
-    class Living(models.TextChoices):
-        HOMELESS = "homeless", _("Homeless")
-        DEPENDENT = "dependent", _("Dependent living")
-        INDEPENDENT = "independent", _("Independent living")
-
-    class MutualHelp(models.TextChoices):
-        # TEDS frequency of attendance at self-help programs, past 30 days.
-        NONE = "none", _("No attendance")
-        FEW = "1_3", _("1–3 times")
-        SOME = "4_7", _("4–7 times")
-        OFTEN = "8_30", _("8–30 times")
-        DAILY = "daily", _("Daily or more")
+    """The TEDS discharge fields (their choice lists and codes:
+    iop.clients.teds) and the discharge summary note."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     episode = models.OneToOneField(
@@ -222,12 +205,12 @@ class DischargeSummary(SignableNote):
     substances_at_discharge = models.CharField(
         _("substances used in the past 30 days"), max_length=200, blank=True
     )
-    employment = models.CharField(_("employment"), max_length=20, choices=Employment.choices)
+    employment = models.CharField(_("employment"), max_length=20, choices=teds.Employment.choices)
     living_arrangement = models.CharField(
-        _("living arrangement"), max_length=12, choices=Living.choices
+        _("living arrangement"), max_length=12, choices=teds.Living.choices
     )
     mutual_help = models.CharField(
-        _("mutual-help attendance"), max_length=8, choices=MutualHelp.choices
+        _("mutual-help attendance"), max_length=8, choices=teds.MutualHelp.choices
     )
     summary = models.TextField(_("discharge summary"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -2,6 +2,7 @@
 and the staff digest's lines (counts only, never client details)."""
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from aftercare.models import CheckIn, OutreachTask
 from iop.audit.policy import clients_visible_to
@@ -39,7 +40,12 @@ def digest_items(user) -> list[str]:
         client__in=visible,
     ).count()
     if overdue:
-        lines.append(f"{overdue} aftercare check-in(s) due")
+        lines.append(
+            ngettext(
+                "%(count)d aftercare check-in due", "%(count)d aftercare check-ins due", overdue
+            )
+            % {"count": overdue}
+        )
     outreach = OutreachTask.objects.filter(
         counselor=user,
         status=OutreachTask.Status.OPEN,
@@ -47,5 +53,8 @@ def digest_items(user) -> list[str]:
         client__in=visible,
     ).count()
     if outreach:
-        lines.append(f"{outreach} open outreach task(s)")
+        lines.append(
+            ngettext("%(count)d open outreach task", "%(count)d open outreach tasks", outreach)
+            % {"count": outreach}
+        )
     return lines

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,42 +14,36 @@ from iop.audit.services import audit_list_view
 from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
-from iop.formtools import add_service_errors
-
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
-
-def _chart(client):
-    return redirect("clients:client-detail", client_id=client.public_id)
+from iop.clients.views import chart_redirect
+from iop.formtools import form_saved, message_form_outcome, message_outcome
 
 
 def _episode(client, *phases) -> Episode | None:
     return client.episodes.filter(phase__in=phases).first()
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def step_down(request, client):
     """Complete the intensive phase and start the 12-month aftercare plan."""
     episode = _episode(client, Episode.Phase.INTENSIVE)
     if episode is None:
         messages.error(request, _("Only a client in the intensive phase can step down."))
-        return _chart(client)
+        return chart_redirect(client)
     form = StepDownForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.aftercare_start(
-                actor=request.user,
-                episode=episode,
-                plan=data,
-                started_on=data["started_on"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Aftercare started: 12 months of check-ins are scheduled."))
-            return _chart(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.aftercare_start(
+            actor=request.user,
+            episode=episode,
+            plan=data,
+            started_on=data["started_on"],
+            request=request,
+        ),
+        success=_("Aftercare started: 12 months of check-ins are scheduled."),
+    )
+    if saved:
+        return chart_redirect(client)
     context = {
         "client": client,
         "form": form,
@@ -64,111 +57,103 @@ def step_down(request, client):
     )
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def check_in(request, client, check_in_id):
     check_in = get_object_or_404(
         CheckIn.objects.select_related("plan"), client=client, public_id=check_in_id
     )
     form = CheckInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.check_in_record(
-                actor=request.user, check_in=check_in, data=form.cleaned_data, request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Check-in recorded and signed."))
-            return _chart(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.check_in_record(
+            actor=request.user, check_in=check_in, data=data, request=request
+        ),
+        success=_("Check-in recorded and signed."),
+    )
+    if saved:
+        return chart_redirect(client)
     context = {"client": client, "check_in": check_in, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "aftercare/check_in.html", context, status=status)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def outreach_attempt(request, client, task_id):
     task = get_object_or_404(OutreachTask, client=client, public_id=task_id)
-    form = OutreachAttemptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.outreach_attempt_add(
-                actor=request.user, task=task, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Attempt logged."))
-    else:
-        messages.error(request, _("Choose how you tried and what happened."))
+    message_form_outcome(
+        request,
+        OutreachAttemptForm(request.POST),
+        lambda data: services.outreach_attempt_add(
+            actor=request.user, task=task, request=request, **data
+        ),
+        success=_("Attempt logged."),
+        invalid=_("Choose how you tried and what happened."),
+    )
     if request.POST.get("next") == "queue":
         return redirect("aftercare:worklist")
-    return _chart(client)
+    return chart_redirect(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def discharge(request, client):
-    episode = _episode(client, Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
+    episode = _episode(client, *Episode.ACTIVE_PHASES)
     if episode is None:
         messages.error(request, _("The client has no episode to discharge."))
-        return _chart(client)
+        return chart_redirect(client)
     form = DischargeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.episode_discharge_with_summary(
-                actor=request.user,
-                episode=episode,
-                discharge_date=data["discharge_date"],
-                reason=data["reason"],
-                summary=form.summary_data(),
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Client discharged; remaining appointments cancelled."))
-            return redirect("clients:client-list")
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.episode_discharge_with_summary(
+            actor=request.user,
+            episode=episode,
+            discharge_date=data["discharge_date"],
+            reason=data["reason"],
+            summary=form.summary_data(),
+            request=request,
+        ),
+        success=_("Client discharged; remaining appointments cancelled."),
+    )
+    if saved:
+        return redirect("clients:client-list")
     context = {"client": client, "episode": episode, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "aftercare/discharge.html", context, status=status)
 
 
-@client_view(*CLINICIANS, addenda=True)
+@client_view(*roles.CLINICIANS, addenda=True)
 @require_POST
 def summary_addendum(request, client, summary_id):
     """A signed addendum to a discharge summary; the counselor who discharged
     the client may add one for the recent-discharge period."""
     summary = get_object_or_404(DischargeSummary, episode__client=client, public_id=summary_id)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.discharge_summary_addendum(
-                actor=request.user, summary=summary, text=form.cleaned_data["text"], request=request
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Addendum signed."))
-    else:
-        messages.error(request, _("Write the addendum."))
-    return _chart(client)
+    message_form_outcome(
+        request,
+        AddendumForm(request.POST),
+        lambda data: services.discharge_summary_addendum(
+            actor=request.user, summary=summary, text=data["text"], request=request
+        ),
+        success=_("Addendum signed."),
+        invalid=_("Write the addendum."),
+    )
+    return chart_redirect(client)
 
 
 @client_view(roles.SUPERVISOR)
 @require_POST
 def readmit(request, client):
     """Re-refer a discharged client: a new episode in screening."""
-    try:
-        episode_open_for_readmission(actor=request.user, client=client, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Re-referred: the client is on the screening worklist."))
-    return _chart(client)
+    message_outcome(
+        request,
+        lambda: episode_open_for_readmission(actor=request.user, client=client, request=request),
+        success=_("Re-referred: the client is on the screening worklist."),
+    )
+    return chart_redirect(client)
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICIANS)
 @require_GET
 def worklist(request):
     """The counselor's Aftercare page: due, overdue and flagged clients and the

@@ -19,14 +19,12 @@ from iop.accounts import roles
 from iop.clients.chart import newest, newest_entries
 from iop.extensions import TimelineEntry
 
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
 
 def family_section(request, client, *, printing=False):
     return {
         "client": client,
         "rows": selectors.client_family(client),
-        "can_edit": request.user.has_role(*CLINICIANS),
+        "can_edit": request.user.has_role(*roles.CLINICIANS),
     }
 
 
@@ -36,7 +34,7 @@ def consents_section(request, client, *, printing=False):
         "client": client,
         "states": selectors.consents_by_state(selectors.client_consents(client), now),
         "accounting": list(selectors.client_accounting(client, now=now)),
-        "can_edit": request.user.has_role(*CLINICIANS),
+        "can_edit": request.user.has_role(*roles.CLINICIANS),
         "can_export": request.user.has_role(roles.ADMINISTRATOR),
     }
 

@@ -27,15 +27,7 @@ class FamilyMemberForm(forms.ModelForm):
 
     class Meta:
         model = FamilyMember
-        fields = [
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "preferred_language",
-            "sms_consent",
-            "email_consent",
-        ]
+        fields = list(FamilyMember.DETAILS)
         labels = {
             "sms_consent": _("Agrees to text-message reminders"),
             "email_consent": _("Agrees to email reminders"),

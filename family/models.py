@@ -36,6 +36,17 @@ class FamilyMember(models.Model):
     goes through the link of the client being viewed, so one client's page
     never shows another's relationship, consents or attendance."""
 
+    # What staff record and edit about the person (the form and the services).
+    DETAILS = (
+        "first_name",
+        "last_name",
+        "phone",
+        "email",
+        "preferred_language",
+        "sms_consent",
+        "email_consent",
+    )
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)

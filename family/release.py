@@ -51,7 +51,7 @@ def _attendance(client: Client, episode: Episode | None) -> dict:
         Attendance.objects.filter(episode=episode, session__status="scheduled")
         .values("session__group__track__name")
         .annotate(
-            present=Count("pk", filter=Q(status__in=["present", "late"])),
+            present=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
             absent=Count("pk", filter=Q(status="absent")),
             excused=Count("pk", filter=Q(status="excused")),
         )

@@ -12,8 +12,6 @@ from groups.selectors import session_roster
 from iop.accounts import roles
 from iop.clients.models import Appointment
 
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
 
 def session_family_section(request, session) -> dict | None:
     """The family roster of a Family Education session: each family member
@@ -56,6 +54,6 @@ def conjoint_note_section(request, client, appointment, note) -> dict | None:
             "rows": selectors.conjoint_roster(appointment),
             "locked": note is not None and note.is_signed,
             "started": appointment.starts_at <= timezone.now(),
-            "can_edit": request.user.has_role(*CLINICIANS),
+            "can_edit": request.user.has_role(*roles.CLINICIANS),
         },
     }

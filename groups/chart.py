@@ -7,11 +7,12 @@ from django.urls import reverse
 from groups import selectors
 from groups.models import Attendance
 from iop.clients.chart import newest
+from iop.clients.models import Episode
 from iop.extensions import TimelineEntry
 
 
 def progress_section(request, client, *, printing=False):
-    episode = client.episodes.filter(phase__in=selectors.OPEN_PHASES).first()
+    episode = client.episodes.filter(phase__in=Episode.ACTIVE_PHASES).first()
     if episode is None:
         episode = client.episodes.filter(admission_date__isnull=False).first()
     if episode is None:

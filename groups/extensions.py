@@ -4,6 +4,8 @@ counselor's view of the members of the groups they run, enrollment on
 admission, Social Support into aftercare and enrollments ended on
 discharge, and its sessions for the reminder planner and the digest."""
 
+from django.utils.translation import gettext_lazy
+
 from groups import chart, policy, reminders
 from groups.services import enrollment
 from iop.extensions import (
@@ -24,7 +26,7 @@ def register() -> None:
     CHART_SECTIONS.register(
         "groups",
         ChartSection(
-            title="Matrix groups and IOP hours",
+            title=gettext_lazy("Matrix groups and IOP hours"),
             template="groups/includes/_chart_progress.html",
             context=chart.progress_section,
         ),

@@ -234,6 +234,10 @@ class Attendance(SignableNote):
         ABSENT = "absent", _("Absent")
         EXCUSED = "excused", _("Excused")
 
+    # What counts as attended (present or late): the attendance rate's
+    # numerator (DOMAIN.md section 9), Matrix progress and hours.
+    ATTENDED = (Status.PRESENT, Status.LATE)
+
     class Participation(models.TextChoices):
         ACTIVE = "active", _("Actively engaged")
         PROMPTED = "prompted", _("Participated when prompted")
@@ -278,4 +282,4 @@ class Attendance(SignableNote):
 
     @property
     def attended(self) -> bool:
-        return self.status in (self.Status.PRESENT, self.Status.LATE)
+        return self.status in self.ATTENDED

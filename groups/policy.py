@@ -17,9 +17,7 @@ from django.utils import timezone
 from groups.models import Attendance, Enrollment
 from iop.clients.models import Episode
 
-OPEN = (Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
 RECENT_ATTENDANCE = timedelta(days=14)
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 
 
 def facilitated_group_members(user) -> Q:
@@ -35,12 +33,12 @@ def facilitated_group_members(user) -> Q:
         Q(end_date__isnull=True) | Q(end_date__gte=today),
         status=Enrollment.Status.ACTIVE,
         start_date__lte=today,
-        episode__phase__in=OPEN,
+        episode__phase__in=Episode.ACTIVE_PHASES,
     ).values("episode__client_id")
     attended = Attendance.objects.filter(
         Q(session__group__facilitator=user) | Q(session__group__co_facilitator=user),
-        status__in=ATTENDED,
+        status__in=Attendance.ATTENDED,
         session__starts_at__gte=timezone.now() - RECENT_ATTENDANCE,
-        episode__phase__in=OPEN,
+        episode__phase__in=Episode.ACTIVE_PHASES,
     ).values("client_id")
     return Q(pk__in=enrolled) | Q(pk__in=attended)

@@ -6,6 +6,7 @@ cancelled."""
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from groups.models import GroupSession
 from groups.selectors import session_roster
@@ -62,4 +63,13 @@ def digest_items(user) -> list[str]:
         .distinct()
         .count()
     )
-    return [f"{unsigned} group note(s) unsigned for more than 24 hours"] if unsigned else []
+    if not unsigned:
+        return []
+    return [
+        ngettext(
+            "%(count)d group note unsigned for more than 24 hours",
+            "%(count)d group notes unsigned for more than 24 hours",
+            unsigned,
+        )
+        % {"count": unsigned}
+    ]

@@ -14,7 +14,6 @@ from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, Client, Episode, Objective, TreatmentPlan
 
-OPEN_PHASES = (Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
 # IOP: at least 9 hours a week for adults; a day of 3+ hours, in a week with
 # 3+ such days, counts toward H0015 (DOMAIN.md sections 1 and 5a).
 IOP_WEEKLY_MINUTES = 9 * 60
@@ -56,7 +55,7 @@ def session_roster(session: GroupSession, *, viewer=None) -> list[RosterEntry]:
             group_id=session.group_id,
             status=Enrollment.Status.ACTIVE,
             start_date__lte=day,
-            episode__phase__in=OPEN_PHASES,
+            episode__phase__in=Episode.ACTIVE_PHASES,
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .select_related("episode__client")
@@ -185,7 +184,7 @@ def episode_track_progress(episode: Episode) -> list[dict]:
         Attendance.objects.filter(episode=episode, session__status=GroupSession.Status.SCHEDULED)
         .values("session__group__track_id")
         .annotate(
-            attended=Count("pk", filter=Q(status__in=["present", "late"])),
+            attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
             absent=Count("pk", filter=Q(status="absent")),
             excused=Count("pk", filter=Q(status="excused")),
         )
@@ -195,7 +194,7 @@ def episode_track_progress(episode: Episode) -> list[dict]:
     covered = (
         Attendance.objects.filter(
             episode=episode,
-            status__in=["present", "late"],
+            status__in=Attendance.ATTENDED,
             session__topic__isnull=False,
             session__status=GroupSession.Status.SCHEDULED,
         )
@@ -235,7 +234,7 @@ def episode_weekly_hours(episode: Episode) -> list[dict]:
     group_days = (
         Attendance.objects.filter(
             episode=episode,
-            status__in=["present", "late"],
+            status__in=Attendance.ATTENDED,
             session__status=GroupSession.Status.SCHEDULED,
         )
         .annotate(day=TruncDate("session__starts_at", tzinfo=tz))
@@ -313,7 +312,7 @@ def drop_in_candidates(user, *, on_roster, text: str = "") -> QuerySet[Client]:
     `text`, only those whose name or record number holds it."""
     candidates = (
         clients_visible_to(user)
-        .filter(episodes__phase__in=OPEN_PHASES)
+        .filter(episodes__phase__in=Episode.ACTIVE_PHASES)
         .exclude(pk__in=on_roster)
         .distinct()
     )

@@ -3,7 +3,6 @@ screenings and each instrument's scores over time."""
 
 from django.urls import reverse
 
-from iop.accounts import roles
 from iop.audit.decorators import may_open
 from iop.clients.chart import newest
 from iop.clients.models import Episode
@@ -11,6 +10,7 @@ from iop.extensions import TimelineEntry
 from screening import selectors
 from screening.instruments import REGISTRY
 from screening.models import InstrumentAdministration, Screening
+from screening.policy import CLINICAL, SCREENERS
 
 
 def alerts_section(request, client, *, printing=False):
@@ -35,7 +35,7 @@ def screening_section(request, client, *, printing=False):
         .order_by("-started_at")
     )
     in_screening = client.episodes.filter(phase=Episode.Phase.SCREENING).exists()
-    can_screen = request.user.has_role(roles.INTAKE, roles.SUPERVISOR)
+    can_screen = request.user.has_role(*SCREENERS)
     return {
         "client": client,
         "screenings": screenings,
@@ -49,7 +49,7 @@ def screening_section(request, client, *, printing=False):
         "can_start": in_screening
         and can_screen
         and not any(s.status == Screening.Status.DRAFT for s in screenings),
-        "can_administer": request.user.has_role(roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR),
+        "can_administer": request.user.has_role(*CLINICAL),
         "instruments": REGISTRY.values(),
         "scores": selectors.client_scores_by_instrument(client),
     }

@@ -1,5 +1,7 @@
 """Screening's part in the staff digest: open safety flags, counted."""
 
+from django.utils.translation import ngettext
+
 from iop.audit.policy import clients_visible_to
 from screening.models import SafetyFlag
 
@@ -12,4 +14,9 @@ def digest_items(user) -> list[str]:
     open_flags = SafetyFlag.objects.filter(
         addressed_at__isnull=True, client__in=clients_visible_to(user)
     ).count()
-    return [f"{open_flags} open safety flag(s)"] if open_flags else []
+    if not open_flags:
+        return []
+    return [
+        ngettext("%(count)d open safety flag", "%(count)d open safety flags", open_flags)
+        % {"count": open_flags}
+    ]

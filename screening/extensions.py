@@ -3,6 +3,8 @@
 section, instruments on the timeline, intake staff's view of the clients
 they recently screened, and open safety flags in supervisors' digest."""
 
+from django.utils.translation import gettext_lazy
+
 from iop.extensions import (
     CHART_SECTIONS,
     DIGEST_SOURCES,
@@ -18,7 +20,7 @@ def register() -> None:
     CHART_SECTIONS.register(
         "safety-alerts",
         ChartSection(
-            title="Safety flags",
+            title=gettext_lazy("Safety flags"),
             template="screening/includes/_chart_alerts.html",
             context=chart.alerts_section,
             region="alerts",
@@ -28,7 +30,7 @@ def register() -> None:
     CHART_SECTIONS.register(
         "screening",
         ChartSection(
-            title="Screening and measures",
+            title=gettext_lazy("Screening and measures"),
             template="screening/includes/_chart_section.html",
             context=chart.screening_section,
         ),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from iop.clients import teds
 from iop.clients.models import Client, Episode
 from iop.clients.notes import SignableNote
 from screening.instruments import DIMENSIONS, LEVEL_LABELS
@@ -71,37 +72,13 @@ class LevelOfCareRule(models.Model):
 
 
 class Referral(models.Model):
-    """What is known when a referral arrives: the TEDS admission fields."""
-
-    class Source(models.TextChoices):
-        # TEDS referral source categories.
-        SELF = "self", _("Individual (includes self-referral)")
-        SUD_PROVIDER = "sud_provider", _("Alcohol/drug use care provider")
-        HEALTH_PROVIDER = "health_provider", _("Other health care provider")
-        SCHOOL = "school", _("School (educational)")
-        EMPLOYER = "employer", _("Employer / EAP")
-        COMMUNITY = "community", _("Other community referral")
-        JUSTICE = "justice", _("Court / criminal justice / DUI")
-
-    class Employment(models.TextChoices):
-        FULL_TIME = "full_time", _("Full-time")
-        PART_TIME = "part_time", _("Part-time")
-        UNEMPLOYED = "unemployed", _("Unemployed")
-        NOT_IN_LABOR_FORCE = "not_in_labor_force", _("Not in labor force")
-
-    class Living(models.TextChoices):
-        HOMELESS = "homeless", _("Homeless")
-        DEPENDENT = "dependent", _("Dependent living")
-        INDEPENDENT = "independent", _("Independent living")
-
-    class Education(models.TextChoices):
-        BELOW_HIGH_SCHOOL = "below_hs", _("Less than high school")
-        HIGH_SCHOOL = "hs", _("High school diploma or GED")
-        SOME_COLLEGE = "some_college", _("Some college or associate degree")
-        BACHELOR = "bachelor", _("Bachelor's degree or higher")
+    """What is known when a referral arrives: the TEDS admission fields
+    (their choice lists and codes: iop.clients.teds)."""
 
     episode = models.OneToOneField(Episode, on_delete=models.PROTECT, related_name="referral")
-    source = models.CharField(_("referral source"), max_length=20, choices=Source.choices)
+    source = models.CharField(
+        _("referral source"), max_length=20, choices=teds.ReferralSource.choices
+    )
     source_detail = models.CharField(_("referred by"), max_length=200, blank=True)
     prior_episodes = models.PositiveSmallIntegerField(
         _("prior treatment episodes"), default=0, validators=[MaxValueValidator(99)]
@@ -110,13 +87,13 @@ class Referral(models.Model):
         _("medication for opioid use disorder planned"), default=False
     )
     employment = models.CharField(
-        _("employment"), max_length=20, choices=Employment.choices, blank=True
+        _("employment"), max_length=20, choices=teds.Employment.choices, blank=True
     )
     living_arrangement = models.CharField(
-        _("living arrangement"), max_length=20, choices=Living.choices, blank=True
+        _("living arrangement"), max_length=20, choices=teds.Living.choices, blank=True
     )
     education = models.CharField(
-        _("education"), max_length=20, choices=Education.choices, blank=True
+        _("education"), max_length=20, choices=teds.Education.choices, blank=True
     )
     veteran = models.BooleanField(_("veteran"), null=True, blank=True)
     pregnant = models.BooleanField(_("pregnant"), null=True, blank=True)
@@ -135,38 +112,6 @@ class Referral(models.Model):
 class ReferralSubstance(models.Model):
     """Primary, secondary and tertiary substance at referral (TEDS)."""
 
-    class Substance(models.TextChoices):
-        ALCOHOL = "alcohol", _("Alcohol")
-        COCAINE = "cocaine", _("Cocaine / crack")
-        MARIJUANA = "marijuana", _("Marijuana / hashish")
-        HEROIN = "heroin", _("Heroin")
-        METHADONE = "methadone", _("Non-prescription methadone")
-        OPIOIDS = "opioids", _("Other opiates and synthetics (incl. fentanyl)")
-        PCP = "pcp", _("PCP")
-        HALLUCINOGENS = "hallucinogens", _("Hallucinogens")
-        METHAMPHETAMINE = "methamphetamine", _("Methamphetamine")
-        AMPHETAMINES = "amphetamines", _("Other amphetamines")
-        STIMULANTS = "stimulants", _("Other stimulants")
-        BENZODIAZEPINES = "benzodiazepines", _("Benzodiazepines")
-        SEDATIVES = "sedatives", _("Other sedatives, hypnotics, tranquilizers")
-        INHALANTS = "inhalants", _("Inhalants")
-        OTC = "otc", _("Over-the-counter medications")
-        OTHER = "other", _("Other")
-
-    class Route(models.TextChoices):
-        ORAL = "oral", _("Oral")
-        SMOKING = "smoking", _("Smoking")
-        INHALATION = "inhalation", _("Inhalation")
-        INJECTION = "injection", _("Injection")
-        OTHER = "other", _("Other")
-
-    class Frequency(models.TextChoices):
-        NONE = "none", _("No use in the past month")
-        MONTHLY = "1_3_month", _("1–3 times in the past month")
-        WEEKLY = "1_2_week", _("1–2 times a week")
-        MOST_DAYS = "3_6_week", _("3–6 times a week")
-        DAILY = "daily", _("Daily")
-
     class Rank(models.IntegerChoices):
         PRIMARY = 1, _("Primary")
         SECONDARY = 2, _("Secondary")
@@ -174,9 +119,9 @@ class ReferralSubstance(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="substances")
     rank = models.PositiveSmallIntegerField(_("rank"), choices=Rank.choices)
-    substance = models.CharField(_("substance"), max_length=20, choices=Substance.choices)
-    route = models.CharField(_("route"), max_length=12, choices=Route.choices)
-    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices)
+    substance = models.CharField(_("substance"), max_length=20, choices=teds.Substance.choices)
+    route = models.CharField(_("route"), max_length=12, choices=teds.Route.choices)
+    frequency = models.CharField(_("frequency"), max_length=12, choices=teds.Frequency.choices)
     age_first_use = models.PositiveSmallIntegerField(
         _("age at first use"), validators=[MinValueValidator(1), MaxValueValidator(99)]
     )

@@ -1,14 +1,20 @@
-"""Screening's part of the access policy: intake staff keep seeing a client
-they screened for two weeks after completing (signing) it, to print the referral
-letter or add an addendum once the client has left the screening phase."""
+"""Screening's part of the access policy: who screens and who gives an
+instrument, and that intake staff keep seeing a client they screened for two
+weeks after completing (signing) it, to print the referral letter or add an
+addendum once the client has left the screening phase."""
 
 from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
+from iop.accounts import roles
 from screening.models import Screening
 
+# Who starts, rates, completes and signs a screening.
+SCREENERS = (roles.INTAKE, roles.SUPERVISOR)
+# Who may give an instrument and read a screening.
+CLINICAL = (roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR)
 RECENTLY_SCREENED = timedelta(days=14)
 
 

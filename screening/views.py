@@ -15,7 +15,8 @@ from iop.audit.services import audit_list_view, audit_record
 from iop.clients.forms import ClientForm
 from iop.clients.models import Episode
 from iop.clients.signing import note_addenda
-from iop.formtools import add_service_errors
+from iop.clients.views import chart_redirect
+from iop.formtools import add_service_errors, form_saved, message_outcome, message_service_errors
 from screening import selectors, services
 from screening.forms import (
     AddendumForm,
@@ -28,9 +29,7 @@ from screening.forms import (
 )
 from screening.instruments import REGISTRY, InstrumentValidationError, get_instrument
 from screening.models import SafetyFlag, Screening
-
-SCREENERS = (roles.INTAKE, roles.SUPERVISOR)
-CLINICAL = (roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR)
+from screening.policy import CLINICAL, SCREENERS
 
 
 def _screening_for(client, screening_id) -> Screening:
@@ -71,7 +70,7 @@ def referral_create(request):
         else:
             client = referral.episode.client
             messages.success(request, _("Referral registered: record number %s.") % client.mrn)
-            return redirect("clients:client-detail", client_id=client.public_id)
+            return chart_redirect(client)
     return render(
         request,
         "screening/referral_form.html",
@@ -97,8 +96,8 @@ def screening_start(request, client):
     try:
         screening = services.screening_start(actor=request.user, episode=episode, request=request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("clients:client-detail", client_id=client.public_id)
+        message_service_errors(request, error)
+        return chart_redirect(client)
     return redirect(
         "screening:screening-detail", client_id=client.public_id, screening_id=screening.public_id
     )
@@ -144,20 +143,20 @@ def screening_detail(request, client, screening_id):
 def screening_dimensions(request, client, screening_id):
     screening = _screening_for(client, screening_id)
     form = DimensionRatingsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.screening_rate_dimensions(
-                actor=request.user,
-                screening=screening,
-                ratings=form.ratings(),
-                complicated_withdrawal=form.cleaned_data["complicated_withdrawal"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Dimension ratings saved."))
-            return redirect(screening_detail_url(client, screening) + "#recommendation")
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.screening_rate_dimensions(
+            actor=request.user,
+            screening=screening,
+            ratings=form.ratings(),
+            complicated_withdrawal=data["complicated_withdrawal"],
+            request=request,
+        ),
+        success=_("Dimension ratings saved."),
+    )
+    if saved:
+        return redirect(screening_detail_url(client, screening) + "#recommendation")
     context = _detail_context(request, client, screening, dimension_form=form)
     return render(request, "screening/screening_detail.html", context, status=400)
 
@@ -167,19 +166,16 @@ def screening_dimensions(request, client, screening_id):
 def screening_complete(request, client, screening_id):
     screening = _screening_for(client, screening_id)
     form = CompletionForm(request.POST, screening=screening)
-    if form.is_valid():
-        try:
-            services.screening_complete(
-                actor=request.user,
-                screening=screening,
-                decision=form.decision_data(),
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Screening completed and signed."))
-            return redirect(screening_detail_url(client, screening))
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.screening_complete(
+            actor=request.user, screening=screening, decision=form.decision_data(), request=request
+        ),
+        success=_("Screening completed and signed."),
+    )
+    if saved:
+        return redirect(screening_detail_url(client, screening))
     context = _detail_context(request, client, screening, completion_form=form)
     return render(request, "screening/screening_detail.html", context, status=400)
 
@@ -189,19 +185,16 @@ def screening_complete(request, client, screening_id):
 def screening_addendum(request, client, screening_id):
     screening = _screening_for(client, screening_id)
     form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.screening_addendum_add(
-                actor=request.user,
-                screening=screening,
-                text=form.cleaned_data["text"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Addendum signed."))
-            return redirect(screening_detail_url(client, screening))
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.screening_addendum_add(
+            actor=request.user, screening=screening, text=data["text"], request=request
+        ),
+        success=_("Addendum signed."),
+    )
+    if saved:
+        return redirect(screening_detail_url(client, screening))
     context = _detail_context(request, client, screening, addendum_form=form)
     return render(request, "screening/screening_detail.html", context, status=400)
 
@@ -210,12 +203,11 @@ def screening_addendum(request, client, screening_id):
 @require_POST
 def screening_cosign(request, client, screening_id):
     screening = _screening_for(client, screening_id)
-    try:
-        services.screening_cosign(actor=request.user, screening=screening, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Screening co-signed."))
+    message_outcome(
+        request,
+        lambda: services.screening_cosign(actor=request.user, screening=screening, request=request),
+        success=_("Screening co-signed."),
+    )
     return redirect(screening_detail_url(client, screening))
 
 
@@ -278,7 +270,7 @@ def administer(request, client, code, screening_id=None):
                 messages.error(request, _("Safety flag raised: record the action taken now."))
             if screening is not None:
                 return redirect(screening_detail_url(client, screening))
-            return redirect("clients:client-detail", client_id=client.public_id)
+            return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     context = {"client": client, "screening": screening, "instrument": instrument, "form": form}
     return render(request, "screening/administer.html", context, status=status)
@@ -292,23 +284,19 @@ def flag_address(request, client, flag_id):
         public_id=flag_id,
     )
     form = SafetyActionForm(request.POST or None)
-    if request.method == "POST" and flag.is_open and form.is_valid():
-        try:
-            services.safety_flag_address(
-                actor=request.user,
-                flag=flag,
-                action=form.cleaned_data["action"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Action recorded on the safety flag."))
-            screening = flag.administration.screening
-            if screening is not None:
-                return redirect(screening_detail_url(client, screening))
-            return redirect("clients:client-detail", client_id=client.public_id)
+    saved = flag.is_open and form_saved(
+        request,
+        form,
+        lambda data: services.safety_flag_address(
+            actor=request.user, flag=flag, action=data["action"], note=data["note"], request=request
+        ),
+        success=_("Action recorded on the safety flag."),
+    )
+    if saved:
+        screening = flag.administration.screening
+        if screening is not None:
+            return redirect(screening_detail_url(client, screening))
+        return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils.functional import Promise
 
 from iop import extensions
 from iop.registry import Registry
@@ -189,6 +190,16 @@ def test_what_the_apps_register_is_in_the_registries_after_start_up():
         "groups",
         "aftercare",
     ]
+
+
+def test_every_chart_section_title_is_translatable():
+    untranslated = [
+        name
+        for name, section in extensions.CHART_SECTIONS.items()
+        if not isinstance(section.title, Promise)
+    ]
+
+    assert untranslated == []
 
 
 # --- the outbox is written by iop.reminders only ----------------------------------------------

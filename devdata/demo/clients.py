@@ -217,7 +217,7 @@ def _upcoming(episode, counselor, rng, now, number) -> None:
 def seed_clinical(*, users: dict, rng: random.Random, today: date) -> str:
     episodes = (
         Episode.objects.filter(
-            phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE],
+            phase__in=Episode.ACTIVE_PHASES,
             client__in=Client.objects.filter(email__endswith="@example.org"),
         )
         .exclude(treatment_plans__isnull=False)

@@ -28,10 +28,11 @@ from django.utils import timezone
 
 from devdata.demo import groups_data as data
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup, Topic, Track
-from groups.selectors import OPEN_PHASES, session_roster
+from groups.selectors import session_roster
 from groups.services.enrollment import enrollment_change_group
 from groups.services.schedule import group_session_cancel, group_sessions_generate
-from groups.services.sessions import ATTENDED, Line, session_lines_save, session_sign
+from groups.services.sessions import Line, session_lines_save, session_sign
+from iop.clients.models import Episode
 from iop.clients.signing import signature_fields
 
 WEEKS_BACK = 8
@@ -124,7 +125,7 @@ def _place_enrollments(users, *, starts_on: date, until: date) -> int:
         Enrollment.objects.filter(
             group__isnull=True,
             status=Enrollment.Status.ACTIVE,
-            episode__phase__in=OPEN_PHASES,
+            episode__phase__in=Episode.ACTIVE_PHASES,
             start_date__lte=until,
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=starts_on))
@@ -169,7 +170,7 @@ def _group_with_room(track, *, on: date, others, exclude_weekdays=()) -> Recurri
     current = (
         Q(enrollments__status=Enrollment.Status.ACTIVE)
         & (Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gte=on))
-        & Q(enrollments__episode__phase__in=OPEN_PHASES)
+        & Q(enrollments__episode__phase__in=Episode.ACTIVE_PHASES)
     )
     return (
         RecurringGroup.objects.filter(track=track, active=True)
@@ -282,7 +283,7 @@ class _Draws:
         """One line per roster client; at least one client attends."""
         duration = session.duration_minutes
         statuses = {entry.client.pk: self._status(entry.client.pk) for entry in roster}
-        if not any(status in ATTENDED for status in statuses.values()):
+        if not any(status in Attendance.ATTENDED for status in statuses.values()):
             statuses[self.rng.choice(list(statuses))] = "present"
         family = session.group.track.for_family
         topic = _topic_reference(session)
@@ -290,7 +291,7 @@ class _Draws:
         used_remarks: set[str] = set()
         lines = {}
         for client_id, status in statuses.items():
-            if status not in ATTENDED:
+            if status not in Attendance.ATTENDED:
                 lines[client_id] = Line(status=status, minutes=0)
                 continue
             if status == "late":
@@ -310,7 +311,7 @@ class _Draws:
             lines[client_id] = Line(
                 status=status, minutes=minutes, participation=level, remark=remark
             )
-        attended = sum(1 for line in lines.values() if line.status in ATTENDED)
+        attended = sum(1 for line in lines.values() if line.status in Attendance.ATTENDED)
         return lines, attended
 
     def _remark(self, client_id: int, level: str, *, family: bool, topic: str, used: set) -> str:

@@ -99,7 +99,7 @@ def _followed_up(rng: random.Random, clients: list[Client], today: date) -> set[
     ids = set(
         Episode.objects.filter(
             client__in=clients,
-            phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE],
+            phase__in=Episode.ACTIVE_PHASES,
             admission_date__lt=today - 2 * MONTH,  # two follow-ups at least
         ).values_list("client_id", flat=True)
     )

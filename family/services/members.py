@@ -14,19 +14,9 @@ from iop.clients.models import Client
 from iop.reminders.models import Reminder
 from iop.reminders.services import reminders_cancel_for, reminders_readdress
 
-MEMBER_FIELDS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "preferred_language",
-    "sms_consent",
-    "email_consent",
-)
-
 
 def _clean(data: dict, relationship: str) -> dict:
-    values = {name: data.get(name, "") for name in MEMBER_FIELDS}
+    values = {name: data.get(name, "") for name in FamilyMember.DETAILS}
     for name in ("first_name", "last_name", "phone", "email"):
         values[name] = (values[name] or "").strip()
     values["sms_consent"] = bool(values["sms_consent"])

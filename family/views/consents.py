@@ -13,8 +13,17 @@ from family.consents import NOTICE, consent_refusal, consent_state
 from family.forms import ConsentForm, RevokeForm
 from family.models import Consent, FamilyMember
 from family.release import release_content
-from family.views.common import CLINICIANS, READERS, add_errors
+from iop.accounts import roles
 from iop.audit.decorators import client_view
+from iop.formtools import (
+    add_service_errors,
+    message_form_outcome,
+    message_outcome,
+    message_service_errors,
+)
+
+# Administrators read a consent and its disclosures; only clinicians change it.
+READERS = (roles.COUNSELOR, roles.SUPERVISOR, roles.ADMINISTRATOR)
 
 
 def _members(client):
@@ -35,7 +44,7 @@ def _detail(client, consent):
     )
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 def consent_new(request, client):
     initial = {}
     member_id = request.GET.get("member")
@@ -48,7 +57,7 @@ def consent_new(request, client):
                 actor=request.user, client=client, data=form.cleaned_data, request=request
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Consent recorded."))
             return _detail(client, consent)
@@ -72,44 +81,42 @@ def consent_detail(request, client, consent_id):
             "-disclosed_at"
         )[:50],
         "revoke_form": RevokeForm(),
-        "can_edit": request.user.has_role(*CLINICIANS),
+        "can_edit": request.user.has_role(*roles.CLINICIANS),
     }
     return render(request, "family/consent_detail.html", context)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 @require_POST
 def consent_revoke(request, client, consent_id):
     consent = _consent_for(client, consent_id)
-    form = RevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say how the client revoked the consent."))
-        return _detail(client, consent)
-    try:
-        services.consent_revoke(
-            actor=request.user, consent=consent, note=form.cleaned_data["note"], request=request
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Consent revoked. No further disclosure is allowed under it."))
+    message_form_outcome(
+        request,
+        RevokeForm(request.POST),
+        lambda data: services.consent_revoke(
+            actor=request.user, consent=consent, note=data["note"], request=request
+        ),
+        success=_("Consent revoked. No further disclosure is allowed under it."),
+        invalid=_("Say how the client revoked the consent."),
+    )
     return _detail(client, consent)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 @require_POST
 def consent_event(request, client, consent_id):
     consent = _consent_for(client, consent_id)
-    try:
-        services.consent_event_occurred(actor=request.user, consent=consent, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The consent ended with its expiry event."))
+    message_outcome(
+        request,
+        lambda: services.consent_event_occurred(
+            actor=request.user, consent=consent, request=request
+        ),
+        success=_("The consent ended with its expiry event."),
+    )
     return _detail(client, consent)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 @require_POST
 def release_export(request, client, consent_id):
     """The release of information: decided and written to the ledger first,
@@ -120,9 +127,7 @@ def release_export(request, client, consent_id):
             actor=request.user, consent=consent, request=request
         )
     except ValidationError as error:
-        messages.error(
-            request, _("Release refused: %(reason)s") % {"reason": " ".join(error.messages)}
-        )
+        message_service_errors(request, error, template=_("Release refused: %(reason)s"))
         return _detail(client, consent)
     context = {
         "client": client,

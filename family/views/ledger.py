@@ -20,6 +20,7 @@ from iop.accounts.mfa.decorators import reauth_required
 from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record, audit_record_many
+from iop.formtools import plain_text_400
 
 # A spreadsheet would run a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -100,11 +101,7 @@ def ledger_export(request):
     if form.is_bound and not form.is_valid():
         # Each message as plain text: a day outside the horizon says which days are possible.
         errors = [message for messages in form.errors.values() for message in messages]
-        return HttpResponse(
-            " ".join(errors) or _("Check the dates."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return plain_text_400(errors, _("Check the dates."))
     if form.is_bound:
         since = form.cleaned_data["since"] or since
         until = form.cleaned_data["until"] or until

@@ -1,7 +1,5 @@
 """Adding, linking and editing a client's family members."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,8 +7,10 @@ from django.views.decorators.http import require_POST
 from family import selectors, services
 from family.forms import FamilyMemberForm, LinkMemberForm, MemberSearchForm
 from family.models import FamilyLink
-from family.views.common import CLINICIANS, add_errors, chart
+from iop.accounts import roles
 from iop.audit.decorators import client_view
+from iop.clients.views import chart_redirect
+from iop.formtools import form_saved
 
 
 def _page(request, client, *, form, link=None, link_form=None, find="", status=200):
@@ -27,54 +27,54 @@ def _page(request, client, *, form, link=None, link_form=None, find="", status=2
     return render(request, "family/member_form.html", context, status=status)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 def member_new(request, client):
     form = FamilyMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.family_member_add(
-                actor=request.user,
-                client=client,
-                data=form.member_data(),
-                relationship=form.cleaned_data["relationship"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Family member added."))
-            return chart(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.family_member_add(
+            actor=request.user,
+            client=client,
+            data=form.member_data(),
+            relationship=data["relationship"],
+            request=request,
+        ),
+        success=_("Family member added."),
+    )
+    if saved:
+        return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return _page(request, client, form=form, find=request.GET.get("find", ""), status=status)
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 @require_POST
 def member_link(request, client):
     link_form = LinkMemberForm(
         request.POST, members=selectors.linkable_members(request.user, client)
     )
-    if link_form.is_valid():
-        try:
-            services.family_member_link(
-                actor=request.user,
-                client=client,
-                member=link_form.cleaned_data["member"],
-                relationship=link_form.cleaned_data["relationship"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_errors(link_form, error)
-        else:
-            messages.success(request, _("Family member added."))
-            return chart(client)
+    saved = form_saved(
+        request,
+        link_form,
+        lambda data: services.family_member_link(
+            actor=request.user,
+            client=client,
+            member=data["member"],
+            relationship=data["relationship"],
+            request=request,
+        ),
+        success=_("Family member added."),
+    )
+    if saved:
+        return chart_redirect(client)
     find = request.POST.get("find", "")
     return _page(
         request, client, form=FamilyMemberForm(), link_form=link_form, find=find, status=400
     )
 
 
-@client_view(*CLINICIANS, whole_record=True)
+@client_view(*roles.CLINICIANS, whole_record=True)
 def member_edit(request, client, member_id):
     link = get_object_or_404(
         FamilyLink.objects.select_related("member", "client"),
@@ -84,19 +84,19 @@ def member_edit(request, client, member_id):
     form = FamilyMemberForm(
         request.POST or None, instance=link.member, initial={"relationship": link.relationship}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.family_member_update(
-                actor=request.user,
-                link=link,
-                data=form.member_data(),
-                relationship=form.cleaned_data["relationship"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Family member updated."))
-            return chart(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.family_member_update(
+            actor=request.user,
+            link=link,
+            data=form.member_data(),
+            relationship=data["relationship"],
+            request=request,
+        ),
+        success=_("Family member updated."),
+    )
+    if saved:
+        return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return _page(request, client, form=form, link_form=None, link=link, status=status)

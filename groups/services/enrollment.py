@@ -29,7 +29,7 @@ def group_with_room(
     current = (
         Q(enrollments__status=Enrollment.Status.ACTIVE)
         & (Q(enrollments__end_date__isnull=True) | Q(enrollments__end_date__gte=on))
-        & Q(enrollments__episode__phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE])
+        & Q(enrollments__episode__phase__in=Episode.ACTIVE_PHASES)
     )
     groups = (
         RecurringGroup.objects.filter(track=track, active=True)

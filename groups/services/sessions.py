@@ -26,7 +26,6 @@ from iop.clients.signing import (
     signature_fields,
 )
 
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 # A late arrival misses the opening check-in: the default minutes reflect it.
 LATE_DEFAULT_MISSED_MINUTES = 15
 
@@ -140,7 +139,7 @@ def _lines_to_rows(session: GroupSession, lines: dict[int, Line]) -> list[Attend
             errors[f"client-{client_id}-objective"] = _(
                 "Choose an objective of this client's active treatment plan."
             )
-        attended = line.status in ATTENDED
+        attended = line.status in Attendance.ATTENDED
         rows.append(
             Attendance(
                 session=session,
@@ -166,9 +165,7 @@ def session_add_client(
     _ensure_open(session)
     if not visible_clients.filter(pk=client.pk).exists():
         raise ValidationError({"client": _("Choose a client you may see.")})
-    episode = Episode.objects.filter(
-        client=client, phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE]
-    ).first()
+    episode = Episode.objects.filter(client=client, phase__in=Episode.ACTIVE_PHASES).first()
     if episode is None:
         raise ValidationError({"client": _("Only an admitted client can attend a group.")})
     with transaction.atomic():
@@ -221,7 +218,7 @@ def session_cloned_remarks(session: GroupSession) -> list[list[Attendance]]:
     """Groups of two or more clients whose individual remarks are the same
     (ignoring case, spacing and punctuation): payers deny cloned notes."""
     by_text: dict[str, list[Attendance]] = {}
-    rows = session.attendance.filter(status__in=ATTENDED).select_related("client")
+    rows = session.attendance.filter(status__in=Attendance.ATTENDED).select_related("client")
     for row in rows:
         text = _normalised(row.remark)
         if text:
@@ -241,7 +238,7 @@ def _signing_errors(session: GroupSession, roster, unsigned: list[Attendance]) -
     no_line = [
         labels.get(row.client_id, "")
         for row in unsigned
-        if row.status in ATTENDED and not (row.participation and row.remark.strip())
+        if row.status in Attendance.ATTENDED and not (row.participation and row.remark.strip())
     ]
     if no_line:
         errors.append(_("Write a participation line for: %s.") % ", ".join(no_line))

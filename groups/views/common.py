@@ -1,14 +1,11 @@
-"""What every group page shares: the roles that run groups and how a session
-is fetched within the user's groups."""
+"""What every group page shares: how a session is fetched within the user's
+groups (the roles that run groups are roles.CLINICIANS)."""
 
 from django.shortcuts import get_object_or_404
 
 from groups import selectors
 from groups.models import GroupSession
 from iop import horizon
-from iop.accounts import roles
-
-GROUP_STAFF = (roles.COUNSELOR, roles.SUPERVISOR)
 
 
 def readable(sessions):

@@ -1,8 +1,6 @@
 """Adding a client to one session (a drop-in): the picker, fetched when the
 facilitator means to add someone, its search, and the add itself."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -10,11 +8,12 @@ from django.views.decorators.http import require_POST, require_safe
 from groups import selectors
 from groups.forms import DropInForm
 from groups.services import sessions
-from groups.views.common import GROUP_STAFF, session_for
+from groups.views.common import session_for
+from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view
-from iop.formtools import message_service_errors
+from iop.formtools import message_form_outcome
 
 # Up to this many drop-in candidates are listed; beyond, the page offers a
 # search (a supervisor may see the whole program).
@@ -22,31 +21,28 @@ DROP_IN_LIST_MAX = 100
 DROP_IN_SEARCH_MAX = 20
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_drop_in(request, session_id):
     session = session_for(request.user, session_id)
     visible = clients_visible_to(request.user)
-    form = DropInForm(request.POST, clients=visible)
-    if form.is_valid():
-        try:
-            sessions.session_add_client(
-                actor=request.user,
-                session=session,
-                client=form.cleaned_data["client"],
-                visible_clients=visible,
-                request=request,
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Client added to the session."))
-    else:
-        messages.error(request, _("Choose a client to add."))
+    message_form_outcome(
+        request,
+        DropInForm(request.POST, clients=visible),
+        lambda data: sessions.session_add_client(
+            actor=request.user,
+            session=session,
+            client=data["client"],
+            visible_clients=visible,
+            request=request,
+        ),
+        success=_("Client added to the session."),
+        invalid=_("Choose a client to add."),
+    )
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_safe
 def session_drop_in_picker(request, session_id):
     """htmx: the drop-in form, asked for when the facilitator means to add
@@ -71,7 +67,7 @@ def session_drop_in_picker(request, session_id):
     return render(request, "groups/includes/_drop_in_picker.html", context)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_safe
 def session_drop_in_search(request, session_id):
     """htmx: the drop-in candidates whose name or record number holds the

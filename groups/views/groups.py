@@ -1,8 +1,6 @@
 """The group list and page, and changes to a group's schedule: add, move
 or cancel a session."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,19 +9,20 @@ from django.views.decorators.http import require_POST, require_safe
 from groups import selectors
 from groups.forms import AddSessionForm, CancelSessionForm, MoveSessionForm
 from groups.services import schedule
-from groups.views.common import GROUP_STAFF, readable, session_for
+from groups.views.common import readable, session_for
+from iop.accounts import roles
 from iop.accounts.decorators import role_required
-from iop.formtools import message_date_error, message_service_errors
+from iop.formtools import message_form_outcome
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_safe
 def group_list(request):
     groups = selectors.groups_visible_to(request.user).filter(active=True)
     return render(request, "groups/group_list.html", {"groups": groups})
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_safe
 def group_detail(request, group_id):
     group = get_object_or_404(selectors.groups_visible_to(request.user), public_id=group_id)
@@ -38,66 +37,51 @@ def group_detail(request, group_id):
     return render(request, "groups/group_detail.html", context)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def group_session_add(request, group_id):
     group = get_object_or_404(selectors.groups_visible_to(request.user), public_id=group_id)
-    form = AddSessionForm(request.POST, group=group)
-    if form.is_valid():
-        try:
-            schedule.group_session_add(
-                actor=request.user, group=group, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Session added."))
-    else:
-        message_date_error(
-            request, form, "starts_at", _("Check the date, time and topic of the new session.")
-        )
+    message_form_outcome(
+        request,
+        AddSessionForm(request.POST, group=group),
+        lambda data: schedule.group_session_add(
+            actor=request.user, group=group, request=request, **data
+        ),
+        success=_("Session added."),
+        invalid=_("Check the date, time and topic of the new session."),
+        date_field="starts_at",
+    )
     return redirect("groups:group-detail", group_id=group.public_id)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_move(request, session_id):
     session = session_for(request.user, session_id)
-    form = MoveSessionForm(request.POST)
-    if form.is_valid():
-        try:
-            schedule.group_session_move(
-                actor=request.user,
-                session=session,
-                starts_at=form.cleaned_data["starts_at"],
-                request=request,
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Session moved."))
-    else:
-        message_date_error(request, form, "starts_at", _("Give the new date and time."))
+    message_form_outcome(
+        request,
+        MoveSessionForm(request.POST),
+        lambda data: schedule.group_session_move(
+            actor=request.user, session=session, starts_at=data["starts_at"], request=request
+        ),
+        success=_("Session moved."),
+        invalid=_("Give the new date and time."),
+        date_field="starts_at",
+    )
     return redirect("groups:group-detail", group_id=session.group.public_id)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_cancel(request, session_id):
     session = session_for(request.user, session_id)
-    form = CancelSessionForm(request.POST)
-    if form.is_valid():
-        try:
-            schedule.group_session_cancel(
-                actor=request.user,
-                session=session,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Session cancelled. It counts as nobody's absence."))
-    else:
-        messages.error(request, _("Say why the session is cancelled."))
+    message_form_outcome(
+        request,
+        CancelSessionForm(request.POST),
+        lambda data: schedule.group_session_cancel(
+            actor=request.user, session=session, reason=data["reason"], request=request
+        ),
+        success=_("Session cancelled. It counts as nobody's absence."),
+        invalid=_("Say why the session is cancelled."),
+    )
     return redirect("groups:group-detail", group_id=session.group.public_id)

@@ -14,15 +14,22 @@ from groups.forms import AddendumForm, EnrollmentGroupForm, SessionForm, ToggleF
 from groups.models import Enrollment
 from groups.services import enrollment as enrollment_services
 from groups.services import sessions
-from groups.views.common import GROUP_STAFF, session_for
+from groups.views.common import session_for
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
 from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_many
+from iop.clients.models import Episode
 from iop.clients.signing import note_addenda
+from iop.clients.views import chart_redirect
 from iop.extensions import SESSION_SECTIONS, page_sections
-from iop.formtools import message_service_errors
+from iop.formtools import (
+    form_saved,
+    message_form_outcome,
+    message_outcome,
+    message_service_errors,
+)
 
 
 def _clone_labels(clones, roster) -> list[list[str]]:
@@ -45,7 +52,7 @@ def _session_context(request, session, form=None):
     }
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_detail(request, session_id):
     """The one screen: roster, attendance, group note, per-client lines, sign."""
@@ -101,7 +108,7 @@ def _session_save(request, session):
     return render(request, "groups/session_detail.html", context, status=400)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def attendance_toggle(request, session_id):
     """htmx: set one client's attendance in place and return their row."""
@@ -136,7 +143,7 @@ def attendance_toggle(request, session_id):
     )
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_remove(request, session_id):
     session = session_for(request.user, session_id)
@@ -151,46 +158,39 @@ def session_remove(request, session_id):
     if entry is None:
         messages.error(request, _("That client is not on this session."))
     else:
-        try:
-            sessions.session_remove_client(
+        message_outcome(
+            request,
+            lambda: sessions.session_remove_client(
                 actor=request.user, session=session, client=entry.client, request=request
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Line removed."))
+            ),
+            success=_("Line removed."),
+        )
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
-@role_required(*GROUP_STAFF)
+@role_required(*roles.CLINICIANS)
 @require_POST
 def session_addendum(request, session_id):
     session = session_for(request.user, session_id)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            sessions.session_addendum_add(
-                actor=request.user,
-                session=session,
-                text=form.cleaned_data["text"],
-                request=request,
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Addendum signed."))
-    else:
-        messages.error(request, _("Write the addendum."))
+    message_form_outcome(
+        request,
+        AddendumForm(request.POST),
+        lambda data: sessions.session_addendum_add(
+            actor=request.user, session=session, text=data["text"], request=request
+        ),
+        success=_("Addendum signed."),
+        invalid=_("Write the addendum."),
+    )
     return redirect("groups:session-detail", session_id=session.public_id)
 
 
 @client_view(roles.SUPERVISOR)
 def client_groups(request, client):
     """A supervisor changes which recurring group a client attends per track."""
-    episode = client.episodes.filter(phase__in=selectors.OPEN_PHASES).first()
+    episode = client.episodes.filter(phase__in=Episode.ACTIVE_PHASES).first()
     if episode is None:
         messages.info(request, _("The client has no admitted episode."))
-        return redirect("clients:client-detail", client_id=client.public_id)
+        return chart_redirect(client)
     enrollments = list(
         episode.enrollments.select_related("program_track__track", "group").order_by("start_date")
     )
@@ -210,20 +210,16 @@ def client_groups(request, client):
             episode=episode,
             pk=int(posted) if posted.isascii() and posted.isdigit() else 0,
         )
-        form = forms[enrollment.pk]
-        if form.is_valid():
-            try:
-                enrollment_services.enrollment_change_group(
-                    actor=request.user,
-                    enrollment=enrollment,
-                    group=form.cleaned_data["group"],
-                    request=request,
-                )
-            except ValidationError as error:
-                form.add_error("group", error)
-            else:
-                messages.success(request, _("Group changed."))
-                return redirect("groups:client-groups", client_id=client.public_id)
+        saved = form_saved(
+            request,
+            forms[enrollment.pk],
+            lambda data: enrollment_services.enrollment_change_group(
+                actor=request.user, enrollment=enrollment, group=data["group"], request=request
+            ),
+            success=_("Group changed."),
+        )
+        if saved:
+            return redirect("groups:client-groups", client_id=client.public_id)
     rows = [(enrollment, forms[enrollment.pk]) for enrollment in enrollments]
     status = 400 if request.method == "POST" else 200
     return render(
@@ -238,10 +234,9 @@ def client_groups(request, client):
 @require_POST
 def session_cosign(request, session_id):
     session = session_for(request.user, session_id)
-    try:
-        sessions.session_cosign(actor=request.user, session=session, request=request)
-    except ValidationError as error:
-        message_service_errors(request, error)
-    else:
-        messages.success(request, _("Group note co-signed."))
+    message_outcome(
+        request,
+        lambda: sessions.session_cosign(actor=request.user, session=session, request=request),
+        success=_("Group note co-signed."),
+    )
     return redirect("groups:session-detail", session_id=session.public_id)

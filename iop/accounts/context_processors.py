@@ -46,13 +46,13 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
     entries = [(HOME, _("Home"), reverse("dashboard:home"))]
     if user.has_role(roles.COUNSELOR):
         entries.append((MY_WORK, _("My day"), reverse("dashboard:my-day")))
-    if user.has_role(roles.COUNSELOR, roles.SUPERVISOR):
+    if user.has_role(*roles.CLINICIANS):
         entries.append((MY_WORK, _("To do"), reverse("dashboard:worklists")))
         entries.append((MY_WORK, _("Groups"), reverse("groups:group-list")))
         entries.append((MY_WORK, _("Aftercare"), reverse("aftercare:worklist")))
     if user.has_role(roles.COUNSELOR):
         entries.append((CLIENTS, _("My caseload"), reverse("clients:client-list") + "?mine=1"))
-    if user.has_role(roles.INTAKE, roles.COUNSELOR, roles.SUPERVISOR, roles.ADMINISTRATOR):
+    if user.has_role(*roles.ALL_ROLES):
         entries.append((CLIENTS, _("Find a client"), reverse("clients:client-list")))
     if user.has_role(roles.INTAKE, roles.SUPERVISOR):
         entries.append((CLIENTS, _("Screening worklist"), reverse("screening:worklist")))

@@ -10,3 +10,7 @@ ALL_ROLES = (INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR)
 
 # Roles that see every client of the program (DESIGN.md, the access policy).
 PROGRAM_WIDE_ROLES = (SUPERVISOR, ADMINISTRATOR)
+
+# Roles that treat clients: they document sessions, groups, tests and
+# aftercare, and run the groups (DESIGN.md, who uses it).
+CLINICIANS = (COUNSELOR, SUPERVISOR)

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import ngettext
 
 from iop.audit.models import AuditEvent, EmergencyAccess
 from iop.audit.services import BREAK_GLASS_PERMISSION
@@ -103,12 +104,20 @@ def digest_items(user) -> list[str]:
     lines = []
     if counts["granted"]:
         lines.append(
-            f"{counts['granted']} emergency access(es) in the last 24 hours:"
-            " review them on the audit page"
+            ngettext(
+                "%(count)d emergency access in the last 24 hours: review it on the audit page",
+                "%(count)d emergency accesses in the last 24 hours: review them on the audit page",
+                counts["granted"],
+            )
+            % {"count": counts["granted"]}
         )
     if counts["refused"]:
         lines.append(
-            f"{counts['refused']} emergency access attempt(s) matched no client"
-            " in the last 24 hours"
+            ngettext(
+                "%(count)d emergency access attempt matched no client in the last 24 hours",
+                "%(count)d emergency access attempts matched no client in the last 24 hours",
+                counts["refused"],
+            )
+            % {"count": counts["refused"]}
         )
     return lines

@@ -2,6 +2,8 @@
 (iop/extensions.py): the emergency-access banner above the chart and the
 administrators' digest line of the last day's emergency accesses."""
 
+from django.utils.translation import gettext_lazy
+
 from iop.audit import emergency
 from iop.extensions import CHART_SECTIONS, DIGEST_SOURCES, ChartSection
 
@@ -10,7 +12,7 @@ def register() -> None:
     CHART_SECTIONS.register(
         "emergency-access",
         ChartSection(
-            title="Emergency access",
+            title=gettext_lazy("Emergency access"),
             template="audit/includes/_emergency_banner.html",
             context=emergency.chart_banner,
             region="alerts",

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +18,7 @@ from iop.audit.services import (
     EmergencyAccessRefused,
     emergency_access_grant,
 )
+from iop.clients.views import chart_redirect
 
 EVENTS_PER_PAGE = 50
 # Emergency accesses listed for review above the trail (last 30 days).
@@ -98,7 +99,7 @@ def emergency_access(request):
                 request,
                 _("Emergency access until %(until)s. Every view is audited.") % {"until": until},
             )
-            return redirect("clients:client-detail", client_id=grant.client.public_id)
+            return chart_redirect(grant.client)
         # The same answer whatever was wrong: it must not confirm who is a client.
         form.add_error(None, _("No client matches this record number and date of birth."))
     status = 400 if request.method == "POST" else 200

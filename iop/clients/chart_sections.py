@@ -31,8 +31,6 @@ from iop.clients.models import (
 from iop.clients.selectors import clinical
 from iop.extensions import TimelineEntry
 
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
 
 def _sessions(request, client, *, printing=False):
     appointments = clinical.client_appointments(client)
@@ -47,7 +45,7 @@ def _sessions(request, client, *, printing=False):
         "client": client,
         "upcoming": [a for a in reversed(appointments) if a.starts_at >= now][:5],
         "past": past,
-        "can_edit": request.user.has_role(*CLINICIANS),
+        "can_edit": request.user.has_role(*roles.CLINICIANS),
         "can_open_notes": bool(past) and may_open(request.user, note_page, client=client),
     }
 
@@ -78,7 +76,7 @@ def _drug_tests(request, client, *, printing=False):
         "tests": tests[:12],
         "timeline": list(reversed(tests[:16])),
         "last_unexpected": clinical.last_unexpected_positive(tests),
-        "can_edit": request.user.has_role(*CLINICIANS),
+        "can_edit": request.user.has_role(*roles.CLINICIANS),
     }
 
 
@@ -90,7 +88,7 @@ def _medications(request, client, *, printing=False):
         "current": [m for m in medications if m.stop_date is None or m.stop_date >= today],
         "past": [m for m in medications if m.stop_date is not None and m.stop_date < today],
         "today": today,
-        "can_edit": request.user.has_role(*CLINICIANS),
+        "can_edit": request.user.has_role(*roles.CLINICIANS),
     }
 
 
@@ -99,7 +97,7 @@ def _mutual_help(request, client, *, printing=False):
         "client": client,
         "weeks": clinical.meetings_per_week(client),
         "recent": list(client.meetings.order_by("-attended_on")[:8]),
-        "can_edit": request.user.has_role(*CLINICIANS),
+        "can_edit": request.user.has_role(*roles.CLINICIANS),
     }
 
 

@@ -4,6 +4,7 @@ and the staff digest's lines (counts only, never client details)."""
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, SessionNote, TreatmentPlan
@@ -32,7 +33,14 @@ def digest_items(user) -> list[str]:
         appointment__client__in=visible,
     ).count()
     if unsigned:
-        lines.append(f"{unsigned} session note(s) unsigned for more than 24 hours")
+        lines.append(
+            ngettext(
+                "%(count)d session note unsigned for more than 24 hours",
+                "%(count)d session notes unsigned for more than 24 hours",
+                unsigned,
+            )
+            % {"count": unsigned}
+        )
     reviews = TreatmentPlan.objects.filter(
         status=TreatmentPlan.Status.ACTIVE,
         episode__primary_counselor=user,
@@ -40,7 +48,14 @@ def digest_items(user) -> list[str]:
         client__in=visible,
     ).count()
     if reviews:
-        lines.append(f"{reviews} treatment-plan review(s) due")
+        lines.append(
+            ngettext(
+                "%(count)d treatment-plan review due",
+                "%(count)d treatment-plan reviews due",
+                reviews,
+            )
+            % {"count": reviews}
+        )
     if user.is_supervisor:
         cosign = SessionNote.objects.filter(
             cosign_required=True,
@@ -49,5 +64,12 @@ def digest_items(user) -> list[str]:
             appointment__client__in=visible,
         ).count()
         if cosign:
-            lines.append(f"{cosign} note(s) awaiting your co-signature")
+            lines.append(
+                ngettext(
+                    "%(count)d note awaiting your co-signature",
+                    "%(count)d notes awaiting your co-signature",
+                    cosign,
+                )
+                % {"count": cosign}
+            )
     return lines

@@ -20,7 +20,6 @@ from aftercare.models import CheckIn
 from groups.models import Attendance, Enrollment, GroupSession
 from iop.clients.models import Appointment, DrugTest, DrugTestResult, Episode, TreatmentPlan
 
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 SORTS = {
     "name": lambda row: (row["client"].legal_last_name, row["client"].legal_first_name),
     "phase": lambda row: (row["episode"].phase, row["client"].legal_last_name),
@@ -42,7 +41,7 @@ def caseload_rows(clients, *, counselor, sort: str = "name") -> list[dict]:
         Episode.objects.filter(
             client__in=clients,
             primary_counselor=counselor,
-            phase__in=[Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE],
+            phase__in=Episode.ACTIVE_PHASES,
         )
         .select_related("client")
         .annotate(
@@ -132,7 +131,7 @@ def _attendance_summary(episode_ids: list[int]) -> _Attendance:
     last_attended: dict[int, datetime] = {}
     latest: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     for episode_id, status, starts_at, session_status, track_code in rows:
-        present = status in ATTENDED
+        present = status in Attendance.ATTENDED
         if present and (episode_id not in last_attended or starts_at > last_attended[episode_id]):
             last_attended[episode_id] = starts_at
         if session_status != GroupSession.Status.SCHEDULED:

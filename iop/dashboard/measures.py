@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from groups.models import Attendance
 from iop.clients.models import DrugTestResult, Episode
 
 DROPPED_OUT = Episode.DischargeReason.LEFT_AGAINST_ADVICE
@@ -109,7 +110,7 @@ def attendance_rate(attendance, *, by: str, labels: tuple[str, ...] = ()):
     rows = (
         attendance.values(by, *labels)
         .annotate(
-            attended=Count("id", filter=Q(status__in=["present", "late"])),
+            attended=Count("id", filter=Q(status__in=Attendance.ATTENDED)),
             absent=Count("id", filter=Q(status="absent")),
         )
         .order_by(by)

@@ -5,16 +5,14 @@ from django.db.models import Count, Q, QuerySet
 
 from iop.clients.models import Client, Episode
 
-OPEN_PHASES = (Episode.Phase.SCREENING, Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE)
-
 
 def open_episodes_by_phase(clients: QuerySet[Client], *, counselor=None) -> dict[str, int]:
     """Open episodes per phase among the given clients (of one primary counselor)."""
-    episodes = Episode.objects.filter(client__in=clients, phase__in=OPEN_PHASES)
+    episodes = Episode.objects.filter(client__in=clients, phase__in=Episode.OPEN_PHASES)
     if counselor is not None:
         episodes = episodes.filter(primary_counselor=counselor)
     rows = episodes.values("phase").annotate(count=Count("id"))
-    counts = {phase: 0 for phase in OPEN_PHASES}
+    counts = {phase: 0 for phase in Episode.OPEN_PHASES}
     counts.update({row["phase"]: row["count"] for row in rows})
     return counts
 
@@ -25,11 +23,11 @@ def open_episodes_by_phase_and_own(
     """open_episodes_by_phase for the clients given and for those of one
     primary counselor among them, in one query."""
     rows = (
-        Episode.objects.filter(client__in=clients, phase__in=OPEN_PHASES)
+        Episode.objects.filter(client__in=clients, phase__in=Episode.OPEN_PHASES)
         .values("phase")
         .annotate(count=Count("id"), own=Count("id", filter=Q(primary_counselor=counselor)))
     )
-    counts = {phase: 0 for phase in OPEN_PHASES}
+    counts = {phase: 0 for phase in Episode.OPEN_PHASES}
     own = dict(counts)
     for row in rows:
         counts[row["phase"]] = row["count"]
@@ -42,7 +40,7 @@ def caseload_by_counselor(clients: QuerySet[Client]) -> list[dict]:
     rows = (
         Episode.objects.filter(
             client__in=clients,
-            phase__in=(Episode.Phase.INTENSIVE, Episode.Phase.AFTERCARE),
+            phase__in=Episode.ACTIVE_PHASES,
         )
         .values(
             "primary_counselor_id",
@@ -66,11 +64,10 @@ def caseload_by_counselor(clients: QuerySet[Client]) -> list[dict]:
                     )
                 )
                 or "Unassigned",
-                "intensive": 0,
-                "aftercare": 0,
+                **dict.fromkeys(Episode.ACTIVE_PHASES, 0),
             },
         )
         entry[row["phase"]] = row["count"]
     for entry in table.values():
-        entry["total"] = entry["intensive"] + entry["aftercare"]
+        entry["total"] = sum(entry[phase] for phase in Episode.ACTIVE_PHASES)
     return list(table.values())

@@ -24,7 +24,6 @@ from iop.dashboard.models import AttendanceDay, DrugTestDay, SummaryRefresh
 # Serialises rebuilds: two at once would each delete the other's rows.
 LOCK_KEY = 0x10D0_5A11
 
-ATTENDED = "('present', 'late')"
 FLAGGED = (
     f"(r.result = '{DrugTestResult.Result.POSITIVE}' AND NOT r.expected) "
     f"OR r.result IN ('{DrugTestResult.Result.INVALID}', '{DrugTestResult.Result.REFUSED}')"
@@ -57,12 +56,14 @@ def summary_refresh() -> SummaryRefresh:
         cursor.execute(f'DELETE FROM "{names["attendance_day"]}"')  # noqa: S608 -- model tables
         # The day of a session is its local date, as the dashboard's period
         # bounds are local midnights; every attendance row has its episode.
+        # Attended is Attendance.ATTENDED, passed as an array parameter so
+        # the summary counts exactly what the live measure counts.
         cursor.execute(
             f"""
             INSERT INTO "{names["attendance_day"]}"
                 (day, track_id, facilitator_id, attended, absent)
             SELECT (s.starts_at AT TIME ZONE %s)::date, g.track_id, g.facilitator_id,
-                   count(*) FILTER (WHERE a.status IN {ATTENDED}),
+                   count(*) FILTER (WHERE a.status = ANY(%s)),
                    count(*) FILTER (WHERE a.status = 'absent')
             FROM "{names["attendance"]}" a
             JOIN "{names["session"]}" s ON s.id = a.session_id
@@ -70,7 +71,7 @@ def summary_refresh() -> SummaryRefresh:
             WHERE s.status = %s
             GROUP BY 1, 2, 3
             """,  # noqa: S608 -- table names from the models, values as parameters
-            [zone, GroupSession.Status.SCHEDULED],
+            [zone, list(Attendance.ATTENDED), GroupSession.Status.SCHEDULED],
         )
         cursor.execute(f'DELETE FROM "{names["drug_test_day"]}"')  # noqa: S608
         # As the live measure: tests of clients who have an episode; a test

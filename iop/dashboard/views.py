@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from iop.audit.services import audit_list_view, audit_record
 from iop.clients.models import Client, Episode
 from iop.clients.selectors import clinical
 from iop.dashboard import caseload, drilldown, program, selectors, teds
+from iop.formtools import plain_text_400
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
 
@@ -70,7 +71,7 @@ def home(request):
         context["caseload"] = caseload.caseload_rows(
             visible, counselor=request.user, sort=context["sort"]
         )
-    if request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR):
+    if request.user.has_role(*roles.CLINICIANS):
         # Three missed aftercare check-ins in a row (DOMAIN.md section 7).
         context["aftercare_flagged"] = list(
             aftercare_selectors.flagged_clients(visible).order_by("legal_last_name")[:20]
@@ -115,7 +116,7 @@ def health(request):
     )
 
 
-@role_required(roles.COUNSELOR, roles.SUPERVISOR)
+@role_required(*roles.CLINICIANS)
 @require_GET
 def my_day(request):
     """Today's groups and individual sessions with links to document them, and
@@ -135,7 +136,7 @@ REVIEWS_PER_PAGE = 50
 STRANDED_DRAFTS_SHOWN = 50
 
 
-@role_required(roles.COUNSELOR, roles.SUPERVISOR)
+@role_required(*roles.CLINICIANS)
 @require_GET
 def worklists(request):
     """What needs doing: unsigned notes, co-signatures (supervisors), plan
@@ -322,9 +323,7 @@ def program_clients(request):
             end=end,
         )
     except horizon.OutOfHorizon as error:
-        return HttpResponseBadRequest(
-            " ".join(error.messages), content_type="text/plain; charset=utf-8"
-        )
+        return plain_text_400(error.messages)
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # read once: listed, then audited
     figure = key if key in drilldown.FIGURES else "unknown"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from aftercare.models import DischargeSummary
 from aftercare.services import discharge_summary_addendum, episode_discharge_with_summary
 from iop.audit.models import AuditEvent
+from iop.clients import teds
 from iop.clients.models import DrugTest, Episode
 from iop.clients.notes import NoteAddendum
 
@@ -20,9 +21,9 @@ pytestmark = pytest.mark.django_db
 SUMMARY = {
     "summary": "Completed the program; attends NA twice a week.",
     "substances_at_discharge": "",
-    "employment": DischargeSummary.Employment.FULL_TIME,
-    "living_arrangement": DischargeSummary.Living.INDEPENDENT,
-    "mutual_help": DischargeSummary.MutualHelp.FEW,
+    "employment": teds.Employment.FULL_TIME,
+    "living_arrangement": teds.Living.INDEPENDENT,
+    "mutual_help": teds.MutualHelp.FEW,
 }
 
 

@@ -17,6 +17,7 @@ from aftercare.services import (
 from groups.models import Enrollment
 from groups.services.enrollment import episode_enroll
 from iop.audit.models import AuditEvent
+from iop.clients import teds
 from iop.clients.models import Appointment, CaseloadAssignment, Episode
 from iop.clients.services import appointment_schedule, episode_open_for_readmission
 from iop.reminders.models import Reminder
@@ -39,9 +40,9 @@ pytestmark = pytest.mark.django_db
 Reason = Episode.DischargeReason
 SUMMARY = {
     "substances_at_discharge": "",
-    "employment": DischargeSummary.Employment.FULL_TIME,
-    "living_arrangement": DischargeSummary.Living.INDEPENDENT,
-    "mutual_help": DischargeSummary.MutualHelp.SOME,
+    "employment": teds.Employment.FULL_TIME,
+    "living_arrangement": teds.Living.INDEPENDENT,
+    "mutual_help": teds.MutualHelp.SOME,
     "summary": "Completed 16 weeks of IOP and a year of aftercare; abstinent since March.",
 }
 
@@ -768,9 +769,9 @@ def test_discharge_records_the_teds_discharge_fields(supervisor, plan):
         supervisor,
         plan.episode,
         substances_at_discharge="alcohol",
-        employment=DischargeSummary.Employment.PART_TIME,
-        living_arrangement=DischargeSummary.Living.DEPENDENT,
-        mutual_help=DischargeSummary.MutualHelp.FEW,
+        employment=teds.Employment.PART_TIME,
+        living_arrangement=teds.Living.DEPENDENT,
+        mutual_help=teds.MutualHelp.FEW,
     )
 
     note.refresh_from_db()
@@ -920,7 +921,7 @@ def test_a_client_who_drops_out_is_discharged_straight_from_the_intensive_phase(
         when=days_ago(2),
         reason=Reason.LEFT_AGAINST_ADVICE,
         substances_at_discharge="methamphetamine",
-        employment=DischargeSummary.Employment.UNEMPLOYED,
+        employment=teds.Employment.UNEMPLOYED,
         summary="Stopped attending after week 3; three outreach calls unanswered.",
     )
 

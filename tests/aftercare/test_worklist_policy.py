@@ -51,7 +51,7 @@ def test_outreach_of_a_client_reassigned_away_leaves_the_former_counselors_page(
 def test_outreach_of_a_client_reassigned_away_leaves_the_former_counselors_digest(
     supervisor, counselor1, counselor2, plan
 ):
-    assert "1 open outreach task(s)" in digest_items(counselor2)
+    assert "1 open outreach task" in digest_items(counselor2)
 
     _reassign(plan, to=counselor1, by=supervisor)
 

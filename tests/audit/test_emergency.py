@@ -419,7 +419,7 @@ def test_digest_tells_administrators_of_the_days_emergency_accesses(
 
     lines = digest_items(administrator)
 
-    assert lines == ["2 emergency access(es) in the last 24 hours: review them on the audit page"]
+    assert lines == ["2 emergency accesses in the last 24 hours: review them on the audit page"]
     assert lines[0] in digest_lines(administrator)
     assert client_of_counselor1.mrn not in " ".join(lines)
 
@@ -434,7 +434,7 @@ def test_digest_counts_attempts_that_matched_no_client(glass_breaker, administra
     )
 
     assert digest_items(administrator) == [
-        "1 emergency access attempt(s) matched no client in the last 24 hours"
+        "1 emergency access attempt matched no client in the last 24 hours"
     ]
 
 

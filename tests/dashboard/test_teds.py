@@ -5,10 +5,12 @@ import datetime
 import io
 
 import pytest
+from django.db import models
 from django.utils import timezone
 
 from aftercare.models import DischargeSummary
 from iop.audit.models import AuditEvent
+from iop.clients import teds as codebook
 from iop.clients.models import Episode
 from iop.dashboard import teds
 from screening.models import Referral, ReferralSubstance
@@ -134,3 +136,100 @@ def test_the_export_is_audited(admin_browser, administrator, counselor1):
 
 def test_a_counselor_cannot_export(login, counselor1):
     assert login(counselor1).get(URL).status_code == 403
+
+
+# --- the codes come from iop.clients.teds -----------------------------------------------------
+
+
+@pytest.mark.parametrize("codes", codebook.CODES, ids=lambda codes: codes.item)
+def test_every_value_of_a_teds_list_has_a_code_or_is_unmapped_on_purpose(codes):
+    values = set(codes.choices.values)
+
+    assert set(codes.codes) | codes.unmapped == values
+    assert not set(codes.codes) & codes.unmapped
+    assert all(isinstance(code, int) and code > 0 for code in codes.codes.values())
+
+
+def test_every_choice_list_of_the_teds_module_has_its_codes():
+    lists = {
+        value
+        for value in vars(codebook).values()
+        if isinstance(value, type) and issubclass(value, models.Choices)
+        if value.__module__ == codebook.__name__
+    }
+
+    assert lists == {codes.choices for codes in codebook.CODES} - {codebook.LevelOfCare}
+
+
+def test_screening_and_aftercare_store_the_teds_modules_lists():
+    fields = {
+        (Referral, "source"): codebook.ReferralSource,
+        (Referral, "employment"): codebook.Employment,
+        (Referral, "living_arrangement"): codebook.Living,
+        (Referral, "education"): codebook.Education,
+        (ReferralSubstance, "substance"): codebook.Substance,
+        (ReferralSubstance, "route"): codebook.Route,
+        (ReferralSubstance, "frequency"): codebook.Frequency,
+        (DischargeSummary, "employment"): codebook.Employment,
+        (DischargeSummary, "living_arrangement"): codebook.Living,
+        (DischargeSummary, "mutual_help"): codebook.MutualHelp,
+        (Episode, "level_of_care"): codebook.LevelOfCare,
+    }
+
+    for (model, name), choices in fields.items():
+        assert model._meta.get_field(name).choices == choices.choices, (model, name)
+
+
+@pytest.mark.parametrize(
+    ("codes", "value", "column"),
+    [
+        (codebook.PSOURCE, "justice", "PSOURCE"),
+        (codebook.SERVICES, "2.1", "SERVICES"),
+        (codebook.SUB, "opioids", "SUB1"),
+        (codebook.ROUTE, "injection", "ROUTE1"),
+        (codebook.FREQ, "daily", "FREQ1"),
+        (codebook.EMPLOY, "part_time", "EMPLOY"),
+        (codebook.LIVARAG, "dependent", "LIVARAG"),
+        (codebook.EDUC, "some_college", "EDUC"),
+    ],
+    ids=lambda value: value.item if isinstance(value, codebook.Codes) else None,
+)
+def test_the_export_writes_the_code_the_teds_module_gives(
+    admin_browser, counselor1, monkeypatch, codes, value, column
+):
+    _episode_with_referral(primary_counselor=counselor1, level_of_care="2.1")
+    monkeypatch.setitem(codes.codes, value, 99)
+
+    _, header, rows = _rows(admin_browser.get(URL))
+
+    assert dict(zip(header, rows[0], strict=True))[column] == "99"
+
+
+def test_the_export_writes_the_discharge_codes_the_teds_module_gives(
+    admin_browser, counselor1, monkeypatch
+):
+    episode = _episode_with_referral(primary_counselor=counselor1)
+    DischargeSummary.objects.create(
+        episode=episode,
+        author=counselor1,
+        employment="unemployed",
+        living_arrangement="homeless",
+        mutual_help="4_7",
+        summary="Left after four weeks.",
+    )
+    monkeypatch.setitem(codebook.EMPLOY.codes, "unemployed", 97)
+    monkeypatch.setitem(codebook.LIVARAG.codes, "homeless", 98)
+    monkeypatch.setitem(codebook.SELF_HELP.codes, "4_7", 99)
+
+    _, header, rows = _rows(admin_browser.get(URL))
+
+    row = dict(zip(header, rows[0], strict=True))
+    assert (row["EMPLOY_D"], row["LIVARAG_D"], row["FREQ_ATND_SELF_HELP_D"]) == ("97", "98", "99")
+
+
+def test_a_level_of_care_without_a_teds_code_is_exported_as_missing(admin_browser, counselor1):
+    _episode_with_referral(primary_counselor=counselor1, level_of_care="3.5")
+
+    _, header, rows = _rows(admin_browser.get(URL))
+
+    assert dict(zip(header, rows[0], strict=True))["SERVICES"] == "-9"

@@ -22,6 +22,7 @@ from devdata.management.commands import seed_demo
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
+from iop.clients import teds
 from iop.clients.models import Episode
 
 
@@ -226,9 +227,9 @@ def test_every_admitted_discharged_episode_has_a_signed_discharge_summary(seeded
         assert summary.signed_by.username == "supervisor"
         assert not summary.signed_late
         assert summary.summary
-        assert summary.employment in DischargeSummary.Employment.values
-        assert summary.living_arrangement in DischargeSummary.Living.values
-        assert summary.mutual_help in DischargeSummary.MutualHelp.values
+        assert summary.employment in teds.Employment.values
+        assert summary.living_arrangement in teds.Living.values
+        assert summary.mutual_help in teds.MutualHelp.values
 
 
 def test_an_episode_closed_at_screening_gets_no_discharge_summary(seeded):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from family.models import Consent, FamilyLink
-from tests.factories import EpisodeFactory
+from tests.factories import ClientFactory, EpisodeFactory
 from tests.family.factories import consent_for, family_member
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,12 @@ def _search(browser, client, find):
 
 @pytest.fixture
 def sibling(counselor1):
-    """Another client of counselor 1, whose father is Lena Vasquez's partner."""
-    return EpisodeFactory(primary_counselor=counselor1).client
+    """Another client of counselor 1, whose father is Lena Vasquez's partner.
+    Named so that no generated staff name can contain the surname."""
+    return EpisodeFactory(
+        client=ClientFactory(legal_first_name="Oswin", legal_last_name="Quarrington"),
+        primary_counselor=counselor1,
+    ).client
 
 
 @pytest.fixture

@@ -6,10 +6,12 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
+from groups.services import enrollment as enrollment_services
 from groups.services.sessions import Line, session_lines_save, session_sign
 from iop.audit.models import AuditEvent
 from iop.clients.models import Appointment
@@ -737,6 +739,28 @@ def test_client_groups_refuses_a_group_of_another_track(login, supervisor, enrol
     )
 
     assert response.status_code == 400
+    assert Enrollment.objects.get(pk=enrollment.pk).group == group
+
+
+def test_client_groups_shows_a_change_the_service_refuses_on_the_form(
+    login, supervisor, enrolled_client, group, monkeypatch
+):
+    # A group that stops meeting between the page and the service's lock.
+    def refuse(**kwargs):
+        raise ValidationError({"group": "That group no longer meets."})
+
+    monkeypatch.setattr(enrollment_services, "enrollment_change_group", refuse)
+    other = RecurringGroupFactory(track=group.track, weekday=RecurringGroup.Weekday.FRIDAY)
+    enrollment = Enrollment.objects.get(episode__client=enrolled_client)
+
+    response = login(supervisor).post(
+        _url("client-groups", enrolled_client),
+        {"enrollment": enrollment.pk, f"e{enrollment.pk}-group": other.pk},
+    )
+
+    assert response.status_code == 400
+    [(_, form)] = response.context["rows"]
+    assert form.errors == {"group": ["That group no longer meets."]}
     assert Enrollment.objects.get(pk=enrollment.pk).group == group
 
 

@@ -14,6 +14,7 @@ from iop.clients.services import episode_assign_counselor
 from iop.reminders.models import Reminder, StaffNotification
 from iop.reminders.services import reminders_dispatch_due
 from iop.reminders.services.planning import staff_digests_queue
+from screening import digest as screening_digest
 from screening.models import InstrumentAdministration, SafetyFlag
 from tests.factories import UserFactory
 
@@ -79,7 +80,7 @@ def test_a_counselor_with_a_note_unsigned_for_a_day_gets_a_digest(
 
     assert queued == 1
     digest = _digest_of(counselor1)
-    assert "1 session note(s) unsigned for more than 24 hours" in digest.body
+    assert "1 session note unsigned for more than 24 hours" in digest.body
     assert digest.appointment_key == f"digest:{timezone.localdate().isoformat()}"
     assert digest.status == Reminder.Status.PENDING
     assert not _digests(staff=counselor2).exists()
@@ -110,7 +111,7 @@ def test_a_counselor_hears_of_plan_reviews_due(counselor1, client_of_counselor1)
 
     staff_digests_queue()
 
-    assert "1 treatment-plan review(s) due" in _digest_of(counselor1).body
+    assert "1 treatment-plan review due" in _digest_of(counselor1).body
 
 
 def test_a_supervisor_hears_of_open_safety_flags(supervisor, counselor1, client_of_counselor1):
@@ -118,8 +119,19 @@ def test_a_supervisor_hears_of_open_safety_flags(supervisor, counselor1, client_
 
     staff_digests_queue()
 
-    assert "1 open safety flag(s)" in _digest_of(supervisor).body
+    assert "1 open safety flag" in _digest_of(supervisor).body
     assert not _digests(staff=counselor1).exists()
+
+
+def test_a_digest_line_counts_one_in_the_singular_and_more_in_the_plural(
+    supervisor, counselor1, client_of_counselor1
+):
+    _open_safety_flag(counselor1, client_of_counselor1)
+    one = screening_digest.digest_items(supervisor)
+    _open_safety_flag(counselor1, client_of_counselor1)
+    two = screening_digest.digest_items(supervisor)
+
+    assert (one, two) == (["1 open safety flag"], ["2 open safety flags"])
 
 
 def test_an_addressed_safety_flag_is_not_in_the_digest(
@@ -148,8 +160,8 @@ def test_one_digest_holds_every_item_of_a_person(counselor1, client_of_counselor
     body = _digest_of(counselor1).body
     assert body.splitlines() == [
         "Waiting for you today:",
-        "- 2 session note(s) unsigned for more than 24 hours",
-        "- 1 treatment-plan review(s) due",
+        "- 2 session notes unsigned for more than 24 hours",
+        "- 1 treatment-plan review due",
     ]
 
 
@@ -216,7 +228,7 @@ def test_dispatching_an_in_app_digest_creates_a_staff_notification(
 
     notification = StaffNotification.objects.get(recipient=counselor)
     assert notification.kind == "digest"
-    assert "1 session note(s) unsigned" in notification.message
+    assert "1 session note unsigned" in notification.message
     digest = _digest_of(counselor)
     assert digest.status == Reminder.Status.SENT
     assert digest.provider_message_id == f"in-app-{notification.pk}"
@@ -231,7 +243,7 @@ def test_dispatching_an_email_digest_sends_it_to_the_user(
     reminders_dispatch_due()
 
     assert [message.to for message in mail.outbox] == [[counselor1.email]]
-    assert "1 session note(s) unsigned" in mail.outbox[0].body
+    assert "1 session note unsigned" in mail.outbox[0].body
     assert _digest_of(counselor1).status == Reminder.Status.SENT
 
 

@@ -327,11 +327,12 @@ class Command(BaseCommand):
         by_phase = dict(Episode.objects.values_list("phase").annotate(n=Count("id")).order_by())
         phases = ", ".join(f"{value} {by_phase.get(value, 0)}" for value in Phase.values)
         write(f"Episodes: {phases}")
-        open_phases = [Phase.SCREENING, Phase.INTENSIVE, Phase.AFTERCARE]
         caseloads = (
             User.objects.filter(username__in=["counselor1", "counselor2"])
             .annotate(
-                n=Count("primary_episodes", filter=Q(primary_episodes__phase__in=open_phases))
+                n=Count(
+                    "primary_episodes", filter=Q(primary_episodes__phase__in=Episode.OPEN_PHASES)
+                )
             )
             .order_by("username")
         )

@@ -117,6 +117,13 @@ class Episode(models.Model):
         AFTERCARE = "aftercare", _("Aftercare")
         DISCHARGED = "discharged", _("Discharged")
 
+    # Admitted and not discharged: the phases in which a client attends
+    # groups, is enrolled and may be discharged (DOMAIN.md section 5).
+    ACTIVE_PHASES = (Phase.INTENSIVE, Phase.AFTERCARE)
+    # Every phase but discharged: an open episode, as the dashboard counts them
+    # (a client has at most one: episode_one_open_per_client).
+    OPEN_PHASES = (Phase.SCREENING, Phase.INTENSIVE, Phase.AFTERCARE)
+
     class DischargeReason(models.IntegerChoices):
         # TEDS discharge reason codes (SAMHSA TEDS-D).
         COMPLETED = 1, _("Treatment completed")

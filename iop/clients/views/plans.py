@@ -20,16 +20,14 @@ from iop.clients.models import Episode, Goal, Objective, Problem, TreatmentPlan
 from iop.clients.selectors.clinical import client_plans
 from iop.clients.services import plans as services
 from iop.clients.signing import note_addenda
-from iop.formtools import message_date_error, message_service_errors
-
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
+from iop.formtools import message_form_outcome, message_outcome, message_service_errors
 
 
 def _plan_page(client):
     return redirect("clients:plan-detail", client_id=client.public_id)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def plan_detail(request, client):
     plans = client_plans(client)
     active = next((p for p in plans if p.status == TreatmentPlan.Status.ACTIVE), None)
@@ -50,17 +48,17 @@ def plan_detail(request, client):
     return render(request, "clients/plan_detail.html", context)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def plan_start(request, client):
     episode = client.episodes.exclude(phase=Episode.Phase.DISCHARGED).first()
     if episode is None:
         messages.error(request, _("The client has no open episode."))
         return _plan_page(client)
-    try:
-        services.plan_start_draft(actor=request.user, episode=episode, request=request)
-    except ValidationError as error:
-        message_service_errors(request, error)
+    message_outcome(
+        request,
+        lambda: services.plan_start_draft(actor=request.user, episode=episode, request=request),
+    )
     return _plan_page(client)
 
 
@@ -74,7 +72,7 @@ def _posted_id(request, name: str) -> int:
     return int(value) if value.isascii() and value.isdigit() else 0
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def plan_add(request, client, part):
     """Add a problem, goal, objective or intervention to the draft."""
@@ -121,58 +119,51 @@ def plan_add(request, client, part):
     return _plan_page(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def objective_status(request, client):
     draft = _draft_of(client)
     objective = get_object_or_404(
         Objective, goal__problem__plan=draft, pk=_posted_id(request, "objective")
     )
-    try:
-        services.plan_set_objective_status(
+    message_outcome(
+        request,
+        lambda: services.plan_set_objective_status(
             actor=request.user,
             objective=objective,
             status=request.POST.get("status", ""),
             request=request,
-        )
-    except ValidationError as error:
-        message_service_errors(request, error)
+        ),
+    )
     return _plan_page(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def plan_sign(request, client):
     draft = _draft_of(client)
-    form = PlanSignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_sign(actor=request.user, plan=draft, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Plan signed and active."))
-    else:
-        message_date_error(
-            request, form, "client_agreed_on", _("Record when the client agreed to the plan.")
-        )
+    message_form_outcome(
+        request,
+        PlanSignForm(request.POST),
+        lambda data: services.plan_sign(actor=request.user, plan=draft, request=request, **data),
+        success=_("Plan signed and active."),
+        invalid=_("Record when the client agreed to the plan."),
+        date_field="client_agreed_on",
+    )
     return _plan_page(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def plan_review(request, client):
     active = get_object_or_404(TreatmentPlan, client=client, status=TreatmentPlan.Status.ACTIVE)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_review(
-                actor=request.user, plan=active, note=form.cleaned_data["note"], request=request
-            )
-        except ValidationError as error:
-            message_service_errors(request, error)
-        else:
-            messages.success(request, _("Review recorded; next review in 30 days."))
-    else:
-        messages.error(request, _("Write the review note."))
+    message_form_outcome(
+        request,
+        ReviewForm(request.POST),
+        lambda data: services.plan_review(
+            actor=request.user, plan=active, note=data["note"], request=request
+        ),
+        success=_("Review recorded; next review in 30 days."),
+        invalid=_("Write the review note."),
+    )
     return _plan_page(client)

@@ -1,9 +1,8 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -20,6 +19,8 @@ from iop.clients.chart_sections import timeline_recent
 from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
+from iop.clients.views import chart_redirect
+from iop.formtools import form_saved
 
 CLIENTS_PER_PAGE = 25
 EDITORS = (roles.INTAKE, roles.SUPERVISOR)
@@ -58,7 +59,7 @@ def client_create(request):
             actor=request.user, data=form.client_data(), request=request
         )
         messages.success(request, _("Client registered with record number %s.") % client.mrn)
-        return redirect("clients:client-detail", client_id=client.public_id)
+        return chart_redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
 
@@ -73,7 +74,7 @@ def chart_context(request, client, *, printing: bool = False) -> dict:
         "sections": chart_sections(request, client, printing=printing),
         "can_edit": request.user.has_role(*EDITORS),
         "can_assign": request.user.has_role(roles.SUPERVISOR),
-        "clinician": request.user.has_role(roles.COUNSELOR, roles.SUPERVISOR),
+        "clinician": request.user.has_role(*roles.CLINICIANS),
     }
 
 
@@ -122,7 +123,7 @@ def client_update(request, client):
             actor=request.user, client=client, data=form.client_data(), request=request
         )
         messages.success(request, _("Client record updated."))
-        return redirect("clients:client-detail", client_id=client.public_id)
+        return chart_redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
@@ -132,20 +133,20 @@ def episode_assign(request, client, episode_id):
     form = AssignCounselorForm(
         request.POST or None, initial={"counselor": episode.primary_counselor}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_assign_counselor(
-                actor=request.user,
-                episode=episode,
-                counselor=form.cleaned_data["counselor"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Primary counselor assigned."))
-            return redirect("clients:client-detail", client_id=client.public_id)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.episode_assign_counselor(
+            actor=request.user,
+            episode=episode,
+            counselor=data["counselor"],
+            reason=data["reason"],
+            request=request,
+        ),
+        success=_("Primary counselor assigned."),
+    )
+    if saved:
+        return chart_redirect(client)
     return render(
         request,
         "clients/episode_assign.html",

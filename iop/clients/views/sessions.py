@@ -15,10 +15,14 @@ from iop.clients.selectors.clinical import plan_objectives
 from iop.clients.services import appointment_schedule
 from iop.clients.services import sessions as services
 from iop.clients.signing import note_addenda
+from iop.clients.views import chart_redirect
 from iop.extensions import NOTE_SECTIONS, page_sections
-from iop.formtools import add_service_errors
-
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
+from iop.formtools import (
+    add_service_errors,
+    form_saved,
+    message_form_outcome,
+    message_outcome,
+)
 
 
 def _open_episode(client) -> Episode | None:
@@ -33,28 +37,24 @@ def _appointment_for(client, appointment_id) -> Appointment:
     )
 
 
-def _chart(client):
-    return redirect("clients:client-detail", client_id=client.public_id)
-
-
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def appointment_new(request, client):
     episode = _open_episode(client)
     if episode is None:
         messages.error(request, _("The client has no open episode."))
-        return _chart(client)
+        return chart_redirect(client)
     initial = {"counselor": request.user if request.user.is_counselor else None}
     form = AppointmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appointment_schedule(
-                actor=request.user, episode=episode, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Appointment scheduled."))
-            return _chart(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: appointment_schedule(
+            actor=request.user, episode=episode, request=request, **data
+        ),
+        success=_("Appointment scheduled."),
+    )
+    if saved:
+        return chart_redirect(client)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "clients/appointment_form.html", {"client": client, "form": form}, status=status
@@ -79,7 +79,7 @@ def _note_initial(appointment: Appointment, note: SessionNote | None) -> dict:
     }
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def session_document(request, client, appointment_id):
     """Document a session: attendance, DAP note, service code and units,
     objectives addressed and the next appointment; save or save and sign."""
@@ -160,47 +160,42 @@ def _back_to_note(client, note):
 @require_POST
 def note_cosign(request, client, appointment_id):
     note = _note_for(client, appointment_id)
-    try:
-        services.session_note_cosign(actor=request.user, note=note, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Note co-signed."))
+    message_outcome(
+        request,
+        lambda: services.session_note_cosign(actor=request.user, note=note, request=request),
+        success=_("Note co-signed."),
+    )
     return _back_to_note(client, note)
 
 
-@client_view(*CLINICIANS, addenda=True)
+@client_view(*roles.CLINICIANS, addenda=True)
 @require_POST
 def note_addendum(request, client, appointment_id):
     note = _note_for(client, appointment_id)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.session_note_addendum(
-                actor=request.user, note=note, text=form.cleaned_data["text"], request=request
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Addendum signed."))
-    else:
-        messages.error(request, _("Write the addendum."))
+    message_form_outcome(
+        request,
+        AddendumForm(request.POST),
+        lambda data: services.session_note_addendum(
+            actor=request.user, note=note, text=data["text"], request=request
+        ),
+        success=_("Addendum signed."),
+        invalid=_("Write the addendum."),
+    )
     return _back_to_note(client, note)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def appointment_cancel(request, client, appointment_id):
     appointment = _appointment_for(client, appointment_id)
-    try:
-        services.appointment_cancel(
+    message_outcome(
+        request,
+        lambda: services.appointment_cancel(
             actor=request.user,
             appointment=appointment,
             by_client=request.POST.get("by") == "client",
             request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Appointment cancelled."))
-    return _chart(client)
+        ),
+        success=_("Appointment cancelled."),
+    )
+    return chart_redirect(client)

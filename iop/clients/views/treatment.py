@@ -1,8 +1,6 @@
 """Drug tests, medications, mutual-help meetings and the printable chart."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,14 +16,9 @@ from iop.clients.clinical_forms import (
 )
 from iop.clients.models import Medication
 from iop.clients.services import treatment as services
+from iop.clients.views import chart_redirect
 from iop.clients.views.records import chart_context
-from iop.formtools import add_service_errors
-
-CLINICIANS = (roles.COUNSELOR, roles.SUPERVISOR)
-
-
-def _chart(client):
-    return redirect("clients:client-detail", client_id=client.public_id)
+from iop.formtools import form_saved, message_form_outcome
 
 
 def _form_page(request, client, form, title):
@@ -38,81 +31,74 @@ def _form_page(request, client, form, title):
     )
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def drug_test_new(request, client):
     form = DrugTestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.drug_test_record(
-                actor=request.user,
-                client=client,
-                collected_on=data["collected_on"],
-                specimen=data["specimen"],
-                observed=data["observed"],
-                random_selection=data["random_selection"],
-                results=form.results(),
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Drug test recorded."))
-            return _chart(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.drug_test_record(
+            actor=request.user,
+            client=client,
+            collected_on=data["collected_on"],
+            specimen=data["specimen"],
+            observed=data["observed"],
+            random_selection=data["random_selection"],
+            results=form.results(),
+            request=request,
+        ),
+        success=_("Drug test recorded."),
+    )
+    if saved:
+        return chart_redirect(client)
     return _form_page(request, client, form, _("Record a drug test"))
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def medication_new(request, client):
     form = MedicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.medication_add(
-                actor=request.user, client=client, data=form.cleaned_data, request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Medication added."))
-            return _chart(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.medication_add(
+            actor=request.user, client=client, data=data, request=request
+        ),
+        success=_("Medication added."),
+    )
+    if saved:
+        return chart_redirect(client)
     return _form_page(request, client, form, _("Add a medication"))
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 @require_POST
 def medication_stop(request, client, medication_id):
     medication = get_object_or_404(Medication, client=client, public_id=medication_id)
-    form = StopMedicationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.medication_stop(
-                actor=request.user,
-                medication=medication,
-                stop_date=form.cleaned_data["stop_date"],
-                request=request,
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Medication stopped."))
-    else:
-        messages.error(request, _("Give the date the medication stopped."))
-    return _chart(client)
+    message_form_outcome(
+        request,
+        StopMedicationForm(request.POST),
+        lambda data: services.medication_stop(
+            actor=request.user, medication=medication, stop_date=data["stop_date"], request=request
+        ),
+        success=_("Medication stopped."),
+        invalid=_("Give the date the medication stopped."),
+    )
+    return chart_redirect(client)
 
 
-@client_view(*CLINICIANS)
+@client_view(*roles.CLINICIANS)
 def meeting_new(request, client):
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record(
-                actor=request.user, client=client, data=form.cleaned_data, request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Meeting recorded."))
-            return _chart(client)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.meeting_record(
+            actor=request.user, client=client, data=data, request=request
+        ),
+        success=_("Meeting recorded."),
+    )
+    if saved:
+        return chart_redirect(client)
     return _form_page(request, client, form, _("Record a mutual-help meeting"))
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from iop.reminders.models import Reminder
 from iop.reminders.services.outbox import reminders_schedule
@@ -44,7 +45,7 @@ def staff_digests_queue(*, today=None) -> int:
         lines = digest_lines(user)
         if not lines:
             continue
-        body = "\n".join(["Waiting for you today:", *[f"- {line}" for line in lines], ""])
+        body = "\n".join([_("Waiting for you today:"), *[f"- {line}" for line in lines], ""])
         channel = Reminder.Channel.EMAIL if user.email else Reminder.Channel.IN_APP
         rows.append(
             Reminder(
