@@ -1,46 +1,98 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from iop.accounts import roles
 from iop.reminders.services import notifications_unread
 
+# The menus of the navigation bar, in their order. Grouping the pages keeps
+# the bar on one line down to 1024 px wide for every role (the README's
+# accessibility section); a menu that would hold one page is that page's link.
+HOME = "home"
+MY_WORK = "my-work"
+CLIENTS = "clients"
+PROGRAM = "program"
+MENU_LABELS = {
+    HOME: gettext_lazy("Home"),
+    MY_WORK: gettext_lazy("My work"),
+    CLIENTS: gettext_lazy("Clients"),
+    PROGRAM: gettext_lazy("Program"),
+}
 
-def _nav_items(user):
-    """The navigation a role sees: only what that role uses."""
-    items = [(_("Home"), reverse("dashboard:home"))]
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    key: str
+    label: str
+    links: list[NavLink]
+
+    @property
+    def active(self) -> bool:
+        return any(link.active for link in self.links)
+
+
+def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
+    """The pages a role uses, as (menu, label, url): only what that role uses."""
+    entries = [(HOME, _("Home"), reverse("dashboard:home"))]
     if user.has_role(roles.COUNSELOR):
-        items.append((_("My day"), reverse("dashboard:my-day")))
-        items.append((_("To do"), reverse("dashboard:worklists")))
-        items.append((_("My caseload"), reverse("clients:client-list") + "?mine=1"))
+        entries.append((MY_WORK, _("My day"), reverse("dashboard:my-day")))
     if user.has_role(*roles.CLINICIANS):
-        items.append((_("Groups"), reverse("groups:group-list")))
-        items.append((_("Aftercare"), reverse("aftercare:worklist")))
-    if user.has_role(roles.SUPERVISOR) and not user.has_role(roles.COUNSELOR):
-        items.append((_("To do"), reverse("dashboard:worklists")))
+        entries.append((MY_WORK, _("To do"), reverse("dashboard:worklists")))
+        entries.append((MY_WORK, _("Groups"), reverse("groups:group-list")))
+        entries.append((MY_WORK, _("Aftercare"), reverse("aftercare:worklist")))
+    if user.has_role(roles.COUNSELOR):
+        entries.append((CLIENTS, _("My caseload"), reverse("clients:client-list") + "?mine=1"))
     if user.has_role(*roles.ALL_ROLES):
-        items.append((_("Clients"), reverse("clients:client-list")))
+        entries.append((CLIENTS, _("Find a client"), reverse("clients:client-list")))
     if user.has_role(roles.INTAKE, roles.SUPERVISOR):
-        items.append((_("Screening worklist"), reverse("screening:worklist")))
-        items.append((_("New referral"), reverse("screening:referral-create")))
+        entries.append((CLIENTS, _("Screening worklist"), reverse("screening:worklist")))
+        entries.append((CLIENTS, _("New referral"), reverse("screening:referral-create")))
+    if may_break_glass:
+        entries.append((CLIENTS, _("Emergency access"), reverse("audit:emergency-access")))
     if user.has_role(roles.ADMINISTRATOR, roles.SUPERVISOR):
-        items.append((_("Program dashboard"), reverse("dashboard:program")))
+        entries.append((PROGRAM, _("Program dashboard"), reverse("dashboard:program")))
     if user.has_role(roles.ADMINISTRATOR):
-        items.append((_("Audit trail"), reverse("audit:event-list")))
-        items.append((_("System status"), reverse("dashboard:system-status")))
-        items.append((_("Staff"), reverse("admin:accounts_user_changelist")))
-        items.append((_("Lockouts"), reverse("accounts:lockout-list")))
-    return items
+        entries.append((PROGRAM, _("Audit trail"), reverse("audit:event-list")))
+        entries.append((PROGRAM, _("System status"), reverse("dashboard:system-status")))
+        entries.append((PROGRAM, _("Staff"), reverse("admin:accounts_user_changelist")))
+        entries.append((PROGRAM, _("Lockouts"), reverse("accounts:lockout-list")))
+    return entries
+
+
+def _nav_menus(entries, *, current: str) -> list[NavMenu]:
+    menus = []
+    for key, menu_label in MENU_LABELS.items():
+        links = [NavLink(label, url, url == current) for menu, label, url in entries if menu == key]
+        if links:
+            menus.append(NavMenu(key, str(menu_label), links))
+    return menus
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    context = {"program_name": settings.PROGRAM_NAME, "nav_items": [], "unread_notifications": 0}
+    context = {
+        "program_name": settings.PROGRAM_NAME,
+        "nav_items": [],
+        "nav_menus": [],
+        "unread_notifications": 0,
+    }
     if user is not None and user.is_authenticated:
-        context["nav_items"] = _nav_items(user)
         # Break-glass users: remembered in the session at sign-in (no query).
-        if request.session.get("audit.may_break_glass"):
-            context["nav_items"].append((_("Emergency access"), reverse("audit:emergency-access")))
+        may_break_glass = bool(request.session.get("audit.may_break_glass"))
+        entries = _nav_entries(user, may_break_glass=may_break_glass)
+        # Every page the role may open, flat (label, url), as the menus hold them.
+        context["nav_items"] = [(label, url) for _menu, label, url in entries]
+        context["nav_menus"] = _nav_menus(entries, current=request.get_full_path())
         # One small indexed count per page (partial index on unread rows).
         context["unread_notifications"] = notifications_unread(user).count()
     return context

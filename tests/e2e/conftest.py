@@ -32,7 +32,19 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def migrated_data(django_db_setup):
+    """What the migrations put in the test database, as Django serialized it
+    for tests marked `serialized_rollback=True` (None when no test in the run
+    is: Django then keeps no copy). Read before the browser starts: once
+    Playwright runs its event loop in this thread, Django (asgiref's Local)
+    gives the thread another connection object, without the copy."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture(scope="session")
+def browser(migrated_data):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

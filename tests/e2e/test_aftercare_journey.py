@@ -42,6 +42,7 @@ def test_counselor_steps_a_client_down_follows_up_a_missed_check_in_and_re_engag
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
     page = sign_in("counselor1")
+    page.get_by_role("button", name="Clients").click()
     page.get_by_role("link", name="My caseload").click()
     page.get_by_role("link", name="Whitfield, Dana").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)
@@ -66,6 +67,7 @@ def test_counselor_steps_a_client_down_follows_up_a_missed_check_in_and_re_engag
     expect(page.get_by_text("1 open outreach task")).to_be_visible()
 
     # The Aftercare page: the outreach task, and today's check-in to do.
+    page.get_by_role("button", name="My work").click()
     page.get_by_role("link", name="Aftercare", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aftercare")
     task = page.get_by_test_id("outreach-task")

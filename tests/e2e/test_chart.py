@@ -12,6 +12,8 @@ def test_counselor_signs_in_and_opens_a_client_chart(
     page = sign_in("counselor1")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
+    page.get_by_role("button", name="Clients").click()
+
     page.get_by_role("link", name="My caseload").click()
     client = client_of_counselor1
     page.get_by_role("link", name=f"{client.legal_last_name}, {client.legal_first_name}").click()

@@ -32,6 +32,7 @@ def test_counselor_plans_documents_signs_and_tests_then_sees_it_on_the_timeline(
     )
 
     page = sign_in("counselor1")
+    page.get_by_role("button", name="Clients").click()
     page.get_by_role("link", name="My caseload").click()
     page.get_by_role("link", name=f"{client.legal_last_name}, {client.legal_first_name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)

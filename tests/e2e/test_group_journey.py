@@ -49,9 +49,9 @@ def test_counselor_documents_and_signs_a_group_from_my_day(live_server, sign_in,
     expect(_progress(page)).to_have_text("0 of 32 sessions")
 
     # My day lists the group; its page is the one screen to document it.
-    page.get_by_role("navigation", name="Main navigation").get_by_role(
-        "link", name="My day"
-    ).click()
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    navigation.get_by_role("button", name="My work").click()
+    navigation.get_by_role("link", name="My day").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("My day")
     page.get_by_role("link", name="Relapse Prevention Evening").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Relapse Prevention Evening")

@@ -39,6 +39,7 @@ def test_counselor_enrolls_at_first_sign_in_then_signs_in_with_a_code(
     page.get_by_role("link", name="I have saved my codes").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
+    page.get_by_test_id("account-menu").click()
     page.get_by_role("button", name="Sign out").click()
     sign_in("counselor1")
     expect(page.get_by_role("heading", level=1)).to_have_text("Verification code")

@@ -60,6 +60,7 @@ def test_intake_refers_screens_and_admits_a_client(sign_in, browser, live_server
     # The referral.
     page = sign_in("intake")
     navigation = page.get_by_role("navigation", name="Main navigation")
+    navigation.get_by_role("button", name="Clients").click()
     navigation.get_by_role("link", name="New referral").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New referral")
     page.get_by_label("Legal first name").fill("Robin")
