@@ -19,7 +19,13 @@ from iop.clients.services.diagnoses import (
     diagnosis_resolve,
     episode_discharge_diagnosis_set,
 )
-from iop.clients.services.plans import plan_add_problem, plan_start_draft
+from iop.clients.services.plans import (
+    plan_add_goal,
+    plan_add_objective,
+    plan_add_problem,
+    plan_sign,
+    plan_start_draft,
+)
 from tests.factories import EpisodeFactory
 
 TODAY = timezone.localdate
@@ -334,3 +340,24 @@ def test_plan_problem_refuses_another_episodes_diagnosis(licensed, episode):
 
     assert "diagnoses" in error.value.message_dict
     assert not plan.problems.exists()
+
+
+def test_plan_problem_keeps_its_diagnoses_in_the_next_version(licensed, episode):
+    diagnosis = _sud(licensed, episode)
+    plan = plan_start_draft(actor=licensed, episode=episode)
+    problem = plan_add_problem(
+        actor=licensed, plan=plan, statement="Daily opioid use", diagnoses=[diagnosis]
+    )
+    goal = plan_add_goal(actor=licensed, problem=problem, statement="Stop using")
+    plan_add_objective(
+        actor=licensed,
+        goal=goal,
+        statement="Two meetings a week",
+        target_date=TODAY() + datetime.timedelta(days=30),
+    )
+    plan_sign(actor=licensed, plan=plan, client_agreed_on=TODAY())
+
+    revision = plan_start_draft(actor=licensed, episode=episode)
+
+    assert revision.pk != plan.pk
+    assert list(revision.problems.get().diagnoses.all()) == [diagnosis]

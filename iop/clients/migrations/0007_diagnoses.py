@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'diagnosis',
                 'verbose_name_plural': 'diagnoses',
-                'ordering': ['episode', 'date_resolved', 'rank', 'pk'],
+                'ordering': ['episode_id', 'date_resolved', 'rank', 'pk'],
             },
         ),
         migrations.AddField(

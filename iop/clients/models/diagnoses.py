@@ -87,7 +87,7 @@ class Diagnosis(models.Model):
     class Meta:
         verbose_name = _("diagnosis")
         verbose_name_plural = _("diagnoses")
-        ordering = ["episode", "date_resolved", "rank", "pk"]
+        ordering = ["episode_id", "date_resolved", "rank", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["episode"],
