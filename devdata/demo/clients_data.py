@@ -23,6 +23,7 @@ class DemoUser(NamedTuple):
     credentials: str = ""
     in_training: bool = False
     is_staff: bool = False
+    licensed_to_diagnose: bool = False
 
 
 class DemoClient(NamedTuple):
@@ -39,10 +40,18 @@ DEMO_USERS = (
     # is_staff lets the administrator into the Django admin, where staff and
     # roles are managed through the Administrator group's model permissions.
     DemoUser("admin", "Diane", "Holloway", roles.ADMINISTRATOR, "LCSW", is_staff=True),
-    DemoUser("supervisor", "Gloria", "Ramírez", roles.SUPERVISOR, "LPC-S, LCDC"),
+    DemoUser(
+        "supervisor",
+        "Gloria",
+        "Ramírez",
+        roles.SUPERVISOR,
+        "LPC-S, LCDC",
+        licensed_to_diagnose=True,
+    ),
     DemoUser("intake", "Kevin", "Tran", roles.INTAKE),
-    DemoUser("counselor1", "Sarah", "Lindgren", roles.COUNSELOR, "LCDC"),
-    # A counselor in training, so co-signature by the supervisor can be tried.
+    DemoUser("counselor1", "Sarah", "Lindgren", roles.COUNSELOR, "LCDC", licensed_to_diagnose=True),
+    # A counselor in training, so co-signature by the supervisor can be tried;
+    # not licensed to diagnose, so the diagnoses they record are proposed.
     DemoUser("counselor2", "Jamal", "Prescott", roles.COUNSELOR, "LCDC-I", in_training=True),
 )
 

@@ -6,6 +6,8 @@ from iop import horizon
 from iop.accounts.mfa.admin import mfa_reset_action
 from iop.accounts.models import User
 from iop.accounts.services import user_deactivate
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
 
 
 @admin.register(User)
@@ -21,13 +23,14 @@ class UserAdmin(DjangoUserAdmin):
         "email",
         "roles",
         "in_training",
+        "licensed_to_diagnose",
         "is_active",
     )
-    list_filter = ("groups", "in_training", "is_active")
+    list_filter = ("groups", "in_training", "licensed_to_diagnose", "is_active")
     actions = (mfa_reset_action,)
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Clinical"), {"fields": ("credentials", "in_training")}),
+        (_("Clinical"), {"fields": ("credentials", "in_training", "licensed_to_diagnose")}),
     )
 
     @admin.display(description=_("roles"))
@@ -47,6 +50,15 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if "licensed_to_diagnose" in form.changed_data:
+            # Who may confirm diagnoses is part of the record's trail.
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.UPDATE,
+                obj=obj,
+                request=request,
+                details={"licensed_to_diagnose": obj.licensed_to_diagnose},
+            )
         if change and "is_active" in form.changed_data and not obj.is_active:
             # A deactivated account's open sessions end now, on every device,
             # and the deactivation is audited (the service does both).

@@ -48,6 +48,7 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         entries.append((MY_WORK, _("My day"), reverse("dashboard:my-day")))
     if user.has_role(*roles.CLINICIANS):
         entries.append((MY_WORK, _("To do"), reverse("dashboard:worklists")))
+        entries.append((MY_WORK, _("Proposed diagnoses"), reverse("clients:diagnoses-proposed")))
         entries.append((MY_WORK, _("Groups"), reverse("groups:group-list")))
         entries.append((MY_WORK, _("Aftercare"), reverse("aftercare:worklist")))
     if user.has_role(roles.COUNSELOR):

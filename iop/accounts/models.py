@@ -18,6 +18,14 @@ class User(AbstractUser):
         default=False,
         help_text=_("Notes of counselors in training need a supervisor's co-signature."),
     )
+    licensed_to_diagnose = models.BooleanField(
+        _("licensed to diagnose"),
+        default=False,
+        help_text=_(
+            "May make and confirm diagnoses; others' diagnoses stay proposed until "
+            "a licensed counselor or supervisor confirms them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("staff user")

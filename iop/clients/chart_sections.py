@@ -29,6 +29,7 @@ from iop.clients.models import (
     TreatmentPlan,
 )
 from iop.clients.selectors import clinical
+from iop.clients.selectors.diagnoses import chart_diagnoses
 from iop.extensions import TimelineEntry
 
 
@@ -66,6 +67,16 @@ def _plan(request, client, *, printing=False):
         "review_due_soon": bool(
             plan and plan.next_review_due and today <= plan.next_review_due <= today + timedelta(7)
         ),
+    }
+
+
+def _diagnoses(request, client, *, printing=False):
+    page = reverse("clients:diagnoses", args=[client.public_id])
+    return {
+        "client": client,
+        # The same list as the chart header's: one query for both.
+        "diagnoses": chart_diagnoses(request, client),
+        "page": page if may_open(request.user, page, client=client) else "",
     }
 
 
@@ -245,6 +256,7 @@ SECTIONS = [
         _sessions,
         30,
     ),
+    ("diagnoses", gettext_lazy("Diagnoses"), "_chart_diagnoses.html", _diagnoses, 20),
     ("plan", gettext_lazy("Treatment plan"), "_chart_plan.html", _plan, 25),
     ("drug-tests", gettext_lazy("Drug tests"), "_chart_drug_tests.html", _drug_tests, 40),
     ("medications", gettext_lazy("Medications"), "_chart_medications.html", _medications, 45),

@@ -1,11 +1,14 @@
 """What the clinical record registers with the core's extension points
 (iop/extensions.py): its own chart sections and timeline sources,
-appointments for the reminder planner and its lines of the staff digest."""
+appointments for the reminder planner, its lines of the staff digest, and
+the diagnosis at discharge."""
 
 from iop.clients import chart_sections, reminders
+from iop.clients.services.diagnoses import discharge_diagnosis_record
 from iop.extensions import (
     CHART_SECTIONS,
     DIGEST_SOURCES,
+    DISCHARGE_HOOKS,
     REMINDER_SOURCES,
     TIMELINE_SOURCES,
     ChartSection,
@@ -26,3 +29,4 @@ def register() -> None:
         )
     REMINDER_SOURCES.register("appointments", reminders.upcoming_appointments, order=10)
     DIGEST_SOURCES.register("clinical-record", reminders.digest_items, order=20)
+    DISCHARGE_HOOKS.register("diagnosis-at-discharge", discharge_diagnosis_record, order=5)

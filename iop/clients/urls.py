@@ -1,11 +1,12 @@
 from django.urls import path
 
-from iop.clients.views import plans, records, sessions, treatment
+from iop.clients.views import diagnoses, plans, records, sessions, treatment
 
 app_name = "clients"
 
 CLIENT = "<uuid:client_id>/"
 APPOINTMENT = CLIENT + "appointments/<uuid:appointment_id>/"
+DIAGNOSIS = CLIENT + "diagnoses/<uuid:diagnosis_id>/"
 
 urlpatterns = [
     path("", records.client_list, name="client-list"),
@@ -41,4 +42,17 @@ urlpatterns = [
         name="medication-stop",
     ),
     path(CLIENT + "meetings/new/", treatment.meeting_new, name="meeting-new"),
+    path(CLIENT + "diagnoses/", diagnoses.diagnoses, name="diagnoses"),
+    path(CLIENT + "diagnoses/checklist/", diagnoses.diagnosis_add_sud, name="diagnosis-add-sud"),
+    path(CLIENT + "diagnoses/by-code/", diagnoses.diagnosis_add_code, name="diagnosis-add-code"),
+    path(DIAGNOSIS + "confirm/", diagnoses.diagnosis_confirm, name="diagnosis-confirm"),
+    path(DIAGNOSIS + "primary/", diagnoses.diagnosis_primary, name="diagnosis-primary"),
+    path(DIAGNOSIS + "resolve/", diagnoses.diagnosis_resolve, name="diagnosis-resolve"),
+    path(
+        CLIENT + "episodes/<uuid:episode_id>/discharge-diagnosis/",
+        diagnoses.discharge_diagnosis,
+        name="discharge-diagnosis",
+    ),
+    path("diagnoses/proposed/", diagnoses.diagnoses_proposed, name="diagnoses-proposed"),
+    path("icd10/", diagnoses.icd10_search, name="icd10-search"),
 ]

@@ -22,7 +22,7 @@ def test_a_counselor_has_my_work_and_clients_menus(login, counselor1):
 
     assert menus == {
         "Home": ["Home"],
-        "My work": ["My day", "To do", "Groups", "Aftercare"],
+        "My work": ["My day", "To do", "Proposed diagnoses", "Groups", "Aftercare"],
         "Clients": ["My caseload", "Find a client"],
     }
 
@@ -41,7 +41,7 @@ def test_a_supervisor_has_the_program_dashboard_on_its_own(login, supervisor):
 
     assert menus == {
         "Home": ["Home"],
-        "My work": ["To do", "Groups", "Aftercare"],
+        "My work": ["To do", "Proposed diagnoses", "Groups", "Aftercare"],
         "Clients": ["Find a client", "Screening worklist", "New referral"],
         "Program": ["Program dashboard"],
     }

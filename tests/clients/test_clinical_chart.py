@@ -36,7 +36,8 @@ from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 # moves this number): the signed-in layout 7 (session, user, roles, the
 # notification badge, the session save as savepoint/update/release); the
 # client through the policy and the view audit insert 2; episodes and their
-# assignments 2; current medications 1; screening's safety flags and section
+# assignments 2; current medications 1; current diagnoses (the header and
+# the Diagnoses section share them) 1; screening's safety flags and section
 # 4; the groups section 6; the plan (active plan, problems, goals,
 # objectives) 4; sessions 1; drug tests with results 2; medications 1;
 # mutual help (weeks, recent) 2; aftercare's section 3; family's sections 6
@@ -46,7 +47,7 @@ from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 # sources are TIMELINE_QUERIES (appointments, drug tests and their
 # unexpected positives, medications, meetings, plans, instruments, group
 # attendance, family consents).
-CHART_QUERIES = 41
+CHART_QUERIES = 42
 TIMELINE_QUERIES = 9
 
 

@@ -31,8 +31,9 @@ LAYOUT_QUERIES = 7
 CLIENT_LIST_QUERIES = LAYOUT_QUERIES + 4
 # Chart without feature-app sections: client through the policy, audit insert,
 # episodes, assignments, their counselors, who assigned them.
-# Client, episodes (+ assignments, counselors), current medications.
-CHART_QUERIES = LAYOUT_QUERIES + 7
+# Client, episodes (+ assignments, counselors), current medications, the
+# current diagnoses of the header (and of the chart's Diagnoses section).
+CHART_QUERIES = LAYOUT_QUERIES + 8
 
 
 def _detail_url(client):

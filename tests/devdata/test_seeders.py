@@ -5,7 +5,16 @@ demo data did not change with the move."""
 
 import random
 
-from devdata.demo import aftercare, audit, clients, dashboard, family, groups, screening
+from devdata.demo import (
+    aftercare,
+    audit,
+    clients,
+    dashboard,
+    diagnoses,
+    family,
+    groups,
+    screening,
+)
 from devdata.management.commands import seed_demo
 
 
@@ -18,6 +27,7 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         clients.seed_clinical,
         aftercare.seed_aftercare,
         family.seed_family,
+        diagnoses.seed_diagnoses,
         audit.seed_emergency_access,
         dashboard.seed_program_summary,
         audit.seed_chain_verification,

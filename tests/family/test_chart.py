@@ -29,10 +29,10 @@ pytestmark = pytest.mark.django_db
 FAMILY_SECTIONS = ("family", "consents")
 # Measured, then pinned: the signed-in layout 7, the client through the
 # policy and the view audit 2, episodes and assignments 2, current
-# medications 1; the family section 4 (links with members, consents naming a
+# medications 1, current diagnoses 1; the family section 4 (links with members, consents naming a
 # member, Family Education progress, sessions required); the consents
 # section 2 (consents, the accounting).
-FAMILY_CHART_QUERIES = 18
+FAMILY_CHART_QUERIES = 19
 
 
 def _chart(browser, client):

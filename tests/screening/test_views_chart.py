@@ -20,7 +20,8 @@ from tests.screening.view_helpers import ALERT, chart_url, flag_on, flag_url
 # policy, the view event, episodes and their caseload assignments (none here,
 # so nothing is prefetched for them), then the sections' open flags,
 # screenings, "in screening?" and scores by instrument.
-SCREENING_CHART_QUERIES = 16  # includes the current-medications query of the header
+# The header's current medications and current diagnoses are two more.
+SCREENING_CHART_QUERIES = 17
 
 
 # --- the client chart's screening sections ----------------------------------------------------

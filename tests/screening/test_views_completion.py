@@ -4,6 +4,7 @@ role (403), the wrong method (405) and the invalid form (STYLE.md, Tests)."""
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
@@ -52,6 +53,9 @@ def test_supervisor_admits_and_sees_the_decision(login, supervisor, counselor1, 
     assert response.redirect_chain == [(screening_url("screening-detail", draft), 302)]
     page = response.content.decode()
     assert 'data-testid="decision">Admit to the program: 2.1 Intensive outpatient' in page
+    # After admission the screening leads on to making the diagnosis.
+    diagnoses = reverse("clients:diagnoses", args=[draft.episode.client.public_id])
+    assert f'data-testid="diagnoses-link" href="{diagnoses}"' in page
     episode = Episode.objects.get(pk=draft.episode.pk)
     assert (episode.phase, episode.primary_counselor, episode.admission_date) == (
         Episode.Phase.INTENSIVE,
@@ -183,6 +187,7 @@ def test_supervisor_refers_out_and_the_letter_is_offered(login, supervisor, draf
 
     assert response.status_code == 200
     assert screening_url("referral-letter", draft) in response.content.decode()
+    assert 'data-testid="diagnoses-link"' not in response.content.decode()
     episode = Episode.objects.get(pk=draft.episode.pk)
     assert (episode.phase, episode.discharge_reason) == (Episode.Phase.DISCHARGED, 4)
 

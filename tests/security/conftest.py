@@ -22,6 +22,7 @@ from aftercare.models import OutreachTask
 from iop.accounts import roles
 from iop.clients.models import Appointment, Episode
 from iop.clients.services import appointment_schedule
+from iop.clients.services.diagnoses import diagnosis_add_sud
 from iop.clients.services.plans import plan_add_goal, plan_add_problem, plan_start_draft
 from iop.clients.services.sessions import session_document, session_note_sign
 from iop.clients.services.treatment import drug_test_record, medication_add, meeting_record
@@ -101,6 +102,13 @@ def _build() -> World:
         plan="p",
     )
     session_note_sign(actor=a, note=note)
+    diagnosis = diagnosis_add_sud(
+        actor=a,
+        episode=episode,
+        substance_class="alcohol",
+        criteria_met=["craving", "cut_down", "time_spent", "tolerance"],
+        date_made=today,
+    )
     plan = plan_start_draft(actor=a, episode=episode)
     problem = plan_add_problem(actor=a, plan=plan, statement="Daily alcohol use.")
     # A goal, so that the plan page offers the objective form (a target date).
@@ -163,6 +171,7 @@ def _build() -> World:
         "episode_id": episode.public_id,
         "appointment_id": appointment.public_id,
         "medication_id": medication.public_id,
+        "diagnosis_id": diagnosis.public_id,
         "member_id": member.public_id,
         "consent_id": consent.public_id,
         "group_id": group.public_id,

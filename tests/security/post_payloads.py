@@ -197,6 +197,25 @@ POSTS = {
         },
     ),
     "clients:medication-stop": Post("counselor_a", data=lambda w, s: {"stop_date": _today()}),
+    "clients:diagnosis-add-sud": Post(
+        "counselor_a",
+        data=lambda w, s: {
+            "substance_class": "cannabis",
+            "criteria_met": ["craving", "cut_down"],
+            "date_made": _today(),
+        },
+    ),
+    "clients:diagnosis-add-code": Post(
+        "counselor_a", data=lambda w, s: {"icd10_code": "F32.1", "date_made": _today()}
+    ),
+    "clients:diagnosis-confirm": Post("supervisor", prepare=setups.licensed_supervisor),
+    "clients:diagnosis-primary": Post("counselor_a", prepare=setups.secondary_diagnosis),
+    "clients:diagnosis-resolve": Post("counselor_a", data=lambda w, s: {"date_resolved": _today()}),
+    "clients:discharge-diagnosis": Post(
+        "supervisor",
+        data=lambda w, s: {"diagnosis": str(w.values["diagnosis_id"])},
+        prepare=setups.main_discharged,
+    ),
     "clients:meeting-new": Post(
         "counselor_a",
         data=lambda w, s: {"attended_on": _today(), "kind": "aa", "meeting_name": "Tuesday AA"},

@@ -17,6 +17,7 @@ from groups.services.sessions import Line, session_lines_save, session_sign
 from iop.accounts.mfa.services import REAUTH_SESSION_KEY
 from iop.clients.models import Appointment, Episode, SessionNote, TreatmentPlan
 from iop.clients.services import appointment_schedule, episode_discharge
+from iop.clients.services.diagnoses import diagnosis_add_code
 from iop.clients.services.plans import plan_add_goal, plan_add_objective, plan_sign
 from screening import services as screening_services
 from screening.models import SafetyFlag, Screening
@@ -223,3 +224,31 @@ def discharge_summary(world, browser):
         summary={"summary": "Completed the program."},
     )
     return {"url": {"summary_id": summary.public_id}}
+
+
+def licensed_supervisor(world, browser):
+    supervisor = world.users["supervisor"]
+    supervisor.licensed_to_diagnose = True
+    supervisor.save(update_fields=["licensed_to_diagnose"])
+    return {}
+
+
+def secondary_diagnosis(world, browser):
+    secondary = diagnosis_add_code(
+        actor=world.users["counselor_a"],
+        episode=world.main.episodes.get(),
+        icd10_code="F41.1",
+        date_made=timezone.localdate(),
+    )
+    return {"url": {"diagnosis_id": secondary.public_id}}
+
+
+def main_discharged(world, browser):
+    episode = world.main.episodes.get()
+    episode_discharge(
+        actor=world.users["supervisor"],
+        episode=episode,
+        discharge_date=timezone.localdate(),
+        reason=Episode.DischargeReason.COMPLETED,
+    )
+    return {"url": {"episode_id": episode.public_id}}

@@ -105,6 +105,12 @@ FORM_ROUTES = {
     "clients:medication-new": (),
     "clients:medication-stop": ("stop_date",),
     "clients:meeting-new": (),
+    "clients:diagnosis-add-sud": (),
+    "clients:diagnosis-add-code": (),
+    "clients:diagnosis-confirm": ("next",),
+    "clients:diagnosis-primary": (),
+    "clients:diagnosis-resolve": ("date_resolved",),
+    "clients:discharge-diagnosis": ("diagnosis",),
     "screening:referral-create": (),
     "screening:screening-start": (),
     "screening:screening-detail": (),
@@ -713,6 +719,19 @@ KNOWN_HOSTILE = [
     # "²".isdigit() is true, int("²") raises: ids are read as ASCII digits.
     ("reminders:notification-mark-read", "counselor_a", {}, {"id": "²"}),
     ("clients:plan-add", "counselor_a", {"part": "goal"}, {"parent": "²", "statement": "x"}),
+    (
+        "clients:plan-add",
+        "counselor_a",
+        {"part": "problem"},
+        {"statement": "x", "diagnoses": ["not-a-uuid", "²"]},
+    ),
+    (
+        "clients:diagnosis-add-sud",
+        "counselor_a",
+        {},
+        {"substance_class": "opioid", "criteria_met": ["²", "craving"], "date_made": "2026-01-01"},
+    ),
+    ("clients:diagnosis-add-code", "counselor_a", {}, {"icd10_code": "F" * 10, "date_made": "x"}),
     ("clients:plan-objective-status", "counselor_a", {}, {"objective": "²", "status": "met"}),
     ("groups:client-groups", "supervisor", {}, {"enrollment": "²"}),
     # The lockout table's address column is inet.

@@ -131,6 +131,16 @@ ACCESS = {
     "clients:medication-new": client_route(CLINICIANS),
     "clients:medication-stop": client_route(CLINICIANS, POST_ONLY),
     "clients:meeting-new": client_route(CLINICIANS),
+    "clients:diagnoses": client_route(EVERYONE),
+    "clients:diagnosis-add-sud": client_route(CLINICAL, POST_ONLY),
+    "clients:diagnosis-add-code": client_route(CLINICAL, POST_ONLY),
+    "clients:diagnosis-confirm": client_route(CLINICIANS, POST_ONLY),
+    "clients:diagnosis-primary": client_route(CLINICIANS, POST_ONLY),
+    "clients:diagnosis-resolve": client_route(CLINICIANS, POST_ONLY),
+    # The diagnosis at discharge is of a discharged episode; the world's is open.
+    "clients:discharge-diagnosis": client_route(CLINICIANS, POST_ONLY, empty_post=404),
+    "clients:diagnoses-proposed": Access(CLINICIANS),
+    "clients:icd10-search": Access(CLINICAL),
     # audit
     "audit:event-list": Access((ADMINISTRATOR,)),
     # Every role, for holders of the break-glass permission (the whole cast here).

@@ -34,6 +34,7 @@ from devdata.demo.clients_data import (
     STREETS,
 )
 from devdata.demo.dashboard import seed_program_summary
+from devdata.demo.diagnoses import seed_diagnoses
 from devdata.demo.family import seed_family
 from devdata.demo.groups import seed_groups
 from devdata.demo.screening import seed_screenings
@@ -64,6 +65,7 @@ EXTRA_SEEDERS = (
     seed_clinical,
     seed_aftercare,
     seed_family,
+    seed_diagnoses,
     seed_emergency_access,
     # Last: they read what the seeders above wrote.
     seed_program_summary,
@@ -190,6 +192,7 @@ def seed_users() -> dict[str, User]:
                     "email": f"{spec.username}@openiop.example",
                     "credentials": spec.credentials,
                     "in_training": spec.in_training,
+                    "licensed_to_diagnose": spec.licensed_to_diagnose,
                     "is_staff": spec.is_staff,
                     "is_superuser": False,
                 },

@@ -64,6 +64,10 @@ class Problem(models.Model):
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="problems")
     number = models.PositiveSmallIntegerField(_("number"))
     statement = models.TextField(_("problem"))
+    # The episode's diagnoses this problem addresses.
+    diagnoses = models.ManyToManyField(
+        "clients.Diagnosis", verbose_name=_("diagnoses"), blank=True, related_name="problems"
+    )
 
     class Meta:
         ordering = ["plan", "number"]

@@ -158,6 +158,15 @@ class Episode(models.Model):
     discharge_reason = models.PositiveSmallIntegerField(
         _("discharge reason"), choices=DischargeReason.choices, null=True, blank=True
     )
+    # Set from the primary diagnosis when the episode is discharged; editable.
+    discharge_diagnosis = models.ForeignKey(
+        "clients.Diagnosis",
+        verbose_name=_("diagnosis at discharge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

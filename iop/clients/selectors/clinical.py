@@ -37,7 +37,7 @@ def client_plans(client: Client) -> list[TreatmentPlan]:
     return list(
         TreatmentPlan.objects.filter(client=client)
         .select_related("signed_by", "author")
-        .prefetch_related("problems__goals__objectives__interventions")
+        .prefetch_related("problems__goals__objectives__interventions", "problems__diagnoses")
         .order_by("-version")
     )
 

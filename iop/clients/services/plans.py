@@ -37,10 +37,13 @@ def _audit(actor, plan, request=None, **details):
 
 
 def _copy_tree(source: TreatmentPlan, target: TreatmentPlan) -> None:
-    for problem in source.problems.prefetch_related("goals__objectives__interventions"):
+    for problem in source.problems.prefetch_related(
+        "goals__objectives__interventions", "diagnoses"
+    ):
         new_problem = Problem.objects.create(
             plan=target, number=problem.number, statement=problem.statement
         )
+        new_problem.diagnoses.set(problem.diagnoses.all())
         for goal in problem.goals.all():
             new_goal = Goal.objects.create(
                 problem=new_problem, number=goal.number, statement=goal.statement
@@ -111,12 +114,19 @@ def _required(**texts: str) -> None:
 
 
 @transaction.atomic
-def plan_add_problem(*, actor, plan: TreatmentPlan, statement: str, request=None) -> Problem:
+def plan_add_problem(
+    *, actor, plan: TreatmentPlan, statement: str, diagnoses=(), request=None
+) -> Problem:
+    """A problem, linked to the episode's current diagnoses it addresses."""
     plan = _draft(plan)
     _required(statement=statement)
+    diagnoses = list(diagnoses)
+    if any(d.episode_id != plan.episode_id or d.date_resolved is not None for d in diagnoses):
+        raise ValidationError({"diagnoses": _("Choose among the episode's current diagnoses.")})
     number = (plan.problems.aggregate(last=Max("number"))["last"] or 0) + 1
     problem = Problem.objects.create(plan=plan, number=number, statement=statement.strip())
-    _audit(actor, plan, request, added="problem")
+    problem.diagnoses.set(diagnoses)
+    _audit(actor, plan, request, added="problem", diagnoses=[d.icd10_code for d in diagnoses])
     return problem
 
 

@@ -16,7 +16,8 @@ from iop.clients.clinical_forms import (
     ReviewForm,
     StatementForm,
 )
-from iop.clients.models import Episode, Goal, Objective, Problem, TreatmentPlan
+from iop.clients.diagnosis_forms import ProblemForm
+from iop.clients.models import Diagnosis, Episode, Goal, Objective, Problem, TreatmentPlan
 from iop.clients.selectors.clinical import client_plans
 from iop.clients.services import plans as services
 from iop.clients.signing import note_addenda
@@ -44,6 +45,10 @@ def plan_detail(request, client):
         "sign_form": PlanSignForm(),
         "review_form": ReviewForm(),
         "objective_statuses": Objective.Status.choices,
+        # What a new problem of the draft may address.
+        "diagnoses": list(Diagnosis.objects.current().filter(episode=draft.episode_id))
+        if draft
+        else [],
     }
     return render(request, "clients/plan_detail.html", context)
 
@@ -79,7 +84,7 @@ def plan_add(request, client, part):
     draft = _draft_of(client)
     try:
         if part == "problem":
-            form = StatementForm(request.POST)
+            form = ProblemForm(request.POST, episode=draft.episode)
             if form.is_valid():
                 services.plan_add_problem(
                     actor=request.user, plan=draft, request=request, **form.cleaned_data

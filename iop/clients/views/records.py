@@ -19,6 +19,7 @@ from iop.clients.chart_sections import timeline_recent
 from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
+from iop.clients.selectors.diagnoses import chart_diagnoses
 from iop.clients.views import chart_redirect
 from iop.formtools import form_saved
 
@@ -71,6 +72,7 @@ def chart_context(request, client, *, printing: bool = False) -> dict:
         "episodes": episodes,
         "current_episode": episodes[0] if episodes else None,
         "medications": current_medications(client),
+        "diagnoses": chart_diagnoses(request, client),
         "sections": chart_sections(request, client, printing=printing),
         "can_edit": request.user.has_role(*EDITORS),
         "can_assign": request.user.has_role(roles.SUPERVISOR),
