@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iop import horizon
 from iop.audit.models import AuditEvent, EmergencyAccess
+from iop.formtools import choose
 
 
 class AuditFilterForm(forms.Form):
@@ -55,7 +56,9 @@ class EmergencyAccessForm(forms.Form):
     date_of_birth = horizon.BirthDateField(
         label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    category = forms.ChoiceField(label=_("Reason"), choices=EmergencyAccess.Category.choices)
+    category = forms.ChoiceField(
+        label=_("Reason"), choices=choose(EmergencyAccess.Category.choices)
+    )
     reason = forms.CharField(
         label=_("Explain why you need this record now"),
         min_length=REASON_MIN_LENGTH,

@@ -6,9 +6,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from iop.audit.models import AuditEvent
 from screening import services
+from screening.instruments.anchors import DIMENSION_ANCHORS
 from screening.models import DimensionRating, SafetyFlag, Screening
 from tests.screening.helpers import RATINGS_2_1, client_url, phq9, screening_url
 from tests.screening.view_helpers import ALERT, start_screening, unknown_screening_url
@@ -108,6 +110,16 @@ def test_detail_shows_the_screening_with_its_forms(request, login, role, draft):
     assert response.context["can_act"] is True
     assert "dimension_form" in response.context
     assert "completion_form" in response.context
+
+
+def test_detail_shows_what_each_rating_point_means(login, intake, draft):
+    response = login(intake).get(screening_url("screening-detail", draft))
+
+    page = response.content.decode()
+    for dimension, anchors in DIMENSION_ANCHORS.items():
+        assert f'data-testid="anchors-{dimension}"' in page
+        assert all(escape(text) in page for text in anchors)
+    assert 'aria-describedby="id_D4_rating_helptext"' in page
 
 
 def test_detail_writes_a_view_event(login, intake, draft):
