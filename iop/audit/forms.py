@@ -24,7 +24,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.order_by("username")
+        self.fields["user"].queryset = get_user_model().objects.order_by(
+            "last_name", "first_name", "username"
+        )
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(

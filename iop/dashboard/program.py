@@ -5,6 +5,7 @@ level of care, within the access policy. A fixed number of queries."""
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,16 @@ class DashboardFilterForm(forms.Form):
         return cleaned
 
 
+def filter_query(params) -> QueryDict:
+    """Only the dashboard's filters of `params`: a figure, month or export of
+    the page the parameters came from is left behind."""
+    query = QueryDict(mutable=True)
+    for name in DashboardFilterForm.base_fields:
+        if params.get(name):
+            query[name] = params[name]
+    return query
+
+
 def default_period(today: date) -> tuple[date, date]:
     return (today.replace(day=1) - timedelta(days=365)).replace(day=1), today
 
@@ -107,6 +118,7 @@ def program_measures(
     )
     check_ins = CheckIn.objects.filter(plan__episode__in=episodes, due_on__range=(start, end))
     plans = AftercarePlan.objects.filter(episode__in=episodes)
+    outcomes = measures.discharge_outcomes(discharged)
     if state is not None:
         attendance_by_track = summary.attendance_rate(start=start, end=end, by="track", track=track)
         attendance_by_counselor = summary.attendance_rate(
@@ -134,8 +146,15 @@ def program_measures(
         "retention": {
             days: measures.retention(in_period, days=days, today=today) for days in (30, 60, 90)
         },
-        "outcomes": measures.discharge_outcomes(discharged),
-        "benchmark": measures.TEDS_2004_IOP_OUTCOMES,
+        "outcomes": outcomes,
+        "outcome_groups": [
+            {
+                "label": measures.OUTCOME_LABELS[key],
+                "share": share,
+                "benchmark": measures.TEDS_2004_IOP_OUTCOMES[key],
+            }
+            for key, share in outcomes.by_group.items()
+        ],
         "length_of_stay": measures.length_of_stay(discharged),
         "drug_tests": drug_tests,
         "check_ins": measures.aftercare_check_ins(check_ins, today=today),

@@ -254,7 +254,7 @@ def program_dashboard(request):
         "end": end,
         "f": figures,
         "charts": program.chart_data(figures),
-        "query": request.GET.urlencode(),
+        "filters": program.filter_query(request.GET),
     }
     return render(request, "dashboard/program.html", context)
 
@@ -336,6 +336,6 @@ def program_clients(request):
         "start": start,
         "end": end,
         "query_string": query.urlencode(),
-        "back": query.urlencode(),
+        "back": program.filter_query(request.GET).urlencode(),
     }
     return render(request, "dashboard/program_clients.html", context)

@@ -173,6 +173,17 @@ def test_detail_is_forbidden_to_the_administrator(login, administrator, draft):
     assert response.status_code == 403
 
 
+def test_detail_names_the_flags_in_words(login, intake, draft):
+    services.administration_record(
+        actor=intake, client=draft.client, code="PHQ-9", answers=phq9(item9=1), screening=draft
+    )
+
+    page = login(intake).get(screening_url("screening-detail", draft)).content.decode()
+
+    assert '<span class="badge text-bg-warning">Suicide risk</span>' in page
+    assert "suicide_risk" not in page
+
+
 def test_detail_alerts_while_a_safety_flag_is_open(login, intake, draft):
     services.administration_record(
         actor=intake, client=draft.client, code="PHQ-9", answers=phq9(item9=1), screening=draft
