@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,15 @@ def filter_query(params) -> QueryDict:
         if params.get(name):
             query[name] = params[name]
     return query
+
+
+def with_params(filters: QueryDict, **params) -> str:
+    """`filters` with `params` set (replacing any of the same name), encoded:
+    every link of the dashboard is built so, never appended to by hand."""
+    query = filters.copy()
+    for name, value in params.items():
+        query[name] = value
+    return query.urlencode()
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -171,18 +181,29 @@ def program_measures(
     }
 
 
-def chart_data(figures: dict) -> dict:
-    """The series the charts draw (the same numbers are in the tables)."""
+def chart_data(figures: dict, *, filters: QueryDict) -> dict:
+    """The series the charts draw (the same numbers are in the tables), and
+    for each month the drill-downs a click on its bars opens."""
+    clients_url = reverse("dashboard:program-clients")
+    months = [row["month"].isoformat()[:7] for row in figures["by_month"]]
+    month_links = {
+        figure: [
+            f"{clients_url}?{with_params(filters, figure=figure, month=month)}" for month in months
+        ]
+        for figure in ("admitted", "discharged")
+    }
     retention = {}
     for days, rows in figures["retention"].items():
         for row in rows:
             retention.setdefault(row["cohort"].isoformat()[:7], {})[days] = row["rate"]
     return {
-        "months": [row["month"].isoformat()[:7] for row in figures["by_month"]],
+        "months": months,
         "admissions": [row["admissions"] for row in figures["by_month"]],
         "discharges": [row["discharges"] for row in figures["by_month"]],
+        "month_links": month_links,
         "caseload_names": [row["name"] for row in figures["caseloads"]],
-        "caseload_totals": [row["total"] for row in figures["caseloads"]],
+        "caseload_intensive": [row["intensive"] for row in figures["caseloads"]],
+        "caseload_aftercare": [row["aftercare"] for row in figures["caseloads"]],
         "cohorts": sorted(retention),
         "retention": {
             str(days): [retention[cohort].get(days) for cohort in sorted(retention)]

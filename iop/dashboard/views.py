@@ -248,13 +248,14 @@ def program_dashboard(request):
     )
     if export in CSV_TABLES:
         return _csv_response(request, export, figures)
+    filters_query = program.filter_query(request.GET)
     context = {
         "form": form,
         "start": start,
         "end": end,
         "f": figures,
-        "charts": program.chart_data(figures),
-        "filters": program.filter_query(request.GET),
+        "charts": program.chart_data(figures, filters=filters_query),
+        "filters": filters_query,
     }
     return render(request, "dashboard/program.html", context)
 

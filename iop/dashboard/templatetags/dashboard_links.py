@@ -3,15 +3,8 @@ as one query string built by QueryDict (never appended by hand, so a link
 followed back to the dashboard does not pile up "?&figure=..." parameters)."""
 
 from django import template
-from django.http import QueryDict
+
+from iop.dashboard import program
 
 register = template.Library()
-
-
-@register.simple_tag
-def with_params(filters: QueryDict, **params) -> str:
-    """`filters` with `params` set (replacing any of the same name), encoded."""
-    query = filters.copy()
-    for name, value in params.items():
-        query[name] = value
-    return query.urlencode()
+register.simple_tag(program.with_params, name="with_params")
