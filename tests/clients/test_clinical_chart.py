@@ -39,14 +39,14 @@ from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 # assignments 2; current medications 1; screening's safety flags and section
 # 4; the groups section 6; the plan (active plan, problems, goals,
 # objectives) 4; sessions 1; drug tests with results 2; medications 1;
-# mutual help (weeks, recent) 2; aftercare's section 3; family's sections 6
+# mutual help (admission, weeks, recent) 3; aftercare's section 3; family's sections 6
 # (members, consents naming them, Family Education progress and its sessions
 # required; consents, the accounting of disclosures). The timeline is loaded
 # by the page once shown (htmx), and printed with the chart: its
 # sources are TIMELINE_QUERIES (appointments, drug tests and their
 # unexpected positives, medications, meetings, plans, instruments, group
 # attendance, family consents).
-CHART_QUERIES = 41
+CHART_QUERIES = 42
 TIMELINE_QUERIES = 9
 
 
