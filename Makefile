@@ -17,7 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-## The app with demo data: web, Celery worker and beat (Ctrl-C stops all).
+## The app with demo data: web, Celery worker and beat, with DEBUG off as in
+## production (DEBUG=1 make run for Django's debug pages); Ctrl-C, SIGTERM or
+## SIGHUP stops all, the embedded PostgreSQL and Redis too.
 run: $(STAMP)
 	$(PY) -m iop.devstack run
 

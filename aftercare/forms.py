@@ -6,6 +6,7 @@ from aftercare.models import CheckIn, OutreachAttempt
 from iop import horizon
 from iop.clients import teds
 from iop.clients.models import Episode
+from iop.formtools import choose
 
 DATE = {"type": "date"}
 TEXT = {"rows": 2}
@@ -36,7 +37,7 @@ class CheckInForm(forms.Form):
         widget=forms.DateInput(attrs=DATE),
         late_message=_("A check-in cannot be dated in the future."),
     )
-    mode = forms.ChoiceField(label=_("Mode"), choices=CheckIn.Mode.choices)
+    mode = forms.ChoiceField(label=_("Mode"), choices=choose(CheckIn.Mode.choices))
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=CheckIn.Outcome.choices, widget=forms.RadioSelect
     )
@@ -86,8 +87,8 @@ class CheckInForm(forms.Form):
 
 
 class OutreachAttemptForm(forms.Form):
-    method = forms.ChoiceField(label=_("How"), choices=OutreachAttempt.Method.choices)
-    outcome = forms.ChoiceField(label=_("Result"), choices=OutreachAttempt.Outcome.choices)
+    method = forms.ChoiceField(label=_("How"), choices=choose(OutreachAttempt.Method.choices))
+    outcome = forms.ChoiceField(label=_("Result"), choices=choose(OutreachAttempt.Outcome.choices))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -98,17 +99,21 @@ class DischargeForm(forms.Form):
         late_message=_("Discharge cannot be in the future."),
     )
     reason = forms.TypedChoiceField(
-        label=_("TEDS discharge reason"), choices=Episode.DischargeReason.choices, coerce=int
+        label=_("TEDS discharge reason"),
+        choices=choose(Episode.DischargeReason.choices),
+        coerce=int,
+        empty_value=None,
     )
     substances_at_discharge = forms.CharField(
         label=_("Substances used in the past 30 days"), max_length=200, required=False
     )
-    employment = forms.ChoiceField(label=_("Employment"), choices=teds.Employment.choices)
+    employment = forms.ChoiceField(label=_("Employment"), choices=choose(teds.Employment.choices))
     living_arrangement = forms.ChoiceField(
-        label=_("Living arrangement"), choices=teds.Living.choices
+        label=_("Living arrangement"), choices=choose(teds.Living.choices)
     )
     mutual_help = forms.ChoiceField(
-        label=_("Mutual-help attendance, past 30 days"), choices=teds.MutualHelp.choices
+        label=_("Mutual-help attendance, past 30 days"),
+        choices=choose(teds.MutualHelp.choices),
     )
     summary = forms.CharField(
         label=_("Discharge summary"), widget=forms.Textarea(attrs={"rows": 5})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from family.models import Consent, DisclosureCategory, FamilyAttendance, FamilyLink, FamilyMember
 from iop import horizon
+from iop.formtools import choose
 
 DATE = {"type": "date"}
 
@@ -22,7 +23,7 @@ REVOCATION_STATEMENT = _(
 
 class FamilyMemberForm(forms.ModelForm):
     relationship = forms.ChoiceField(
-        label=_("Relationship to the client"), choices=FamilyLink.Relationship.choices
+        label=_("Relationship to the client"), choices=choose(FamilyLink.Relationship.choices)
     )
 
     class Meta:
@@ -76,7 +77,7 @@ class LinkMemberForm(forms.Form):
         error_messages={"required": NOT_FOUND, "invalid": NOT_FOUND},
     )
     relationship = forms.ChoiceField(
-        label=_("Relationship to this client"), choices=FamilyLink.Relationship.choices
+        label=_("Relationship to this client"), choices=choose(FamilyLink.Relationship.choices)
     )
     # The search the choice came from, to show its results again on an error.
     find = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)

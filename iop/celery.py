@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import after_setup_logger, after_setup_task_logger
+from celery.signals import after_setup_logger, after_setup_task_logger, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 
@@ -23,6 +23,16 @@ def _redact_worker_logs(logger=None, **kwargs):
 
 after_setup_logger.connect(_redact_worker_logs, weak=False)
 after_setup_task_logger.connect(_redact_worker_logs, weak=False)
+
+
+def _first_heartbeat(sender=None, **kwargs):
+    """A heartbeat as soon as the worker is ready, not only when beat first
+    schedules one a minute later: System status shows the worker running
+    from the start. Only enqueued; the task does the work."""
+    app.send_task("iop.reminders.tasks.heartbeat", expires=55)
+
+
+worker_ready.connect(_first_heartbeat, weak=False)
 
 # Every periodic task of every app is listed here, and only here.
 app.conf.beat_schedule = {

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext_lazy as _
 
 from iop import horizon
 
@@ -106,3 +107,10 @@ def plain_text_400(errors: Iterable[str], fallback: str = "") -> HttpResponseBad
     return HttpResponseBadRequest(
         " ".join(errors) or fallback, content_type="text/plain; charset=utf-8"
     )
+
+
+def choose(choices) -> list:
+    """`choices` after an empty "Choose…" option. A required select without
+    one shows its first option as the answer (the browser selects it), so a
+    form that was never answered would post it; with it, the form asks."""
+    return [("", _("Choose…")), *choices]

@@ -33,10 +33,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST = date(1900, 1, 1)
@@ -227,13 +229,23 @@ class HorizonDateField(_Bounded, forms.DateField):
         super().__init__(*args, **kwargs)
 
 
+def time_zone_hint():
+    """What a date-time field says of its clock: the program's time zone
+    (TIME_ZONE), in which every time typed is read."""
+    return format_lazy(_("Time zone: {zone}."), zone=settings.TIME_ZONE)
+
+
 class HorizonDateTimeField(_Bounded, forms.DateTimeField):
-    """A date and time field bound to a window (OUTER unless given)."""
+    """A date and time field bound to a window (OUTER unless given); its help
+    text names the time zone the time is read in."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "widget", forms.DateTimeInput(attrs=DATETIME_INPUT, format=DATETIME_INPUT_FORMAT)
         )
+        text = kwargs.get("help_text")
+        hint = time_zone_hint()
+        kwargs["help_text"] = format_lazy("{} {}", text, hint) if text else hint
         super().__init__(*args, **kwargs)
 
 

@@ -1,6 +1,8 @@
 """The project's URL map: one namespace per app."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from iop.dashboard import views as dashboard_views
@@ -20,4 +22,6 @@ urlpatterns = [
     path("aftercare/", include("aftercare.urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
+    # Browsers ask for it at the root whatever the page links.
+    path("favicon.ico", lambda request: redirect(static("favicon.svg")), name="favicon"),
 ]

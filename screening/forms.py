@@ -4,13 +4,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from iop import horizon
 from iop.clients.forms import counselor_choices
+from iop.formtools import choose
 from screening.instruments import DIMENSIONS, Instrument
+from screening.instruments.anchors import DIMENSION_ANCHORS
 from screening.models import (
-    ADMITTING_LEVELS,
     DECISION_LEVEL_CHOICES,
     Referral,
     ReferralSubstance,
@@ -63,14 +65,36 @@ class SubstanceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.rank = rank
         self.label = ReferralSubstance.Rank(rank).label
-        # Only the primary substance is required; the others may stay empty.
-        self.empty_permitted = rank != ReferralSubstance.Rank.PRIMARY
-        self.use_required_attribute = rank == ReferralSubstance.Rank.PRIMARY
+        # Only the primary substance is required. A secondary or tertiary row
+        # is optional as a whole: empty, it is skipped; begun, it is finished
+        # (clean). Its fields are therefore not marked required.
+        self.optional = rank != ReferralSubstance.Rank.PRIMARY
+        self.empty_permitted = self.optional
+        self.use_required_attribute = not self.optional
+        if self.optional:
+            for field in self.fields.values():
+                field.required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("substance"), Column("route"), Column("frequency"), Column("age_first_use"))
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.optional:
+            missing = [
+                name
+                for name in self.Meta.fields
+                if cleaned.get(name) in (None, "") and name not in self.errors
+            ]
+            if len(missing) < len(self.Meta.fields):
+                message = _("Complete the %(rank)s substance or leave all of its fields empty.") % {
+                    "rank": self.label.lower()
+                }
+                for name in missing:
+                    self.add_error(name, message)
+        return cleaned
 
 
 def substance_forms(data=None) -> list[SubstanceForm]:
@@ -124,6 +148,19 @@ class InstrumentForm(forms.Form):
             self.add_error(field if field in self.fields else None, message)
 
 
+def _anchors(dimension: str) -> str:
+    """What each rating point means for `dimension`, as a short list."""
+    return format_html(
+        '<ul class="list-unstyled mb-0 small" data-testid="anchors-{}">{}</ul>',
+        dimension,
+        format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            enumerate(DIMENSION_ANCHORS[dimension]),
+        ),
+    )
+
+
 class DimensionRatingsForm(forms.Form):
     complicated_withdrawal = forms.BooleanField(
         label=_("Complicated withdrawal now or in history (seizure, delirium, hallucinations)"),
@@ -138,6 +175,7 @@ class DimensionRatingsForm(forms.Form):
                 choices=RATING_CHOICES,
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+                help_text=_anchors(dimension),
             )
             self.fields[f"{dimension}_justification"] = forms.CharField(
                 label=_("Why %(dimension)s is rated so") % {"dimension": dimension},
@@ -191,7 +229,7 @@ class CompletionForm(forms.Form):
         label=_("Decision"), choices=Screening.Decision.choices, widget=forms.RadioSelect
     )
     decided_level = forms.ChoiceField(
-        label=_("Level of care or service"), choices=DECISION_LEVEL_CHOICES
+        label=_("Level of care or service"), choices=choose(DECISION_LEVEL_CHOICES)
     )
     reason = forms.CharField(
         label=_("Reason (required when the decision differs from the recommendation)"),
@@ -216,18 +254,9 @@ class CompletionForm(forms.Form):
     )
 
     def __init__(self, *args, screening: Screening, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
-                "decided_level": screening.recommended_level
-                if screening.recommended_level
-                else "2.1",
-                "decision": Screening.Decision.ADMIT
-                if screening.recommended_level in ADMITTING_LEVELS
-                else Screening.Decision.REFER,
-                "orientation_at": _next_weekday_morning(),
-            },
-        )
+        # The decision and its level are the screener's to choose: the
+        # recommendation stands beside them on the page, never pre-selected.
+        kwargs.setdefault("initial", {"orientation_at": _next_weekday_morning()})
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselor_choices()
         self.helper = FormHelper()

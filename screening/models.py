@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from iop.clients import teds
 from iop.clients.models import Client, Episode
 from iop.clients.notes import SignableNote
-from screening.instruments import DIMENSIONS, LEVEL_LABELS
+from screening.instruments import DIMENSIONS, LEVEL_LABELS, flag_label
 
 RATING_VALIDATORS = [MinValueValidator(0), MaxValueValidator(4)]
 
@@ -262,6 +262,10 @@ class InstrumentAdministration(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.total} ({self.band})"
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [flag_label(key) for key in self.flags]
 
 
 class SafetyFlag(models.Model):

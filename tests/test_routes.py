@@ -23,9 +23,11 @@ ADMIN_LOGIN_PATH = "/admin/login/"
 # Reachable without signing in. The app's logout is POST-only and holds
 # nothing, so an anonymous GET is refused (405) rather than redirected.
 # The SMS webhook authenticates the provider by its request signature instead.
+# The favicon is a redirect to a static file, as public as the file.
 PUBLIC_ROUTES = {
     "accounts:login",
     "accounts:logout",
+    "favicon",
     "health",
     "admin:login",
     "admin:logout",

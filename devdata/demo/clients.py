@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from iop.clients.models import (
+    REVIEW_INTERVAL_DAYS,
     Appointment,
     Client,
     Episode,
@@ -86,8 +87,42 @@ PANEL = [
 ]
 
 
+# The demo clinic's hours: weekdays, from 08:00 until everything is over by
+# 20:00 (the evening Relapse Prevention groups end at 19:30).
+CLINIC_OPENS, CLINIC_CLOSES = time(8), time(20)
+# The length appointment_schedule books by default.
+INDIVIDUAL_MINUTES = 50
+
+
 def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _weekday(day: date) -> date:
+    """`day`, or the Monday after it when it falls on a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def in_clinic_hours(starts_at: datetime, minutes: int) -> bool:
+    local = timezone.localtime(starts_at)
+    ends = local + timedelta(minutes=minutes)
+    return (
+        local.weekday() < 5
+        and local.time() >= CLINIC_OPENS
+        and ends.date() == local.date()
+        and ends.time() <= CLINIC_CLOSES
+    )
+
+
+def _clinic_time(starts_at: datetime, minutes: int) -> datetime:
+    """`starts_at` when the clinic is open for the whole appointment, else
+    the next weekday morning at 09:00 and the same minutes past."""
+    if in_clinic_hours(starts_at, minutes):
+        return starts_at
+    local = timezone.localtime(starts_at)
+    day = local.date() + timedelta(days=1) if local.time() >= CLINIC_OPENS else local.date()
+    morning = datetime.combine(_weekday(day), time(9, local.minute))
+    return timezone.make_aware(morning)
 
 
 def _plan(client, episode, counselor, rng, number) -> None:
@@ -109,16 +144,25 @@ def _plan(client, episode, counselor, rng, number) -> None:
         responsible=responsible,
         frequency=frequency,
     )
-    plan_services.plan_sign(
-        actor=counselor,
-        plan=draft,
-        client_agreed_on=min(episode.admission_date + timedelta(days=7), timezone.localdate()),
-    )
-    # Some reviews are due or overdue, as on a real caseload.
+    today = timezone.localdate()
+    agreed = min(episode.admission_date + timedelta(days=7), today)
+    plan_services.plan_sign(actor=counselor, plan=draft, client_agreed_on=agreed)
+    # Signed the day the client agreed: the plan takes effect then, and its
+    # reviews fall due every REVIEW_INTERVAL_DAYS after, kept up to date...
+    due = agreed + timedelta(days=REVIEW_INTERVAL_DAYS)
+    while due <= today:
+        due += timedelta(days=REVIEW_INTERVAL_DAYS)
+    # ... except some that are overdue, as on a real caseload; never before
+    # the plan took effect.
     if number % 3 == 0:
-        TreatmentPlan.objects.filter(pk=draft.pk).update(
-            next_review_due=timezone.localdate() - timedelta(days=rng.randint(1, 6))
-        )
+        overdue = today - timedelta(days=rng.randint(1, 6))
+        if overdue > agreed:
+            due = overdue
+    TreatmentPlan.objects.filter(pk=draft.pk).update(
+        effective_date=agreed,
+        next_review_due=due,
+        signed_at=timezone.make_aware(datetime.combine(agreed, time(16))),
+    )
 
 
 def _sessions(client, episode, counselor, rng, today) -> int:
@@ -129,7 +173,7 @@ def _sessions(client, episode, counselor, rng, today) -> int:
         .objectives.all()
     )
     count = 0
-    day = episode.admission_date + timedelta(days=3)
+    day = _weekday(episode.admission_date + timedelta(days=3))
     while day < today - timedelta(days=1) and count < 4:
         appointment = appointment_schedule(
             actor=counselor,
@@ -153,7 +197,7 @@ def _sessions(client, episode, counselor, rng, today) -> int:
         if attended:
             session_services.session_note_sign(actor=counselor, note=note)
         count += 1
-        day += timedelta(days=rng.randint(10, 16))
+        day = _weekday(day + timedelta(days=rng.randint(10, 16)))
     return count
 
 
@@ -184,31 +228,38 @@ def _tests(client, episode, counselor, rng, today, *, buprenorphine: bool) -> in
     return count
 
 
-def _meetings(client, counselor, rng, today) -> None:
+def _meetings(client, counselor, rng, today, *, since: date) -> None:
+    """Meetings of the last six weeks, from the admission (`since`) on: the
+    program logs them, and expects them, from then."""
     for weeks_ago in range(6):
         for _ in range(rng.choice([1, 2, 2, 3])):
             kind, name = rng.choice(MEETINGS)
+            attended_on = today - timedelta(weeks=weeks_ago, days=rng.randint(0, 6))
+            verified = rng.random() < 0.4
+            if attended_on < since:
+                continue
             treatment_services.meeting_record(
                 actor=counselor,
                 client=client,
                 data={
-                    "attended_on": today - timedelta(weeks=weeks_ago, days=rng.randint(0, 6)),
+                    "attended_on": attended_on,
                     "kind": kind,
                     "meeting_name": name,
-                    "verified": rng.random() < 0.4,
+                    "verified": verified,
                 },
             )
 
 
 def _upcoming(episode, counselor, rng, now, number) -> None:
-    """Appointments starting a little over 2 or 24 hours from now: their
-    reminders come due a few minutes after `make run` starts."""
+    """Appointments starting a little over 2 or 24 hours from now, when the
+    clinic is open then: their reminders come due a few minutes after
+    `make run` starts (else they start the next weekday morning)."""
     offsets = [timedelta(hours=2, minutes=3 + number), timedelta(hours=24, minutes=4 + number)]
     appointment_schedule(
         actor=counselor,
         episode=episode,
         kind=Appointment.Kind.INDIVIDUAL,
-        starts_at=now + offsets[number % 2],
+        starts_at=_clinic_time(now + offsets[number % 2], INDIVIDUAL_MINUTES),
         counselor=counselor,
         mode=Appointment.Mode.VIDEO if number % 3 == 0 else Appointment.Mode.IN_PERSON,
     )
@@ -263,7 +314,7 @@ def seed_clinical(*, users: dict, rng: random.Random, today: date) -> str:
         totals["tests"] += _tests(
             client, episode, counselor, rng, today, buprenorphine=on_buprenorphine
         )
-        _meetings(client, counselor, rng, today)
+        _meetings(client, counselor, rng, today, since=episode.admission_date)
         if episode.phase == Episode.Phase.INTENSIVE and number < 6:
             _upcoming(episode, counselor, rng, now, number)
     # Today's staff digests go out through the outbox within a minute of

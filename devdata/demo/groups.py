@@ -1,7 +1,10 @@
 """Demo Matrix groups, run by `manage.py seed_demo` (its EXTRA_SEEDERS).
 
 Recurring groups for all four tracks (devdata.demo.groups_data.GROUPS) meet from
-eight weeks before the seeding day; their occurrences run eight weeks ahead.
+sixteen weeks before the seeding day, the length of the intensive phase, so
+every client in it has the group history of their weeks so far (Early
+Recovery Skills in weeks 1-4 included); Social Support, which starts in week
+13, from eight weeks before. Their occurrences run eight weeks ahead.
 The demo clients were admitted before any group existed, so their enrollments
 have no group yet: each one that falls in that window is placed the way
 admission would have placed it (the group of its track with the fewest
@@ -35,7 +38,10 @@ from groups.services.sessions import Line, session_lines_save, session_sign
 from iop.clients.models import Episode
 from iop.clients.signing import signature_fields
 
-WEEKS_BACK = 8
+WEEKS_BACK = 16
+# Tracks whose groups start later: Social Support begins in week 13, so
+# sixteen weeks back its groups would have met without anyone.
+TRACK_WEEKS_BACK = {"social": 8}
 WEEKS_AHEAD = 8
 # The one note signed late (DOMAIN.md section 5: more than 72 hours after).
 LATE_SIGNATURE_AFTER = timedelta(days=4, hours=2)
@@ -49,9 +55,9 @@ def seed_groups(*, users, rng: random.Random, today: date) -> str:
     starts_on = today - timedelta(weeks=WEEKS_BACK)
     until = today + timedelta(weeks=WEEKS_AHEAD)
     with transaction.atomic():
-        groups = _create_groups(users, rng, today=today, starts_on=starts_on)
+        groups = _create_groups(users, rng, today=today)
         for group in groups:
-            group_sessions_generate(group=group, until=until, today=starts_on)
+            group_sessions_generate(group=group, until=until, today=group.starts_on)
         placed = _place_enrollments(users, starts_on=starts_on, until=until)
         _document_past(users, rng, groups=groups, today=today)
     return _summary(placed=placed)
@@ -79,7 +85,7 @@ def _summary(*, placed: int | None) -> str:
     return text + f"; {placed} enrollments placed in a group."
 
 
-def _create_groups(users, rng, *, today: date, starts_on: date) -> list[RecurringGroup]:
+def _create_groups(users, rng, *, today: date) -> list[RecurringGroup]:
     """The weekly groups, each part-way through its topic cycle (open groups)."""
     plans = list(data.GROUPS)
     counselor1_days = {plan.weekday for plan in plans if plan.facilitator == "counselor1"}
@@ -105,7 +111,7 @@ def _create_groups(users, rng, *, today: date, starts_on: date) -> list[Recurrin
                 video_link=plan.video_link,
                 facilitator=users[plan.facilitator],
                 co_facilitator=users[plan.co_facilitator] if plan.co_facilitator else None,
-                starts_on=starts_on,
+                starts_on=today - timedelta(weeks=TRACK_WEEKS_BACK.get(plan.track, WEEKS_BACK)),
                 next_topic_number=rng.randint(1, max(cycle[track.pk], 1)),
             )
         )

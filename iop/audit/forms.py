@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iop import horizon
 from iop.audit.models import AuditEvent, EmergencyAccess
+from iop.formtools import choose
 
 
 class AuditFilterForm(forms.Form):
@@ -23,7 +24,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.order_by("username")
+        self.fields["user"].queryset = get_user_model().objects.order_by(
+            "last_name", "first_name", "username"
+        )
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
@@ -55,7 +58,9 @@ class EmergencyAccessForm(forms.Form):
     date_of_birth = horizon.BirthDateField(
         label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    category = forms.ChoiceField(label=_("Reason"), choices=EmergencyAccess.Category.choices)
+    category = forms.ChoiceField(
+        label=_("Reason"), choices=choose(EmergencyAccess.Category.choices)
+    )
     reason = forms.CharField(
         label=_("Explain why you need this record now"),
         min_length=REASON_MIN_LENGTH,

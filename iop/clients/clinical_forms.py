@@ -19,6 +19,7 @@ from iop.clients.models import (
     ServiceCode,
     Substance,
 )
+from iop.formtools import choose
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local"}
@@ -81,7 +82,7 @@ class SessionNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=8000,
     )
-    service_code = forms.ChoiceField(label=_("Service code"), choices=ServiceCode.choices)
+    service_code = forms.ChoiceField(label=_("Service code"), choices=choose(ServiceCode.choices))
     minutes = forms.IntegerField(label=_("Minutes of service"), min_value=0, max_value=480)
     objectives = forms.ModelMultipleChoiceField(
         label=_("Treatment-plan objectives addressed"),
@@ -160,7 +161,7 @@ class DrugTestForm(forms.Form):
         widget=forms.DateInput(attrs=DATE),
         late_message=_("A test cannot be dated in the future."),
     )
-    specimen = forms.ChoiceField(label=_("Specimen"), choices=DrugTest.Specimen.choices)
+    specimen = forms.ChoiceField(label=_("Specimen"), choices=choose(DrugTest.Specimen.choices))
     observed = forms.BooleanField(label=_("Observed collection"), required=False)
     random_selection = forms.BooleanField(
         label=_("Random weekly test"), required=False, initial=True

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import Attendance
 from iop.clients.models import DrugTestResult, Episode
@@ -39,6 +40,14 @@ TEDS_2004_IOP_OUTCOMES = {
     "dropped_out": 23,
     "terminated": 14,
     "other": 7,
+}
+# The benchmark's groups in words: the TEDS reason each stands for.
+OUTCOME_LABELS = {
+    "completed": Episode.DischargeReason.COMPLETED.label,
+    "transferred": Episode.DischargeReason.TRANSFERRED.label,
+    "dropped_out": Episode.DischargeReason.LEFT_AGAINST_ADVICE.label,
+    "terminated": Episode.DischargeReason.TERMINATED.label,
+    "other": _("Other (incarcerated, death or another reason)"),
 }
 REASON_GROUP = {
     Episode.DischargeReason.COMPLETED: "completed",

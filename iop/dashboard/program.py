@@ -5,6 +5,8 @@ level of care, within the access policy. A fixed number of queries."""
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +71,25 @@ class DashboardFilterForm(forms.Form):
         return cleaned
 
 
+def filter_query(params) -> QueryDict:
+    """Only the dashboard's filters of `params`: a figure, month or export of
+    the page the parameters came from is left behind."""
+    query = QueryDict(mutable=True)
+    for name in DashboardFilterForm.base_fields:
+        if params.get(name):
+            query[name] = params[name]
+    return query
+
+
+def with_params(filters: QueryDict, **params) -> str:
+    """`filters` with `params` set (replacing any of the same name), encoded:
+    every link of the dashboard is built so, never appended to by hand."""
+    query = filters.copy()
+    for name, value in params.items():
+        query[name] = value
+    return query.urlencode()
+
+
 def default_period(today: date) -> tuple[date, date]:
     return (today.replace(day=1) - timedelta(days=365)).replace(day=1), today
 
@@ -107,6 +128,7 @@ def program_measures(
     )
     check_ins = CheckIn.objects.filter(plan__episode__in=episodes, due_on__range=(start, end))
     plans = AftercarePlan.objects.filter(episode__in=episodes)
+    outcomes = measures.discharge_outcomes(discharged)
     if state is not None:
         attendance_by_track = summary.attendance_rate(start=start, end=end, by="track", track=track)
         attendance_by_counselor = summary.attendance_rate(
@@ -134,8 +156,15 @@ def program_measures(
         "retention": {
             days: measures.retention(in_period, days=days, today=today) for days in (30, 60, 90)
         },
-        "outcomes": measures.discharge_outcomes(discharged),
-        "benchmark": measures.TEDS_2004_IOP_OUTCOMES,
+        "outcomes": outcomes,
+        "outcome_groups": [
+            {
+                "label": measures.OUTCOME_LABELS[key],
+                "share": share,
+                "benchmark": measures.TEDS_2004_IOP_OUTCOMES[key],
+            }
+            for key, share in outcomes.by_group.items()
+        ],
         "length_of_stay": measures.length_of_stay(discharged),
         "drug_tests": drug_tests,
         "check_ins": measures.aftercare_check_ins(check_ins, today=today),
@@ -152,18 +181,29 @@ def program_measures(
     }
 
 
-def chart_data(figures: dict) -> dict:
-    """The series the charts draw (the same numbers are in the tables)."""
+def chart_data(figures: dict, *, filters: QueryDict) -> dict:
+    """The series the charts draw (the same numbers are in the tables), and
+    for each month the drill-downs a click on its bars opens."""
+    clients_url = reverse("dashboard:program-clients")
+    months = [row["month"].isoformat()[:7] for row in figures["by_month"]]
+    month_links = {
+        figure: [
+            f"{clients_url}?{with_params(filters, figure=figure, month=month)}" for month in months
+        ]
+        for figure in ("admitted", "discharged")
+    }
     retention = {}
     for days, rows in figures["retention"].items():
         for row in rows:
             retention.setdefault(row["cohort"].isoformat()[:7], {})[days] = row["rate"]
     return {
-        "months": [row["month"].isoformat()[:7] for row in figures["by_month"]],
+        "months": months,
         "admissions": [row["admissions"] for row in figures["by_month"]],
         "discharges": [row["discharges"] for row in figures["by_month"]],
+        "month_links": month_links,
         "caseload_names": [row["name"] for row in figures["caseloads"]],
-        "caseload_totals": [row["total"] for row in figures["caseloads"]],
+        "caseload_intensive": [row["intensive"] for row in figures["caseloads"]],
+        "caseload_aftercare": [row["aftercare"] for row in figures["caseloads"]],
         "cohorts": sorted(retention),
         "retention": {
             str(days): [retention[cohort].get(days) for cohort in sorted(retention)]

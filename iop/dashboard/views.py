@@ -1,4 +1,5 @@
 import csv
+import time
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,13 +23,16 @@ from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view, audit_record
 from iop.clients.models import Client, Episode
 from iop.clients.selectors import clinical
-from iop.dashboard import caseload, drilldown, program, selectors, teds
+from iop.dashboard import apps, caseload, drilldown, program, selectors, teds
 from iop.formtools import plain_text_400
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
 
 # Beat runs the heartbeat every minute; three missed runs mean trouble.
 HEARTBEAT_STALE_SECONDS = 180
+# The worker sends its first heartbeat when ready; until this long after the
+# web process started, no heartbeat yet means "starting", not "never".
+HEARTBEAT_FIRST_WAIT_SECONDS = 90
 # The dispatcher runs every minute: a due reminder older than five is stuck.
 OUTBOX_STALE_SECONDS = 300
 
@@ -36,7 +40,8 @@ OUTBOX_STALE_SECONDS = 300
 def _heartbeat_status() -> dict:
     beat = heartbeat_last()
     if beat is None:
-        return {"last_run_at": None, "age_seconds": None, "ok": False}
+        waiting = time.monotonic() - apps.STARTED < HEARTBEAT_FIRST_WAIT_SECONDS
+        return {"last_run_at": None, "age_seconds": None, "ok": False, "waiting": waiting}
     age = (timezone.now() - beat.last_run_at).total_seconds()
     return {
         "last_run_at": beat.last_run_at,
@@ -248,13 +253,14 @@ def program_dashboard(request):
     )
     if export in CSV_TABLES:
         return _csv_response(request, export, figures)
+    filters_query = program.filter_query(request.GET)
     context = {
         "form": form,
         "start": start,
         "end": end,
         "f": figures,
-        "charts": program.chart_data(figures),
-        "query": request.GET.urlencode(),
+        "charts": program.chart_data(figures, filters=filters_query),
+        "filters": filters_query,
     }
     return render(request, "dashboard/program.html", context)
 
@@ -336,6 +342,6 @@ def program_clients(request):
         "start": start,
         "end": end,
         "query_string": query.urlencode(),
-        "back": query.urlencode(),
+        "back": program.filter_query(request.GET).urlencode(),
     }
     return render(request, "dashboard/program_clients.html", context)

@@ -111,6 +111,7 @@ that supports, not replaces, the clinician's decision.
 """
 
 from .base import (
+    FLAG_LABELS,
     Band,
     Flag,
     Instrument,
@@ -118,6 +119,7 @@ from .base import (
     Item,
     Option,
     ScoreResult,
+    flag_label,
 )
 from .placement import (
     DEFAULT_PLACEMENT_TABLE,
@@ -134,6 +136,7 @@ from .scoring import score, validate_answers
 
 __all__ = [
     "DEFAULT_PLACEMENT_TABLE",
+    "FLAG_LABELS",
     "DIMENSIONS",
     "GATES",
     "INSTRUMENT_CODES",
@@ -152,5 +155,6 @@ __all__ = [
     "score",
     "validate_answers",
     "validate_ratings",
+    "flag_label",
     "validate_table",
 ]

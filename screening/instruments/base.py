@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from types import MappingProxyType
 
 # An answer once normalised: the option's value (points for scored items,
 # "yes"/"no" or another option key for the rest).
@@ -155,6 +156,21 @@ class Flag:
     key: str
     description: str
     rule: FlagRule = field(compare=False)
+
+
+# The flags' keys in words, for every page that shows one (the keys are stored).
+FLAG_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "positive": "Positive screen",
+        "suicide_risk": "Suicide risk",
+        "withdrawal_risk": "Withdrawal risk",
+    }
+)
+
+
+def flag_label(key: str) -> str:
+    """A flag's words; an unknown key (from an older instrument) as words too."""
+    return FLAG_LABELS.get(key) or key.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)

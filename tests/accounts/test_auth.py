@@ -104,6 +104,12 @@ def test_wrong_password_shows_an_error(client, demo_counselor):
     assert "_auth_user_id" not in client.session
 
 
+def test_wrong_password_error_is_announced_as_an_alert(client, demo_counselor):
+    response = client.post(LOGIN_URL, {"username": "demo.counselor", "password": "not-it-at-all"})
+
+    assert '<div class="alert alert-block alert-danger" role="alert">' in response.content.decode()
+
+
 def test_wrong_password_error_does_not_say_whether_user_exists(client, demo_counselor):
     known = client.post(LOGIN_URL, {"username": "demo.counselor", "password": "not-it-at-all"})
     unknown = client.post(LOGIN_URL, {"username": "nobody.here", "password": "not-it-at-all"})

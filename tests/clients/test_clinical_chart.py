@@ -40,7 +40,7 @@ from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 # the Diagnoses section share them) 1; screening's safety flags and section
 # 4; the groups section 6; the plan (active plan, problems, goals,
 # objectives) 4; sessions 1; drug tests with results 2; medications 1;
-# mutual help (weeks, recent) 2; aftercare's section 3; family's sections 6
+# mutual help (admission, weeks, recent) 3; aftercare's section 3; family's sections 6
 # (members, consents naming them, Family Education progress and its sessions
 # required; consents, the accounting of disclosures). The timeline is loaded
 # by the page once shown (htmx), and printed with the chart: its

@@ -798,3 +798,13 @@ def test_meetings_older_than_the_window_are_not_counted(counselor1, client_of_co
     _meeting(counselor1, client_of_counselor1, week_start(_today()) - datetime.timedelta(weeks=9))
 
     assert sum(week["total"] for week in meetings_per_week(client_of_counselor1)) == 0
+
+
+def test_weeks_before_the_admission_expect_no_meetings(counselor1):
+    admitted = week_start(_today()) - datetime.timedelta(weeks=2, days=-2)  # a Wednesday
+    client = EpisodeFactory(primary_counselor=counselor1, admission_date=admitted).client
+
+    weeks = meetings_per_week(client)
+
+    assert [week["meets"] for week in weeks[:3]] == [False, False, False]
+    assert {week["meets"] for week in weeks[3:]} == {None}

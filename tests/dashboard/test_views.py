@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import time
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from aftercare.models import AftercarePlan
 from iop.audit.models import AuditEvent
 from iop.clients.models import Episode
+from iop.dashboard import apps as dashboard_apps
 from iop.reminders.services import heartbeat_record
 from tests.aftercare.factories import stepped_down
 from tests.factories import EpisodeFactory, UserFactory
@@ -232,11 +234,24 @@ def test_system_status_flags_a_late_heartbeat(login, administrator):
     assert response.context["heartbeat"]["ok"] is False
 
 
-def test_system_status_without_heartbeat_says_never(login, administrator):
+def test_system_status_without_heartbeat_says_never(login, administrator, monkeypatch):
+    monkeypatch.setattr(dashboard_apps, "STARTED", time.monotonic() - 600)
+
     response = login(administrator).get(STATUS_URL)
 
     assert response.status_code == 200
     assert "No heartbeat yet" in response.content.decode()
+
+
+def test_system_status_waits_for_the_first_heartbeat_just_after_start(
+    login, administrator, monkeypatch
+):
+    monkeypatch.setattr(dashboard_apps, "STARTED", time.monotonic() - 20)
+
+    page = login(administrator).get(STATUS_URL).content.decode()
+
+    assert "Waiting for the first heartbeat" in page
+    assert "Never" not in page
 
 
 @pytest.mark.parametrize("role", ["intake", "counselor1", "supervisor"])

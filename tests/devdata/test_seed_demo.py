@@ -233,16 +233,17 @@ def _midnight(day=None):
     return timezone.make_aware(datetime.combine(day or timezone.localdate(), time.min))
 
 
-def test_groups_meet_for_all_four_tracks_with_eight_weeks_of_sessions_each_way(seeded):
+def test_groups_meet_for_all_four_tracks_back_to_week_one_and_eight_weeks_ahead(seeded):
     groups = RecurringGroup.objects.select_related("track")
 
     assert {group.track.code for group in groups} == {"ers", "rp", "family", "social"}
     assert groups.filter(video_link__gt="").exists()
     today = timezone.localdate()
     for group in groups:
-        assert group.starts_on == today - timedelta(weeks=8)
+        weeks = 8 if group.track.code == "social" else 16
+        assert group.starts_on == today - timedelta(weeks=weeks)
         days = {timezone.localdate(at) for at in group.sessions.values_list("starts_at", flat=True)}
-        assert min(days) < today - timedelta(weeks=7)
+        assert min(days) < today - timedelta(weeks=weeks - 1)
         assert max(days) > today + timedelta(weeks=7)
 
 

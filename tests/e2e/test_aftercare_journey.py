@@ -61,6 +61,7 @@ def test_counselor_steps_a_client_down_follows_up_a_missed_check_in_and_re_engag
     # The first check-in, a week ago: the client did not pick up.
     page.get_by_role("link", name=f"{first_due:%Y-%m-%d}", exact=True).click()
     page.get_by_label("Date").fill(f"{first_due:%Y-%m-%d}")
+    page.get_by_label("Mode").select_option(label="Phone")
     page.get_by_label("Missed").check()
     page.get_by_role("button", name="Record and sign").click()
     expect(page.get_by_text("Check-in recorded and signed.")).to_be_visible()
@@ -79,6 +80,7 @@ def test_counselor_steps_a_client_down_follows_up_a_missed_check_in_and_re_engag
     due = page.get_by_role("region", name="Due this week")
     due.get_by_role("link", name=client.display_name).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Check-in 2")
+    page.get_by_label("Mode").select_option(label="Phone")
     page.get_by_label("Completed").check()
     page.get_by_label("Days of use since the last contact").fill("2")
     page.get_by_label("Substances used").fill("alcohol")

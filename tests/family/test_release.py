@@ -5,6 +5,8 @@ when the consent covers those too, else withheld with a note; the vocabulary
 that decides it is checked on its own."""
 
 import datetime
+import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -92,6 +94,19 @@ def test_attendance_and_progress_print_no_treatment_plan_text(
         assert text not in page
     # Progress says how many objectives stand where, not what they say.
     assert _section(response, "progress")["objectives"] == [{"status": "Active", "count": 2}]
+
+
+def test_disclosed_by_names_the_discloser_and_who_released_it_once_each(
+    login, counselor1, client_of_counselor1, member
+):
+    consent = consent_for(client_of_counselor1, member, actor=counselor1, categories=["attendance"])
+
+    response = _release(login(counselor1), client_of_counselor1, consent)
+
+    page = response.content.decode()
+    line = unescape(re.search(r'data-testid="disclosed-by">([^<]*)<', page).group(1))
+    assert line == f"{consent.discloser} · released by {counselor1.get_full_name()}"
+    assert "))" not in line
 
 
 def test_the_treatment_plan_alone_withholds_an_objective_naming_medications_and_tests(

@@ -14,6 +14,7 @@ from screening.instruments import (
     score,
     validate_table,
 )
+from screening.instruments.anchors import DIMENSION_ANCHORS
 
 
 def rated(*values, **overrides):
@@ -306,3 +307,8 @@ def test_every_bad_dimension_is_listed_at_once():
 def test_rating_error_is_a_value_error_naming_the_dimension():
     with pytest.raises(ValueError, match="D5"):
         recommend_level(rated(D5=7))
+
+
+def test_every_dimension_says_what_each_point_from_0_to_4_means():
+    assert list(DIMENSION_ANCHORS) == list(DIMENSIONS)
+    assert all(len(anchors) == 5 and all(anchors) for anchors in DIMENSION_ANCHORS.values())

@@ -94,6 +94,31 @@ def test_intake_sees_the_decision_after_completing(login, intake, counselor1, dr
     assert "Admit to the program" in response.content.decode()
 
 
+def test_completion_form_chooses_neither_decision_nor_level(login, intake, draft):
+    ready_to_complete(draft, intake)
+
+    response = login(intake).get(screening_url("screening-detail", draft))
+
+    form = response.context["completion_form"]
+    assert (form["decision"].value(), form["decided_level"].value()) == (None, None)
+    assert (
+        'name="decision" value="admit" class="form-check-input" id="id_decision_0" checked'
+        not in (response.content.decode())
+    )
+
+
+def test_complete_without_a_decision_is_a_400_on_that_field(login, intake, counselor1, draft):
+    ready_to_complete(draft, intake)
+
+    response = login(intake).post(
+        screening_url("screening-complete", draft), _admit_post(counselor1, decision="")
+    )
+
+    assert response.status_code == 400
+    assert "decision" in response.context["completion_form"].errors
+    assert not Screening.objects.get(pk=draft.pk).is_completed
+
+
 def test_complete_without_reason_when_differing_is_a_400_with_the_message(
     login, intake, counselor1, draft
 ):

@@ -122,6 +122,41 @@ def test_referral_with_a_half_filled_secondary_substance_saves_nothing(login, in
     assert not Client.objects.exists()
 
 
+def test_referral_with_empty_secondary_and_tertiary_rows_registers(login, intake):
+    # What a browser posts for rows left alone: every field, empty.
+    empty_rows = {
+        f"substance{rank}-{name}": ""
+        for rank in (2, 3)
+        for name in ("substance", "route", "frequency", "age_first_use")
+    }
+
+    response = login(intake).post(REFERRAL_URL, _referral_post(**empty_rows))
+
+    assert response.status_code == 302
+    assert list(ReferralSubstance.objects.values_list("rank", flat=True)) == [1]
+
+
+def test_referral_marks_only_the_primary_substance_required(login, intake):
+    response = login(intake).get(REFERRAL_URL)
+
+    primary, *optional = response.context["substances"]
+    assert all(field.required for field in primary.fields.values())
+    assert not any(field.required for form in optional for field in form.fields.values())
+    assert response.content.decode().count("(optional)") == 2
+
+
+def test_half_filled_secondary_substance_names_what_is_missing(login, intake):
+    response = login(intake).post(
+        REFERRAL_URL,
+        _referral_post(**{"substance2-substance": "heroin", "substance2-route": "injection"}),
+    )
+
+    secondary = response.context["substances"][1]
+    message = "Complete the secondary substance or leave all of its fields empty."
+    assert secondary.errors == {"frequency": [message], "age_first_use": [message]}
+    assert not Client.objects.exists()
+
+
 def test_referral_with_future_birth_date_shows_error_and_saves_nothing(login, intake):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 

@@ -6,9 +6,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from iop.audit.models import AuditEvent
 from screening import services
+from screening.instruments.anchors import DIMENSION_ANCHORS
 from screening.models import DimensionRating, SafetyFlag, Screening
 from tests.screening.helpers import RATINGS_2_1, client_url, phq9, screening_url
 from tests.screening.view_helpers import ALERT, start_screening, unknown_screening_url
@@ -110,6 +112,16 @@ def test_detail_shows_the_screening_with_its_forms(request, login, role, draft):
     assert "completion_form" in response.context
 
 
+def test_detail_shows_what_each_rating_point_means(login, intake, draft):
+    response = login(intake).get(screening_url("screening-detail", draft))
+
+    page = response.content.decode()
+    for dimension, anchors in DIMENSION_ANCHORS.items():
+        assert f'data-testid="anchors-{dimension}"' in page
+        assert all(escape(text) in page for text in anchors)
+    assert 'aria-describedby="id_D4_rating_helptext"' in page
+
+
 def test_detail_writes_a_view_event(login, intake, draft):
     login(intake).get(screening_url("screening-detail", draft))
 
@@ -159,6 +171,17 @@ def test_detail_is_forbidden_to_the_administrator(login, administrator, draft):
     response = login(administrator).get(screening_url("screening-detail", draft))
 
     assert response.status_code == 403
+
+
+def test_detail_names_the_flags_in_words(login, intake, draft):
+    services.administration_record(
+        actor=intake, client=draft.client, code="PHQ-9", answers=phq9(item9=1), screening=draft
+    )
+
+    page = login(intake).get(screening_url("screening-detail", draft)).content.decode()
+
+    assert '<span class="badge text-bg-warning">Suicide risk</span>' in page
+    assert "suicide_risk" not in page
 
 
 def test_detail_alerts_while_a_safety_flag_is_open(login, intake, draft):

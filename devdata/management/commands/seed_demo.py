@@ -13,7 +13,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -41,7 +41,7 @@ from devdata.demo.screening import seed_screenings
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
-from iop.clients.models import Client, Episode, LevelOfCare
+from iop.clients.models import CaseloadAssignment, Client, Episode, LevelOfCare
 from iop.clients.services import (
     client_create,
     episode_admit,
@@ -237,6 +237,9 @@ def seed_client(*, data: dict, plans: list[EpisodePlan], counselor, intake, supe
                 level_of_care=LevelOfCare.INTENSIVE_OUTPATIENT,
                 counselor=counselor,
             )
+            # The caseload history starts with the admission, not today.
+            assignments = CaseloadAssignment.objects.filter(episode=episode)
+            assignments.update(started_at=_morning(plan.admission))
             if plan.aftercare:
                 episode = episode_start_aftercare(actor=supervisor, episode=episode)
             if plan.discharge is not None:
@@ -246,7 +249,12 @@ def seed_client(*, data: dict, plans: list[EpisodePlan], counselor, intake, supe
                     discharge_date=plan.discharge,
                     reason=plan.reason,
                 )
+                assignments.update(ended_at=_morning(plan.discharge) + timedelta(hours=8))
     return client
+
+
+def _morning(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=9)))
 
 
 def seed_clients(*, users: dict[str, User], rng: random.Random, today: date) -> int:

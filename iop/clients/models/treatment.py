@@ -54,6 +54,12 @@ class DrugTest(models.Model):
     def __str__(self):
         return f"{self.get_specimen_display()} {self.collected_on:%Y-%m-%d}"
 
+    @property
+    def has_unexpected_positive(self) -> bool:
+        """Whether any result is an unexpected positive; reads the results
+        as prefetched (the chart prefetches them)."""
+        return any(result.unexpected_positive for result in self.results.all())
+
 
 class DrugTestResult(models.Model):
     class Result(models.TextChoices):

@@ -69,8 +69,17 @@ def last_unexpected_positive(tests: list[DrugTest]) -> DrugTest | None:
 
 def meetings_per_week(client: Client, *, weeks: int = 8) -> list[dict]:
     """Mutual-help meetings per week for the last `weeks` weeks, against the
-    program's expectation (MUTUAL_HELP_PER_WEEK, default 2)."""
+    program's expectation (MUTUAL_HELP_PER_WEEK, default 2) from the week of
+    the latest admission on: a week before it expected nothing ("meets" is
+    None). Two queries."""
     expected = settings.MUTUAL_HELP_PER_WEEK
+    admitted = (
+        Episode.objects.filter(client=client, admission_date__isnull=False)
+        .order_by("-admission_date")
+        .values_list("admission_date", flat=True)
+        .first()
+    )
+    expected_from = week_start(admitted) if admitted else None
     this_week = week_start(timezone.localdate())
     first = this_week - timedelta(weeks=weeks - 1)
     counts: dict[date, dict] = defaultdict(lambda: {"total": 0, "verified": 0})
@@ -82,7 +91,10 @@ def meetings_per_week(client: Client, *, weeks: int = 8) -> list[dict]:
     for offset in range(weeks):
         monday = this_week - timedelta(weeks=offset)
         row = counts.get(monday, {"total": 0, "verified": 0})
-        rows.append({"week_of": monday, **row, "meets": row["total"] >= expected})
+        meets = (
+            None if expected_from is None or monday < expected_from else row["total"] >= expected
+        )
+        rows.append({"week_of": monday, **row, "meets": meets})
     return rows
 
 
