@@ -106,3 +106,16 @@ def plain_text_400(errors: Iterable[str], fallback: str = "") -> HttpResponseBad
     return HttpResponseBadRequest(
         " ".join(errors) or fallback, content_type="text/plain; charset=utf-8"
     )
+
+
+# An action that cannot be taken back (signing, cancelling, discharging) is
+# sent by the confirmation dialog (templates/includes/_confirm_dialog.html)
+# with this field set; without it the action changes nothing.
+CONFIRM_FIELD = "confirm"
+
+
+def require_confirmation(request, question: str) -> None:
+    """Raise a ValidationError naming `question` unless the POST carries the
+    dialog's explicit confirmation."""
+    if request.POST.get(CONFIRM_FIELD) != "yes":
+        raise ValidationError(question, code="unconfirmed")

@@ -29,6 +29,7 @@ from iop.formtools import (
     message_form_outcome,
     message_outcome,
     message_service_errors,
+    require_confirmation,
 )
 
 
@@ -75,6 +76,10 @@ def _session_save(request, session):
     form = SessionForm(request.POST, session=session, roster=roster)
     if form.is_valid():
         try:
+            if request.POST.get("action") == "sign":
+                require_confirmation(
+                    request, _("Confirm signing: signed lines are locked and cannot be changed.")
+                )
             sessions.session_lines_save(
                 actor=request.user,
                 session=session,

@@ -85,6 +85,10 @@ def test_counselor_documents_and_signs_a_group_from_my_day(live_server, sign_in,
         page.get_by_label(f"Participation of {client.display_name}").select_option("active")
         page.get_by_label(f"Remark on {client.display_name}").fill(remark)
     page.get_by_role("button", name="Save and sign all").click()
+    # Signing locks the lines: the dialog asks first.
+    dialog = page.get_by_role("dialog", name="This cannot be undone")
+    expect(dialog).to_contain_text("only an addendum can be added")
+    dialog.get_by_role("button", name="Sign all").click()
 
     expect(page.get_by_text("Group note and participant lines signed.")).to_be_visible()
     expect(page.get_by_text("Signed by Casey Rivera")).to_be_visible()
