@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors
 from groups.forms import AddendumForm, EnrollmentGroupForm, SessionForm, ToggleForm
-from groups.models import Enrollment
+from groups.models import Attendance, Enrollment
 from groups.services import enrollment as enrollment_services
 from groups.services import sessions
 from groups.views.common import session_for
@@ -123,9 +123,16 @@ def attendance_toggle(request, session_id):
         return render(request, "groups/includes/_toggle_error.html", status=400)
     key = form.cleaned_data["client"]
     roster = selectors.session_roster(session, viewer=request.user)
-    if not any(entry.client.pk == key and entry.named for entry in roster):
+    entry = next((entry for entry in roster if entry.client.pk == key and entry.named), None)
+    if entry is None:
         # Not on the roster, or a former member the user may no longer open.
         return render(request, "groups/includes/_toggle_error.html", status=400)
+    # Marking attendance is frequent: instead of a confirmation, the saved row
+    # offers to put back what it was (present until marked) for a few seconds.
+    previous = entry.attendance.status if entry.attendance else Attendance.Status.PRESENT
+    undo = (
+        previous if previous != form.cleaned_data["status"] and not request.POST.get("undo") else ""
+    )
     try:
         sessions.session_lines_save(
             actor=request.user,
@@ -144,7 +151,14 @@ def attendance_toggle(request, session_id):
     return render(
         request,
         "groups/includes/_roster_row.html",
-        {"row": row, "session": session, "can_document": True, "just_saved": True},
+        {
+            "row": row,
+            "session": session,
+            "can_document": True,
+            "just_saved": True,
+            "undo_status": undo,
+            "undo_label": Attendance.Status(undo).label if undo else "",
+        },
     )
 
 

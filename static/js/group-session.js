@@ -64,3 +64,41 @@
     target.scrollIntoView({ block: "nearest" });
   });
 })();
+
+// An attendance change can be undone for a few seconds (the button the saved
+// row brings); then the button goes. If it has the focus, the focus moves to
+// the row's checked choice rather than being lost.
+(function () {
+  "use strict";
+  var UNDO_SECONDS = 8;
+  function expire(root) {
+    var buttons = root.querySelectorAll ? root.querySelectorAll("[data-undo]") : [];
+    Array.prototype.forEach.call(buttons, function (button) {
+      window.setTimeout(function () {
+        if (!button.isConnected) return;
+        var row = button.closest(".roster-row");
+        var hadFocus = document.activeElement === button;
+        button.remove();
+        if (hadFocus && row) {
+          var checked = row.querySelector("input[type=radio]:checked");
+          if (checked) checked.focus();
+        }
+      }, UNDO_SECONDS * 1000);
+    });
+  }
+  document.addEventListener("htmx:load", function (event) { expire(event.detail.elt); });
+  // Undone: the row comes back without the button; the focus goes to its
+  // checked choice.
+  var undoneRow = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-undo]");
+    if (button) undoneRow = button.closest(".roster-row").id;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!undoneRow) return;
+    var row = document.getElementById(undoneRow);
+    undoneRow = null;
+    var checked = row && row.querySelector("input[type=radio]:checked");
+    if (checked) checked.focus();
+  });
+})();

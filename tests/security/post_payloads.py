@@ -154,7 +154,9 @@ POSTS = {
             "action": "save",
         },
     ),
-    "clients:appointment-cancel": Post("counselor_a", data=lambda w, s: {"by": "client"}),
+    "clients:appointment-cancel": Post(
+        "counselor_a", data=lambda w, s: {"reason": "cancelled_client", "confirm": "yes"}
+    ),
     "clients:note-cosign": Post("supervisor", prepare=setups.cosign_due),
     "clients:note-addendum": Post(
         "counselor_a", data=lambda w, s: {"text": "The client called after the session."}
@@ -168,7 +170,7 @@ POSTS = {
     ),
     "clients:plan-sign": Post(
         "counselor_a",
-        data=lambda w, s: {"client_agreed_on": _today()},
+        data=lambda w, s: {"client_agreed_on": _today(), "confirm": "yes"},
         prepare=setups.draft_with_objective,
     ),
     "clients:plan-review": Post(
@@ -404,6 +406,7 @@ POSTS = {
             "living_arrangement": "independent",
             "mutual_help": "4_7",
             "summary": "Completed the program and a year of aftercare.",
+            "confirm": "yes",
         },
     ),
     "aftercare:readmit": Post("supervisor", prepare=setups.discharged),

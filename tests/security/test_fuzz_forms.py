@@ -93,7 +93,7 @@ FORM_ROUTES = {
     "clients:episode-assign": ("counselor",),
     "clients:appointment-new": (),
     "clients:session-document": (),
-    "clients:appointment-cancel": ("by_client",),
+    "clients:appointment-cancel": ("reason",),
     "clients:note-cosign": (),
     "clients:note-addendum": ("text",),
     "clients:plan-start": (),
