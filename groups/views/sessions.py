@@ -5,7 +5,6 @@ co-signature; and a client's groups per track."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +13,7 @@ from groups.forms import AddendumForm, EnrollmentGroupForm, SessionForm, ToggleF
 from groups.models import Attendance, Enrollment
 from groups.services import enrollment as enrollment_services
 from groups.services import sessions
+from groups.services.sessions import Line
 from groups.views.common import session_for
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
@@ -48,7 +48,9 @@ def _session_context(request, session, form=None):
         "clones": _clone_labels(sessions.session_cloned_remarks(session), roster),
         "addenda": note_addenda(session) if session.is_signed else [],
         "addendum_form": AddendumForm() if session.is_signed else None,
-        "can_document": not session.is_cancelled and session.starts_at <= timezone.now(),
+        # Attendance opens half an hour before the start, notes at the start.
+        "can_mark": not session.is_cancelled and session.attendance_is_open,
+        "can_document": not session.is_cancelled and session.notes_are_open,
         "extra_sections": page_sections(SESSION_SECTIONS, request, session),
     }
 
@@ -138,7 +140,8 @@ def attendance_toggle(request, session_id):
             actor=request.user,
             session=session,
             summary=None,
-            lines={key: form.line()},
+            # Before the start only the attendance itself is taken.
+            lines={key: form.line() if session.notes_are_open else Line(status=form.line().status)},
             request=request,
         )
     except ValidationError as error:
@@ -154,7 +157,8 @@ def attendance_toggle(request, session_id):
         {
             "row": row,
             "session": session,
-            "can_document": True,
+            "can_mark": True,
+            "can_document": session.notes_are_open,
             "just_saved": True,
             "undo_status": undo,
             "undo_label": Attendance.Status(undo).label if undo else "",
