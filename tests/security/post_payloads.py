@@ -158,6 +158,12 @@ POSTS = {
         "counselor_a", data=lambda w, s: {"reason": "cancelled_client", "confirm": "yes"}
     ),
     "clients:note-cosign": Post("supervisor", prepare=setups.cosign_due),
+    "dashboard:cosign-bulk": Post(
+        "supervisor",
+        data=lambda w, s: {"note": [s["key"]]},
+        client=_main,
+        prepare=setups.cosign_read,
+    ),
     "clients:note-addendum": Post(
         "counselor_a", data=lambda w, s: {"text": "The client called after the session."}
     ),

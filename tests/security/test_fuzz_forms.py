@@ -95,6 +95,7 @@ FORM_ROUTES = {
     "clients:session-document": (),
     "clients:appointment-cancel": ("reason",),
     "clients:note-cosign": (),
+    "dashboard:cosign-bulk": ("note", "query"),
     "clients:note-addendum": ("text",),
     "clients:plan-start": (),
     "clients:plan-add": ("statement", "parent"),
