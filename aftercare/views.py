@@ -71,9 +71,7 @@ def check_in(request, client, check_in_id):
     saved = form_saved(
         request,
         form,
-        lambda data: services.check_in_record(
-            actor=request.user, check_in=check_in, data=data, request=request
-        ),
+        lambda data: _record_check_in(request, check_in, data),
         success=_("Check-in recorded and signed."),
     )
     if saved:
@@ -99,6 +97,13 @@ def outreach_attempt(request, client, task_id):
     if request.POST.get("next") == "queue":
         return redirect("aftercare:worklist")
     return chart_redirect(client)
+
+
+def _record_check_in(request, check_in, data):
+    require_confirmation(
+        request, _("Confirm signing: a signed check-in is locked and cannot be changed.")
+    )
+    services.check_in_record(actor=request.user, check_in=check_in, data=data, request=request)
 
 
 def _discharge(request, episode, data, summary):

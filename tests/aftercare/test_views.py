@@ -78,6 +78,7 @@ def _check_in_post(**changes):
         "re_engagement": "",
         "re_engagement_detail": "",
         "session_at": "",
+        "confirm": "yes",
     }
     data.update(changes)
     return data
@@ -538,6 +539,19 @@ def test_discharge_closes_the_episode_and_goes_to_the_client_list(login, counsel
     assert plan.episode.phase == Episode.Phase.DISCHARGED
     summary = DischargeSummary.objects.get()
     assert (summary.episode, summary.signed_by) == (plan.episode, counselor1)
+
+
+def test_check_in_without_the_dialogs_confirmation_records_nothing(login, counselor1, plan):
+    check_in = numbered(plan, 1)
+
+    response = login(counselor1).post(
+        _url("check-in", plan.client, check_in), _check_in_post(confirm="")
+    )
+
+    assert response.status_code == 400
+    assert "Confirm signing" in response.content.decode()
+    check_in.refresh_from_db()
+    assert check_in.status == CheckIn.Status.SCHEDULED
 
 
 def test_discharge_without_the_dialogs_confirmation_changes_nothing(login, counselor1, plan):

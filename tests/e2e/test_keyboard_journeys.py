@@ -127,10 +127,13 @@ def test_intake_refers_screens_and_admits_a_client_with_the_keyboard_alone(
         orientation_day,
         datetime.time(10, 30),
     )
+    press(page, page.get_by_role("button", name="Complete and sign the screening"))
+    dialog = page.get_by_role("dialog", name="This cannot be undone")
+    expect(dialog.get_by_role("button", name="Go back")).to_be_focused()
     with page.expect_response(
         lambda response: response.request.method == "POST" and response.url.endswith("/complete/")
     ) as completion:
-        press(page, page.get_by_role("button", name="Complete and sign the screening"))
+        press(page, dialog.get_by_role("button", name="Complete and sign"))
     assert completion.value.status == 302
 
     episode = Client.objects.get(legal_last_name="Okafor").episodes.get()

@@ -255,7 +255,9 @@ POSTS = {
         },
     ),
     "screening:screening-complete": Post(
-        "intake", data=lambda w, s: setups.REFERRAL_OUT, prepare=setups.screening_ready
+        "intake",
+        data=lambda w, s: {**setups.REFERRAL_OUT, "confirm": "yes"},
+        prepare=setups.screening_ready,
     ),
     "screening:screening-addendum": Post(
         "intake",
@@ -397,6 +399,7 @@ POSTS = {
             "housing": "stable",
             "risk_level": "low",
             "note": "Doing well.",
+            "confirm": "yes",
         },
     ),
     "aftercare:outreach-attempt": Post(
