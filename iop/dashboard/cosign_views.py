@@ -9,8 +9,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from iop import horizon
@@ -22,7 +21,7 @@ from iop.audit.services import audit_list_view, audit_record, audit_record_many
 from iop.dashboard import cosign
 from iop.formtools import message_outcome
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 
 
 class CosignFilterForm(forms.Form):
@@ -31,6 +30,7 @@ class CosignFilterForm(forms.Form):
         required=False,
         queryset=None,
         empty_label=gettext_lazy("Any counselor"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     signed_from = horizon.QueryDateField(
         label=gettext_lazy("Signed from"), required=False, widget=DATE
@@ -41,10 +41,12 @@ class CosignFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Those whose notes may await a co-signature: staff in training.
+        # Whoever signs clinical notes (a counselor may have left training
+        # with notes still awaiting).
         self.fields["counselor"].queryset = (
             get_user_model()
-            .objects.filter(is_active=True, in_training=True)
+            .objects.filter(is_active=True, groups__name__in=roles.CLINICIANS)
+            .distinct()
             .order_by("last_name", "first_name")
         )
 
@@ -138,7 +140,11 @@ def cosign_bulk(request):
             keys=keys,
             request=request,
         )
-        messages.success(request, _("%(count)s notes co-signed.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s note co-signed.", "%(count)s notes co-signed.", count)
+            % {"count": count},
+        )
 
     message_outcome(request, sign)
     url = reverse("dashboard:cosign-queue")

@@ -13,6 +13,7 @@ from groups.models import GroupSession
 from groups.services.sessions import session_sign
 from iop.accounts import roles
 from iop.audit.models import AuditEvent
+from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, SessionNote, TreatmentPlan
 from iop.clients.services import appointment_schedule
 from iop.clients.services.plans import (
@@ -22,7 +23,11 @@ from iop.clients.services.plans import (
     plan_sign,
     plan_start_draft,
 )
-from iop.clients.services.sessions import session_document, session_note_sign
+from iop.clients.services.sessions import (
+    session_document,
+    session_note_cosign,
+    session_note_sign,
+)
 from iop.dashboard import cosign
 from screening import services as screening_services
 from tests.aftercare.factories import completed, intensive_episode, numbered, record, stepped_down
@@ -172,8 +177,6 @@ def test_every_kind_of_note_awaiting_a_co_signature_is_in_the_queue(
 
 
 def _visible(user):
-    from iop.audit.policy import clients_visible_to
-
     return clients_visible_to(user)
 
 
@@ -182,8 +185,6 @@ def test_the_queue_leaves_out_co_signed_notes_and_notes_of_staff_not_in_training
 ):
     session_note(counselor1)
     done = session_note(trainee)
-    from iop.clients.services.sessions import session_note_cosign
-
     session_note_cosign(actor=supervisor, note=done)
 
     assert cosign.cosign_queue(supervisor, _visible(supervisor)) == []
