@@ -27,7 +27,7 @@ from iop.clients.services import (
     episode_return_to_intensive,
     episode_start_aftercare,
 )
-from iop.clients.signing import note_addendum_add, note_ensure_unsigned, note_sign
+from iop.clients.signing import note_addendum_add, note_cosign, note_ensure_unsigned, note_sign
 from iop.reminders.services.outbox import reminders_cancel
 
 # Three missed check-ins in a row flag the client (DOMAIN.md section 7).
@@ -313,3 +313,39 @@ def _close_aftercare(episode: Episode) -> None:
     CheckIn.objects.filter(plan__episode=episode, status=CheckIn.Status.SCHEDULED).update(
         status=CheckIn.Status.CANCELLED
     )
+
+
+def discharge_summary_cosign(*, actor, summary: DischargeSummary, request=None):
+    """A supervisor co-signs a discharge summary signed by a counselor in training."""
+    with transaction.atomic():
+        summary = (
+            DischargeSummary.objects.select_for_update()
+            .select_related("episode__client")
+            .get(pk=summary.pk)
+        )
+        note_cosign(note=summary, actor=actor)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=summary.episode.client,
+            obj=summary,
+            request=request,
+            details={"cosigned": True},
+        )
+    return summary
+
+
+def check_in_cosign(*, actor, check_in: CheckIn, request=None) -> CheckIn:
+    """A supervisor co-signs a check-in recorded by a counselor in training."""
+    with transaction.atomic():
+        check_in = CheckIn.objects.select_for_update().get(pk=check_in.pk)
+        note_cosign(note=check_in, actor=actor)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=check_in.client,
+            obj=check_in,
+            request=request,
+            details={"cosigned": True},
+        )
+    return check_in

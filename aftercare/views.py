@@ -15,7 +15,12 @@ from iop.clients.clinical_forms import AddendumForm
 from iop.clients.models import Episode
 from iop.clients.services import episode_open_for_readmission
 from iop.clients.views import chart_redirect
-from iop.formtools import form_saved, message_form_outcome, message_outcome
+from iop.formtools import (
+    form_saved,
+    message_form_outcome,
+    message_outcome,
+    require_confirmation,
+)
 
 
 def _episode(client, *phases) -> Episode | None:
@@ -66,9 +71,7 @@ def check_in(request, client, check_in_id):
     saved = form_saved(
         request,
         form,
-        lambda data: services.check_in_record(
-            actor=request.user, check_in=check_in, data=data, request=request
-        ),
+        lambda data: _record_check_in(request, check_in, data),
         success=_("Check-in recorded and signed."),
     )
     if saved:
@@ -96,6 +99,28 @@ def outreach_attempt(request, client, task_id):
     return chart_redirect(client)
 
 
+def _record_check_in(request, check_in, data):
+    require_confirmation(
+        request, _("Confirm signing: a signed check-in is locked and cannot be changed.")
+    )
+    services.check_in_record(actor=request.user, check_in=check_in, data=data, request=request)
+
+
+def _discharge(request, episode, data, summary):
+    require_confirmation(
+        request,
+        _("Confirm the discharge: it signs the summary and ends the episode's appointments."),
+    )
+    services.episode_discharge_with_summary(
+        actor=request.user,
+        episode=episode,
+        discharge_date=data["discharge_date"],
+        reason=data["reason"],
+        summary=summary,
+        request=request,
+    )
+
+
 @client_view(*roles.CLINICIANS)
 def discharge(request, client):
     episode = _episode(client, *Episode.ACTIVE_PHASES)
@@ -106,14 +131,7 @@ def discharge(request, client):
     saved = form_saved(
         request,
         form,
-        lambda data: services.episode_discharge_with_summary(
-            actor=request.user,
-            episode=episode,
-            discharge_date=data["discharge_date"],
-            reason=data["reason"],
-            summary=form.summary_data(),
-            request=request,
-        ),
+        lambda data: _discharge(request, episode, data, form.summary_data()),
         success=_("Client discharged; remaining appointments cancelled."),
     )
     if saved:

@@ -2,11 +2,13 @@
 session occurrences, enrollments and attendance with participation notes."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iop.clients.models import Client, Episode
@@ -195,6 +197,18 @@ class GroupSession(SignableNote):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    # Attendance is taken as members arrive, from half an hour before the
+    # start; the group note and the participation lines only once it started.
+    ATTENDANCE_OPENS_BEFORE = timedelta(minutes=30)
+
+    @property
+    def attendance_is_open(self) -> bool:
+        return timezone.now() >= self.starts_at - self.ATTENDANCE_OPENS_BEFORE
+
+    @property
+    def notes_are_open(self) -> bool:
+        return timezone.now() >= self.starts_at
 
 
 class Enrollment(models.Model):

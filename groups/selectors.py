@@ -149,7 +149,8 @@ def counselor_day(user, day: date | None = None) -> dict:
             starts_at__lt=end,
             client__in=clients_visible_to(user),
         )
-        .select_related("client")
+        # The note, if any, for the link to it.
+        .select_related("client", "note")
         .order_by("starts_at")
     )
     unsigned = (

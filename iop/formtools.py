@@ -114,3 +114,16 @@ def choose(choices) -> list:
     one shows its first option as the answer (the browser selects it), so a
     form that was never answered would post it; with it, the form asks."""
     return [("", _("Choose…")), *choices]
+
+
+# An action that cannot be taken back (signing, cancelling, discharging) is
+# sent by the confirmation dialog (templates/includes/_confirm_dialog.html)
+# with this field set; without it the action changes nothing.
+CONFIRM_FIELD = "confirm"
+
+
+def require_confirmation(request, question: str) -> None:
+    """Raise a ValidationError naming `question` unless the POST carries the
+    dialog's explicit confirmation."""
+    if request.POST.get(CONFIRM_FIELD) != "yes":
+        raise ValidationError(question, code="unconfirmed")

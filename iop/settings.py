@@ -30,6 +30,27 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # reminders. Reminders never show it unless REMINDER_SENDER_NAME is set.
 PROGRAM_NAME = env("PROGRAM_NAME", default="OpenIOP")
 
+# The program's usual drug-test panel: the specimen the test form starts with
+# and the substances its "All negative" shortcut records (codes of
+# iop.clients.models.Substance; checked at start-up by iop/clients/panel.py).
+DRUG_TEST_SPECIMEN = env("DRUG_TEST_SPECIMEN", default="urine")
+DRUG_TEST_PANEL = env.list(
+    "DRUG_TEST_PANEL",
+    default=[
+        "amphetamine",
+        "methamphetamine",
+        "cocaine",
+        "opiates",
+        "oxycodone",
+        "fentanyl",
+        "buprenorphine",
+        "methadone",
+        "benzodiazepines",
+        "cannabis",
+        "alcohol_etg",
+    ],
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

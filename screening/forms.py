@@ -267,7 +267,18 @@ class CompletionForm(forms.Form):
             Fieldset(_("Referral out"), "referred_to", "share_results_in_letter"),
         )
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", _("Complete and sign the screening")))
+        self.helper.add_input(
+            Submit(
+                "submit",
+                _("Complete and sign the screening"),
+                # Signing locks the screening: the dialog asks first (static/js/confirm.js).
+                data_confirm=_(
+                    "Complete and sign the screening? It is locked once signed: after "
+                    "that, only an addendum can be added."
+                ),
+                data_confirm_label=_("Complete and sign"),
+            )
+        )
 
     def clean_orientation_at(self):
         when = self.cleaned_data.get("orientation_at")

@@ -16,7 +16,13 @@ from iop.clients.forms import ClientForm
 from iop.clients.models import Episode
 from iop.clients.signing import note_addenda
 from iop.clients.views import chart_redirect
-from iop.formtools import add_service_errors, form_saved, message_outcome, message_service_errors
+from iop.formtools import (
+    add_service_errors,
+    form_saved,
+    message_outcome,
+    message_service_errors,
+    require_confirmation,
+)
 from screening import selectors, services
 from screening.forms import (
     AddendumForm,
@@ -161,6 +167,15 @@ def screening_dimensions(request, client, screening_id):
     return render(request, "screening/screening_detail.html", context, status=400)
 
 
+def _complete(request, screening, decision):
+    require_confirmation(
+        request, _("Confirm signing: a signed screening is locked and cannot be changed.")
+    )
+    services.screening_complete(
+        actor=request.user, screening=screening, decision=decision, request=request
+    )
+
+
 @client_view(*SCREENERS)
 @require_POST
 def screening_complete(request, client, screening_id):
@@ -169,9 +184,7 @@ def screening_complete(request, client, screening_id):
     saved = form_saved(
         request,
         form,
-        lambda data: services.screening_complete(
-            actor=request.user, screening=screening, decision=form.decision_data(), request=request
-        ),
+        lambda data: _complete(request, screening, form.decision_data()),
         success=_("Screening completed and signed."),
     )
     if saved:

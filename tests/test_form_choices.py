@@ -44,6 +44,9 @@ STATED_DEFAULTS = {
     ("iop.clients.forms.ClientForm", "preferred_language"): "reminder language",
     ("family.forms.FamilyMemberForm", "preferred_language"): "reminder language",
     ("iop.clients.clinical_forms.AppointmentForm", "mode"): "the clinic's usual mode",
+    # The program's usual panel (DRUG_TEST_SPECIMEN), a setting that makes a
+    # routine test two actions; results themselves start empty.
+    ("iop.clients.clinical_forms.DrugTestForm", "specimen"): "the program's usual panel",
 }
 
 

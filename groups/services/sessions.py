@@ -50,10 +50,24 @@ def default_minutes(session: GroupSession, status: str) -> int:
 
 
 def _ensure_open(session: GroupSession) -> None:
+    """Attendance (and the roster) can change from half an hour before the
+    start (GroupSession.ATTENDANCE_OPENS_BEFORE)."""
     if session.is_cancelled:
         raise ValidationError(_("This session is cancelled."))
-    if session.starts_at > timezone.now():
-        raise ValidationError(_("Attendance is recorded once the session has started."))
+    if not session.attendance_is_open:
+        raise ValidationError(
+            _("Attendance opens %(minutes)s minutes before the session starts.")
+            % {"minutes": int(GroupSession.ATTENDANCE_OPENS_BEFORE.total_seconds() // 60)}
+        )
+
+
+NOTES_CLOSED = _("The group note and participation lines are written once the session has started.")
+
+
+def _ensure_notes_open(session: GroupSession) -> None:
+    _ensure_open(session)
+    if not session.notes_are_open:
+        raise ValidationError(NOTES_CLOSED)
 
 
 def _validate_line(session: GroupSession, line: Line) -> tuple[int, dict]:
@@ -82,8 +96,18 @@ def session_lines_save(
 ) -> list[Attendance]:
     """Save the group note and the attendance lines in a bounded number of
     queries, whatever the roster size. Lines for clients not on the roster,
-    and changes to signed lines, are refused; nothing is saved then."""
+    and changes to signed lines, are refused; nothing is saved then. Before
+    the start only attendance is taken: a group note, minutes or a
+    participation line are refused."""
     _ensure_open(session)
+    if not session.notes_are_open and (
+        summary is not None
+        or any(
+            line.minutes is not None or line.participation or line.remark or line.objective_id
+            for line in lines.values()
+        )
+    ):
+        raise ValidationError(NOTES_CLOSED)
     with transaction.atomic():
         # The session lock serialises saving with signing.
         locked = GroupSession.objects.select_for_update().get(pk=session.pk)
@@ -254,7 +278,7 @@ def session_sign(
     them (accept_identical). Lines added after an earlier signing are signed
     now without touching the lines already signed.
     """
-    _ensure_open(session)
+    _ensure_notes_open(session)
     with transaction.atomic():
         session = GroupSession.objects.select_for_update().get(pk=session.pk)
         roster = session_roster(session, viewer=actor)

@@ -5,15 +5,15 @@ co-signature; and a client's groups per track."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors
 from groups.forms import AddendumForm, EnrollmentGroupForm, SessionForm, ToggleForm
-from groups.models import Enrollment
+from groups.models import Attendance, Enrollment
 from groups.services import enrollment as enrollment_services
 from groups.services import sessions
+from groups.services.sessions import Line
 from groups.views.common import session_for
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
@@ -29,6 +29,7 @@ from iop.formtools import (
     message_form_outcome,
     message_outcome,
     message_service_errors,
+    require_confirmation,
 )
 
 
@@ -47,7 +48,9 @@ def _session_context(request, session, form=None):
         "clones": _clone_labels(sessions.session_cloned_remarks(session), roster),
         "addenda": note_addenda(session) if session.is_signed else [],
         "addendum_form": AddendumForm() if session.is_signed else None,
-        "can_document": not session.is_cancelled and session.starts_at <= timezone.now(),
+        # Attendance opens half an hour before the start, notes at the start.
+        "can_mark": not session.is_cancelled and session.attendance_is_open,
+        "can_document": not session.is_cancelled and session.notes_are_open,
         "extra_sections": page_sections(SESSION_SECTIONS, request, session),
     }
 
@@ -75,6 +78,10 @@ def _session_save(request, session):
     form = SessionForm(request.POST, session=session, roster=roster)
     if form.is_valid():
         try:
+            if request.POST.get("action") == "sign":
+                require_confirmation(
+                    request, _("Confirm signing: signed lines are locked and cannot be changed.")
+                )
             sessions.session_lines_save(
                 actor=request.user,
                 session=session,
@@ -118,15 +125,23 @@ def attendance_toggle(request, session_id):
         return render(request, "groups/includes/_toggle_error.html", status=400)
     key = form.cleaned_data["client"]
     roster = selectors.session_roster(session, viewer=request.user)
-    if not any(entry.client.pk == key and entry.named for entry in roster):
+    entry = next((entry for entry in roster if entry.client.pk == key and entry.named), None)
+    if entry is None:
         # Not on the roster, or a former member the user may no longer open.
         return render(request, "groups/includes/_toggle_error.html", status=400)
+    # Marking attendance is frequent: instead of a confirmation, the saved row
+    # offers to put back what it was (present until marked) for a few seconds.
+    previous = entry.attendance.status if entry.attendance else Attendance.Status.PRESENT
+    undo = (
+        previous if previous != form.cleaned_data["status"] and not request.POST.get("undo") else ""
+    )
     try:
         sessions.session_lines_save(
             actor=request.user,
             session=session,
             summary=None,
-            lines={key: form.line()},
+            # Before the start only the attendance itself is taken.
+            lines={key: form.line() if session.notes_are_open else Line(status=form.line().status)},
             request=request,
         )
     except ValidationError as error:
@@ -139,7 +154,15 @@ def attendance_toggle(request, session_id):
     return render(
         request,
         "groups/includes/_roster_row.html",
-        {"row": row, "session": session, "can_document": True, "just_saved": True},
+        {
+            "row": row,
+            "session": session,
+            "can_mark": True,
+            "can_document": session.notes_are_open,
+            "just_saved": True,
+            "undo_status": undo,
+            "undo_label": Attendance.Status(undo).label if undo else "",
+        },
     )
 
 

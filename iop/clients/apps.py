@@ -7,6 +7,7 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients and episodes of care"
 
     def ready(self):
-        from iop.clients import extensions
+        from iop.clients import extensions, panel
 
         extensions.register()
+        panel.register_checks()

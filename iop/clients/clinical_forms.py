@@ -2,9 +2,10 @@
 tests, medications and mutual-help meetings."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Div, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from iop import horizon
@@ -19,6 +20,7 @@ from iop.clients.models import (
     ServiceCode,
     Substance,
 )
+from iop.clients.panel import usual_panel
 from iop.formtools import choose
 
 DATE = {"type": "date"}
@@ -167,14 +169,60 @@ class DrugTestForm(forms.Form):
         label=_("Random weekly test"), required=False, initial=True
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    ALL_NEGATIVE = "all_negative"
+
+    def __init__(self, data=None, *args, **kwargs):
+        panel = usual_panel()
+        if data is not None and data.get(self.ALL_NEGATIVE):
+            # The shortcut: every substance of the usual panel left blank is
+            # negative; a result chosen on the form is kept.
+            data = data.copy()
+            for code in panel.substances:
+                if not data.get(f"result_{code}"):
+                    data[f"result_{code}"] = DrugTestResult.Result.NEGATIVE
+        super().__init__(data, *args, **kwargs)
         self.fields["collected_on"].initial = timezone.localdate()
+        self.fields["specimen"].initial = panel.specimen
         for value, label in Substance.choices:
             self.fields[f"result_{value}"] = forms.ChoiceField(
-                label=label, choices=RESULT_CHOICES, required=False
+                label=label,
+                choices=RESULT_CHOICES,
+                required=False,
+                help_text=_("usual panel") if value in panel.substances else "",
             )
         self.helper = _helper(_("Record test"))
+        self.helper.layout = Layout(
+            "collected_on",
+            "specimen",
+            "observed",
+            "random_selection",
+            Div(
+                HTML(
+                    format_html(
+                        '<p class="mb-2" id="usual-panel">{} {}</p>',
+                        _("Usual panel:"),
+                        ", ".join(str(label) for label in panel.labels),
+                    )
+                ),
+                Submit(
+                    self.ALL_NEGATIVE,
+                    _("All negative (usual panel)"),
+                    css_class="btn-success",
+                    aria_describedby="usual-panel",
+                ),
+                HTML(
+                    format_html(
+                        '<p class="small text-body-secondary mt-2 mb-0">{}</p>',
+                        _(
+                            "Records each substance of the usual panel as negative; "
+                            "a result chosen below is kept."
+                        ),
+                    )
+                ),
+                css_class="border rounded p-3 mb-3",
+            ),
+            *(f"result_{value}" for value in Substance.values),
+        )
 
     def clean(self):
         cleaned = super().clean()

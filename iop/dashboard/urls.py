@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iop.dashboard import views
+from iop.dashboard import cosign_views, views
 
 app_name = "dashboard"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("system/", views.system_status, name="system-status"),
     path("my-day/", views.my_day, name="my-day"),
     path("worklists/", views.worklists, name="worklists"),
+    path("cosign/", cosign_views.cosign_queue, name="cosign-queue"),
+    path("cosign/sign/", cosign_views.cosign_bulk, name="cosign-bulk"),
+    path("cosign/<slug:kind>/<str:note_id>/", cosign_views.cosign_read, name="cosign-read"),
     path("program/", views.program_dashboard, name="program"),
     path("program/clients/", views.program_clients, name="program-clients"),
 ]

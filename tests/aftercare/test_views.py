@@ -78,6 +78,7 @@ def _check_in_post(**changes):
         "re_engagement": "",
         "re_engagement_detail": "",
         "session_at": "",
+        "confirm": "yes",
     }
     data.update(changes)
     return data
@@ -88,7 +89,12 @@ def _step_down_post(**changes):
 
 
 def _discharge_post(**changes):
-    return {"discharge_date": f"{timezone.localdate():%Y-%m-%d}", **DISCHARGE_DATA, **changes}
+    return {
+        "discharge_date": f"{timezone.localdate():%Y-%m-%d}",
+        **DISCHARGE_DATA,
+        "confirm": "yes",
+        **changes,
+    }
 
 
 def _view_events(user, client):
@@ -533,6 +539,36 @@ def test_discharge_closes_the_episode_and_goes_to_the_client_list(login, counsel
     assert plan.episode.phase == Episode.Phase.DISCHARGED
     summary = DischargeSummary.objects.get()
     assert (summary.episode, summary.signed_by) == (plan.episode, counselor1)
+
+
+def test_check_in_without_the_dialogs_confirmation_records_nothing(login, counselor1, plan):
+    check_in = numbered(plan, 1)
+
+    response = login(counselor1).post(
+        _url("check-in", plan.client, check_in), _check_in_post(confirm="")
+    )
+
+    assert response.status_code == 400
+    assert "Confirm signing" in response.content.decode()
+    check_in.refresh_from_db()
+    assert check_in.status == CheckIn.Status.SCHEDULED
+
+
+def test_discharge_without_the_dialogs_confirmation_changes_nothing(login, counselor1, plan):
+    response = login(counselor1).post(_url("discharge", plan.client), _discharge_post(confirm=""))
+
+    assert response.status_code == 400
+    assert "Confirm the discharge" in response.content.decode()
+    plan.episode.refresh_from_db()
+    assert plan.episode.phase != Episode.Phase.DISCHARGED
+    assert not DischargeSummary.objects.exists()
+
+
+def test_discharge_page_asks_for_confirmation_in_a_dialog(login, counselor1, plan):
+    content = login(counselor1).get(_url("discharge", plan.client)).content.decode()
+
+    assert 'data-confirm="Discharge ' in content
+    assert 'id="confirm-dialog"' in content
 
 
 def test_supervisor_can_discharge_a_client_from_the_intensive_phase(

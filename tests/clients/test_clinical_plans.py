@@ -384,7 +384,9 @@ def test_plan_pages_draft_add_and_sign_a_plan(login, counselor1, client_of_couns
             "frequency": "Weekly",
         },
     )
-    response = browser.post(_url("plan-sign", client), {"client_agreed_on": TODAY()})
+    response = browser.post(
+        _url("plan-sign", client), {"client_agreed_on": TODAY(), "confirm": "yes"}
+    )
 
     assert response.status_code == 302
     plan = TreatmentPlan.objects.get()
@@ -417,7 +419,9 @@ def test_plan_page_refuses_a_future_agreement_date(login, counselor1, client_of_
     _draft_with_objective(counselor1, client_of_counselor1)
 
     response = login(counselor1).post(
-        _url("plan-sign", client_of_counselor1), {"client_agreed_on": _in(2)}, follow=True
+        _url("plan-sign", client_of_counselor1),
+        {"client_agreed_on": _in(2), "confirm": "yes"},
+        follow=True,
     )
 
     assert "The agreement date cannot be in the future." in response.content.decode()

@@ -240,7 +240,7 @@ def test_cancel_marks_a_scheduled_appointment_cancelled_by_the_client(
         counselor1, client_of_counselor1, starts_in=datetime.timedelta(days=1)
     )
 
-    appointment_cancel(actor=counselor1, appointment=appointment, by_client=True)
+    appointment_cancel(actor=counselor1, appointment=appointment, reason="cancelled_client")
 
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED_CLIENT
@@ -252,7 +252,7 @@ def test_cancel_refuses_an_appointment_already_documented(counselor1, client_of_
     appointment.refresh_from_db()
 
     with pytest.raises(ValidationError, match="Only a scheduled appointment"):
-        appointment_cancel(actor=counselor1, appointment=appointment, by_client=False)
+        appointment_cancel(actor=counselor1, appointment=appointment, reason="cancelled_program")
 
 
 # --- scheduling page --------------------------------------------------------------------
@@ -375,7 +375,7 @@ def test_document_page_saves_and_signs(login, counselor1, client_of_counselor1):
 
     response = login(counselor1).post(
         _url("session-document", client_of_counselor1, appointment),
-        _note_post(action="sign", objectives=[str(objective.pk)]),
+        _note_post(action="sign", confirm="yes", objectives=[str(objective.pk)]),
     )
 
     assert response.status_code == 302
@@ -437,7 +437,7 @@ def test_document_page_refuses_signing_without_the_plan_section(
 
     response = login(counselor1).post(
         _url("session-document", client_of_counselor1, appointment),
-        _note_post(action="sign", plan=""),
+        _note_post(action="sign", confirm="yes", plan=""),
     )
 
     assert response.status_code == 400
@@ -629,7 +629,8 @@ def test_cancel_page_cancels_for_the_program(login, counselor1, client_of_counse
     )
 
     response = login(counselor1).post(
-        _url("appointment-cancel", client_of_counselor1, appointment), {"by": "program"}
+        _url("appointment-cancel", client_of_counselor1, appointment),
+        {"reason": "cancelled_program", "confirm": "yes"},
     )
 
     assert response.status_code == 302
@@ -643,7 +644,8 @@ def test_cancel_page_cancels_for_the_client(login, counselor1, client_of_counsel
     )
 
     login(counselor1).post(
-        _url("appointment-cancel", client_of_counselor1, appointment), {"by": "client"}
+        _url("appointment-cancel", client_of_counselor1, appointment),
+        {"reason": "cancelled_client", "confirm": "yes"},
     )
 
     appointment.refresh_from_db()

@@ -58,7 +58,7 @@ def test_a_cancelled_session_does_not_name_a_client_the_counselor_cannot_open(
     login, supervisor, counselor2, client_of_counselor1
 ):
     appointment = _booked(supervisor=supervisor, client=client_of_counselor1, counselor=counselor2)
-    appointment_cancel(actor=supervisor, appointment=appointment, by_client=True)
+    appointment_cancel(actor=supervisor, appointment=appointment, reason="cancelled_client")
 
     response = login(counselor2).get(URL)
 
@@ -88,7 +88,7 @@ def test_the_primary_counselor_still_sees_a_cancelled_session_of_their_client(
     login, counselor1, client_of_counselor1
 ):
     appointment = _booked(supervisor=counselor1, client=client_of_counselor1, counselor=counselor1)
-    appointment_cancel(actor=counselor1, appointment=appointment, by_client=True)
+    appointment_cancel(actor=counselor1, appointment=appointment, reason="cancelled_client")
 
     response = login(counselor1).get(URL)
 

@@ -64,6 +64,7 @@ def test_counselor_steps_a_client_down_follows_up_a_missed_check_in_and_re_engag
     page.get_by_label("Mode").select_option(label="Phone")
     page.get_by_label("Missed").check()
     page.get_by_role("button", name="Record and sign").click()
+    page.get_by_role("dialog").get_by_role("button", name="Sign the check-in").click()
     expect(page.get_by_text("Check-in recorded and signed.")).to_be_visible()
     expect(page.get_by_text("1 open outreach task")).to_be_visible()
 
@@ -88,6 +89,7 @@ def test_counselor_steps_a_client_down_follows_up_a_missed_check_in_and_re_engag
     page.get_by_label("Re-engagement").select_option(label="Extra individual session")
     page.get_by_label("Extra session (when)").fill(f"{tomorrow:%Y-%m-%d}T14:00")
     page.get_by_role("button", name="Record and sign").click()
+    page.get_by_role("dialog").get_by_role("button", name="Sign the check-in").click()
 
     # Back on the chart, the new individual session is among the appointments.
     expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)

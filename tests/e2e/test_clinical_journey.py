@@ -52,6 +52,8 @@ def test_counselor_plans_documents_signs_and_tests_then_sees_it_on_the_timeline(
     page.get_by_label("Client agreed on").fill(f"{today:%Y-%m-%d}")
     page.get_by_label("How (signature").fill("Signed on paper in session")
     page.get_by_role("button", name="Sign the plan").click()
+    # Signing locks the version: the dialog asks first.
+    page.get_by_role("dialog").get_by_role("button", name="Sign the plan").click()
     expect(page.get_by_role("heading", name="Active plan (version 1)")).to_be_visible()
     expect(page.get_by_test_id("next-review")).to_have_text(
         f"{today + datetime.timedelta(days=30):%Y-%m-%d}"
@@ -70,6 +72,7 @@ def test_counselor_plans_documents_signs_and_tests_then_sees_it_on_the_timeline(
     page.get_by_label("Plan (next steps").fill("Write the third trigger and plan before next week.")
     page.get_by_label(f"1.1.1 {OBJECTIVE}").check()
     page.get_by_role("button", name="Save and sign").click()
+    page.get_by_role("dialog").get_by_role("button", name="Sign the note").click()
     expect(page.get_by_role("status").filter(has_text="Signed by")).to_be_visible()
 
     # The drug test: urine, cocaine and fentanyl negative.

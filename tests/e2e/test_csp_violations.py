@@ -1,4 +1,4 @@
-"""Pages with charts, progress bars and htmx run under the Content-Security-
+"""Pages with charts, progress bars, htmx and dialogs run under the Content-Security-
 Policy without the browser refusing anything (Chromium reports each refusal on
 the console, naming the Content Security Policy)."""
 
@@ -43,6 +43,14 @@ def test_group_session_and_chart_run_without_policy_refusals(
         row.get_by_text("Late", exact=True).click()
     assert saved.value.status == 200
     expect(row.get_by_role("status")).to_have_text("saved")
+    # The remark box grows with its text; the confirmation dialog opens.
+    row.get_by_label(f"Participation of {clients[0].display_name}").select_option("active")
+    row.get_by_label(f"Remark on {clients[0].display_name}").fill("A line\nand another")
+    page.get_by_role("button", name="Save and sign all").click()
+    dialog = page.get_by_role("dialog", name="This cannot be undone")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Go back").click()
+    expect(dialog).to_be_hidden()
 
     # The chart's progress bars get their width from data-progress.
     page.goto(live_server.url + reverse("clients:client-detail", args=[clients[0].public_id]))

@@ -14,7 +14,7 @@ from tests.groups.factories import group_meeting_now
 pytestmark = pytest.mark.e2e
 
 # Where a clinic loses the most time: keep a ten-client group within this.
-MAX_ACTIONS = 30
+MAX_ACTIONS = 25
 
 NAMES = [
     ("Avery", "Abbott"),
@@ -75,7 +75,7 @@ def _row(page, client):
     return page.locator(f'[data-testid="roster-row"][data-client="{client.display_name}"]')
 
 
-def test_documenting_a_ten_client_group_takes_at_most_thirty_actions(
+def test_documenting_a_ten_client_group_takes_at_most_twenty_five_actions(
     live_server, sign_in, transactional_db, record_property
 ):
     counselor = UserFactory(
@@ -109,6 +109,8 @@ def test_documenting_a_ten_client_group_takes_at_most_thirty_actions(
         actions.select(page.get_by_label(f"Participation of {client.display_name}"), level)
         actions.fill(page.get_by_label(f"Remark on {client.display_name}"), remark)
     actions.click(page.get_by_role("button", name="Save and sign all"))
+    # Signing cannot be taken back: one more action, in the confirmation.
+    actions.click(page.get_by_role("dialog").get_by_role("button", name="Sign all"))
 
     expect(page.get_by_text("Group note and participant lines signed.")).to_be_visible()
     print(f"\nuser actions to document a ten-client group: {actions.count}")

@@ -85,6 +85,10 @@ def test_counselor_documents_and_signs_a_group_from_my_day(live_server, sign_in,
         page.get_by_label(f"Participation of {client.display_name}").select_option("active")
         page.get_by_label(f"Remark on {client.display_name}").fill(remark)
     page.get_by_role("button", name="Save and sign all").click()
+    # Signing locks the lines: the dialog asks first.
+    dialog = page.get_by_role("dialog", name="This cannot be undone")
+    expect(dialog).to_contain_text("only an addendum can be added")
+    dialog.get_by_role("button", name="Sign all").click()
 
     expect(page.get_by_text("Group note and participant lines signed.")).to_be_visible()
     expect(page.get_by_text("Signed by Casey Rivera")).to_be_visible()
@@ -98,3 +102,27 @@ def test_counselor_documents_and_signs_a_group_from_my_day(live_server, sign_in,
     expect(page.get_by_role("heading", level=1)).to_have_text(castillo.display_name)
     expect(_progress(page)).to_have_text("1 of 32 sessions")
     expect(page.get_by_text("1. Alcohol: The Legal Drug")).to_be_attached()
+
+
+def test_a_counselor_undoes_an_attendance_mark_within_seconds(
+    live_server, sign_in, transactional_db
+):
+    counselor = UserFactory(username="counselor1", roles=[roles.COUNSELOR])
+    _group, session, (abbott, _brennan) = group_meeting_now(counselor, NAMES[:2])
+    page = sign_in("counselor1")
+    page.goto(live_server.url + reverse("groups:session-detail", args=[session.public_id]))
+    page.wait_for_load_state("load")
+
+    _mark(page, abbott, "Absent")
+    row = _row(page, abbott)
+    with page.expect_response(lambda response: "/attendance/" in response.url):
+        row.get_by_role("button", name="Undo (back to Present)").click()
+    expect(row.get_by_label("Present", exact=True)).to_be_checked()
+    expect(row.get_by_label("Present", exact=True)).to_be_focused()
+    assert Attendance.objects.get(session=session, client=abbott).status == "present"
+
+    # The offer lasts a few seconds, then goes.
+    _mark(page, abbott, "Late")
+    undo = row.get_by_role("button", name="Undo (back to Present)")
+    expect(undo).to_be_visible()
+    expect(undo).to_be_hidden(timeout=12_000)

@@ -127,10 +127,13 @@ def test_intake_refers_screens_and_admits_a_client_with_the_keyboard_alone(
         orientation_day,
         datetime.time(10, 30),
     )
+    press(page, page.get_by_role("button", name="Complete and sign the screening"))
+    dialog = page.get_by_role("dialog", name="This cannot be undone")
+    expect(dialog.get_by_role("button", name="Go back")).to_be_focused()
     with page.expect_response(
         lambda response: response.request.method == "POST" and response.url.endswith("/complete/")
     ) as completion:
-        press(page, page.get_by_role("button", name="Complete and sign the screening"))
+        press(page, dialog.get_by_role("button", name="Complete and sign"))
     assert completion.value.status == 302
 
     episode = Client.objects.get(legal_last_name="Okafor").episodes.get()
@@ -170,14 +173,26 @@ def test_a_counselor_documents_and_signs_a_group_with_the_keyboard_alone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Relapse Prevention Evening")
     page.wait_for_load_state("load")  # htmx wires the attendance toggles
 
-    # Attendance, saved as it changes; the arrow keys move through the choices.
+    # Attendance, saved as it changes; the arrow keys move through the choices,
+    # and Alt+N (named in the help above the roster) goes to the next client.
+    expect(page.get_by_text("Alt+N goes to the next client")).to_be_visible()
     attendance = {abbott: "Late", brennan: "Absent", castillo: "Present"}
-    for client, label in attendance.items():
+    for number, (client, label) in enumerate(attendance.items()):
         group = page.get_by_role("group", name=f"Attendance of {client.display_name}")
+        if number:
+            page.keyboard.press("Alt+N")
+            expect(group.get_by_role("radio").first).to_be_focused()
         pick(page, group, label)
         expect(group.get_by_label(label, exact=True)).to_be_checked()
         # The saved row is swapped in, and the focus stays where it was.
         expect(group.get_by_label(label, exact=True)).to_be_focused()
+    # Alt+P goes back to the previous client.
+    page.keyboard.press("Alt+P")
+    expect(
+        page.get_by_role("group", name=f"Attendance of {brennan.display_name}").get_by_label(
+            "Absent", exact=True
+        )
+    ).to_be_focused()
     # The note once, and a line for each client who came.
     fill(
         page,
@@ -194,6 +209,11 @@ def test_a_counselor_documents_and_signs_a_group_with_the_keyboard_alone(
         )
         fill(page, page.get_by_label(f"Remark on {client.display_name}"), remark)
     press(page, page.get_by_role("button", name="Save and sign all"))
+    # The confirmation opens with the focus on its safe choice; Tab reaches
+    # its Sign button.
+    dialog = page.get_by_role("dialog", name="This cannot be undone")
+    expect(dialog.get_by_role("button", name="Go back")).to_be_focused()
+    press(page, dialog.get_by_role("button", name="Sign all"))
 
     expect(page.get_by_text("Group note and participant lines signed.")).to_be_visible()
     session.refresh_from_db()

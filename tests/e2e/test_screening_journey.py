@@ -118,10 +118,12 @@ def test_intake_refers_screens_and_admits_a_client(sign_in, browser, live_server
     page.get_by_label("Level of care or service").select_option("2.1")
     page.get_by_label("Primary counselor (admission)").select_option(label="Casey Rivera")
     page.get_by_label("Orientation session (admission)").fill(f"{orientation_day}T10:30")
+    # Signing locks the screening: the dialog asks first.
+    page.get_by_role("button", name="Complete and sign the screening").click()
     with page.expect_response(
         lambda response: response.request.method == "POST" and response.url.endswith("/complete/")
     ) as completion:
-        page.get_by_role("button", name="Complete and sign the screening").click()
+        page.get_by_role("dialog").get_by_role("button", name="Complete and sign").click()
     assert completion.value.status == 302
 
     # What the admission wrote.

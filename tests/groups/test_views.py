@@ -292,12 +292,36 @@ def test_session_save_records_lines_and_the_group_note(request, login, session, 
 
 def test_session_save_and_sign_signs_everything(login, counselor1, session, members):
     response = login(counselor1).post(
-        _url("session-detail", session), _form_data(session, members, action="sign")
+        _url("session-detail", session), _form_data(session, members, action="sign", confirm="yes")
     )
 
     assert response.status_code == 302
     assert GroupSession.objects.get(pk=session.pk).signed_by == counselor1
     assert Attendance.objects.filter(session=session, signed_by=counselor1).count() == 3
+
+
+def test_session_sign_without_the_dialogs_confirmation_saves_and_signs_nothing(
+    login, counselor1, session, members
+):
+    response = login(counselor1).post(
+        _url("session-detail", session), _form_data(session, members, action="sign")
+    )
+
+    assert response.status_code == 400
+    assert "Confirm signing" in response.content.decode()
+    assert not GroupSession.objects.get(pk=session.pk).is_signed
+    assert not Attendance.objects.filter(session=session).exists()
+
+
+def test_session_page_asks_to_confirm_signing_and_explains_the_shortcuts(
+    login, counselor1, session, members
+):
+    content = login(counselor1).get(_url("session-detail", session)).content.decode()
+
+    assert 'value="sign" data-confirm="Sign the group note' in content
+    assert 'id="confirm-dialog"' in content
+    assert "Alt+N goes to the next client" in content
+    assert content.count("data-autogrow") == len(members)
 
 
 def test_session_sign_with_identical_remarks_shows_the_warning_and_signs_nothing(
@@ -306,7 +330,8 @@ def test_session_sign_with_identical_remarks_shows_the_warning_and_signs_nothing
     same = {f"remark_{client.pk}": "Good participation." for client in members}
 
     response = login(counselor1).post(
-        _url("session-detail", session), _form_data(session, members, action="sign", **same)
+        _url("session-detail", session),
+        _form_data(session, members, action="sign", confirm="yes", **same),
     )
 
     assert response.status_code == 400
@@ -319,7 +344,7 @@ def test_session_sign_with_identical_remarks_confirmed_signs(login, counselor1, 
 
     response = login(counselor1).post(
         _url("session-detail", session),
-        _form_data(session, members, action="sign", accept_identical="on", **same),
+        _form_data(session, members, action="sign", confirm="yes", accept_identical="on", **same),
     )
 
     assert response.status_code == 302

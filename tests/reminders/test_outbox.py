@@ -304,7 +304,7 @@ def test_a_rolled_back_appointment_leaves_no_reminders(counselor1, consenting_cl
 def test_appointment_cancel_cancels_its_reminders(counselor1, consenting_client_of_counselor1):
     appointment = _book(counselor1, consenting_client_of_counselor1, days_ahead_at(4, 14))
 
-    appointment_cancel(actor=counselor1, appointment=appointment, by_client=True)
+    appointment_cancel(actor=counselor1, appointment=appointment, reason="cancelled_client")
 
     assert set(_rows(f"appointment:{appointment.public_id}").values_list("status", flat=True)) == {
         Reminder.Status.CANCELLED

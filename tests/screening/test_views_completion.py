@@ -30,6 +30,7 @@ def _admit_post(counselor, **changes):
         "counselor": str(counselor.pk),
         "orientation_at": _local(orientation_time()),
         "referred_to": "",
+        "confirm": "yes",
     }
     data.update(changes)
     return data
@@ -194,7 +195,12 @@ def test_complete_admitting_without_counselor_is_a_400_on_that_field(login, inta
 
     response = login(intake).post(
         screening_url("screening-complete", draft),
-        {"decision": "admit", "decided_level": "2.1", "orientation_at": _local(orientation_time())},
+        {
+            "decision": "admit",
+            "decided_level": "2.1",
+            "orientation_at": _local(orientation_time()),
+            "confirm": "yes",
+        },
     )
 
     assert response.status_code == 400
@@ -206,7 +212,12 @@ def test_supervisor_refers_out_and_the_letter_is_offered(login, supervisor, draf
 
     response = login(supervisor).post(
         screening_url("screening-complete", draft),
-        {"decision": "refer", "decided_level": "3.5", "referred_to": "Riverside Residential"},
+        {
+            "decision": "refer",
+            "decided_level": "3.5",
+            "referred_to": "Riverside Residential",
+            "confirm": "yes",
+        },
         follow=True,
     )
 
@@ -408,3 +419,24 @@ def test_referral_letter_is_forbidden_to_the_administrator(login, supervisor, ad
 
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.PRINT).exists()
+
+
+def test_complete_without_the_dialogs_confirmation_signs_nothing(login, intake, counselor1, draft):
+    ready_to_complete(draft, intake)
+
+    response = login(intake).post(
+        screening_url("screening-complete", draft), _admit_post(counselor1, confirm="")
+    )
+
+    assert response.status_code == 400
+    assert "Confirm signing" in response.content.decode()
+    assert Screening.objects.get().status == Screening.Status.DRAFT
+    assert not Appointment.objects.exists()
+
+
+def test_screening_page_asks_for_confirmation_before_signing(login, intake, draft):
+    ready_to_complete(draft, intake)
+
+    content = login(intake).get(screening_url("screening-detail", draft)).content.decode()
+
+    assert 'data-confirm="Complete and sign the screening?' in content

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from aftercare.models import OutreachTask
 from iop.accounts import roles
-from iop.clients.models import Appointment, Episode
+from iop.clients.models import Appointment, Episode, SessionNote
 from iop.clients.services import appointment_schedule
 from iop.clients.services.diagnoses import diagnosis_add_sud
 from iop.clients.services.plans import plan_add_goal, plan_add_problem, plan_start_draft
@@ -196,6 +196,10 @@ def _build() -> World:
     world.route_values = {
         name: {"appointment_id": signed.public_id}
         for name in ("clients:note-addendum", "clients:note-cosign")
+    }
+    world.route_values["dashboard:cosign-read"] = {
+        "kind": "session",
+        "note_id": str(SessionNote.objects.get(appointment=signed).pk),
     }
     return world
 

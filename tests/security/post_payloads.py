@@ -154,8 +154,16 @@ POSTS = {
             "action": "save",
         },
     ),
-    "clients:appointment-cancel": Post("counselor_a", data=lambda w, s: {"by": "client"}),
+    "clients:appointment-cancel": Post(
+        "counselor_a", data=lambda w, s: {"reason": "cancelled_client", "confirm": "yes"}
+    ),
     "clients:note-cosign": Post("supervisor", prepare=setups.cosign_due),
+    "dashboard:cosign-bulk": Post(
+        "supervisor",
+        data=lambda w, s: {"note": [s["key"]]},
+        client=_main,
+        prepare=setups.cosign_read,
+    ),
     "clients:note-addendum": Post(
         "counselor_a", data=lambda w, s: {"text": "The client called after the session."}
     ),
@@ -168,7 +176,7 @@ POSTS = {
     ),
     "clients:plan-sign": Post(
         "counselor_a",
-        data=lambda w, s: {"client_agreed_on": _today()},
+        data=lambda w, s: {"client_agreed_on": _today(), "confirm": "yes"},
         prepare=setups.draft_with_objective,
     ),
     "clients:plan-review": Post(
@@ -266,7 +274,9 @@ POSTS = {
         },
     ),
     "screening:screening-complete": Post(
-        "intake", data=lambda w, s: setups.REFERRAL_OUT, prepare=setups.screening_ready
+        "intake",
+        data=lambda w, s: {**setups.REFERRAL_OUT, "confirm": "yes"},
+        prepare=setups.screening_ready,
     ),
     "screening:screening-addendum": Post(
         "intake",
@@ -408,6 +418,7 @@ POSTS = {
             "housing": "stable",
             "risk_level": "low",
             "note": "Doing well.",
+            "confirm": "yes",
         },
     ),
     "aftercare:outreach-attempt": Post(
@@ -423,6 +434,7 @@ POSTS = {
             "living_arrangement": "independent",
             "mutual_help": "4_7",
             "summary": "Completed the program and a year of aftercare.",
+            "confirm": "yes",
         },
     ),
     "aftercare:readmit": Post("supervisor", prepare=setups.discharged),

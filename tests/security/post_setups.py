@@ -8,6 +8,7 @@ it holds URL values of its own."""
 import datetime
 import time
 
+from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.services import episode_discharge_with_summary
@@ -67,6 +68,14 @@ def no_draft(world, browser):
 def cosign_due(world, browser):
     SessionNote.objects.filter(pk=signed_note_of(world).pk).update(cosign_required=True)
     return {}
+
+
+def cosign_read(world, browser):
+    """A note awaiting a co-signature, read by the supervisor in the queue."""
+    cosign_due(world, browser)
+    note = signed_note_of(world)
+    browser.get(reverse("dashboard:cosign-read", args=["session", note.pk]))
+    return {"key": f"session:{note.pk}"}
 
 
 def screening_of(world) -> Screening:

@@ -122,7 +122,7 @@ def _build(world) -> Scenario:
         starts_at=now + 2 * DAY,
         counselor=b,
     )
-    appointment_cancel(actor=supervisor, appointment=cancelled, by_client=False)
+    appointment_cancel(actor=supervisor, appointment=cancelled, reason="cancelled_program")
     staff_notify(
         recipients=[b],
         kind="outreach",

@@ -103,6 +103,10 @@ ACCESS = {
     "dashboard:system-status": Access((ADMINISTRATOR,)),
     "dashboard:my-day": Access(CLINICIANS),
     "dashboard:worklists": Access(CLINICIANS),
+    "dashboard:cosign-queue": Access((SUPERVISOR,)),
+    "dashboard:cosign-bulk": Access((SUPERVISOR,), POST_ONLY),
+    # The world's signed note needs no co-signature: it is not in the queue.
+    "dashboard:cosign-read": Access((SUPERVISOR,), allowed_get={SUPERVISOR: 404}),
     "dashboard:program": Access(PROGRAM),
     "dashboard:program-clients": Access(PROGRAM),
     # clients

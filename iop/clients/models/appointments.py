@@ -54,6 +54,10 @@ class Appointment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Why a scheduled appointment did not take place: what the cancel action
+    # asks (a no-show only once its time has come).
+    CANCEL_REASONS = (Status.CANCELLED_CLIENT, Status.CANCELLED_PROGRAM, Status.NO_SHOW)
+
     class Meta:
         verbose_name = _("appointment")
         ordering = ["starts_at", "id"]

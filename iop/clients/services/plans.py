@@ -22,7 +22,7 @@ from iop.clients.models import (
     Problem,
     TreatmentPlan,
 )
-from iop.clients.signing import note_addendum_add, note_ensure_unsigned, note_sign
+from iop.clients.signing import note_addendum_add, note_cosign, note_ensure_unsigned, note_sign
 
 
 def _audit(actor, plan, request=None, **details):
@@ -242,4 +242,20 @@ def plan_review(*, actor, plan: TreatmentPlan, note: str, request=None) -> Treat
         TreatmentPlan.objects.filter(pk=plan.pk).update(next_review_due=due)
         plan.next_review_due = due
         _audit(actor, plan, request, reviewed=True)
+    return plan
+
+
+def plan_cosign(*, actor, plan: TreatmentPlan, request=None) -> TreatmentPlan:
+    """A supervisor co-signs a plan signed by a counselor in training."""
+    with transaction.atomic():
+        plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+        note_cosign(note=plan, actor=actor)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            client=plan.client,
+            obj=plan,
+            request=request,
+            details={"cosigned": True},
+        )
     return plan

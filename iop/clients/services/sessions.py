@@ -155,13 +155,22 @@ def session_note_addendum(*, actor, note: SessionNote, text: str, request=None):
     return addendum
 
 
-def appointment_cancel(*, actor, appointment: Appointment, by_client: bool, request=None):
-    """Cancel a scheduled appointment ahead of time."""
+def appointment_cancel(*, actor, appointment: Appointment, reason: str, request=None):
+    """Mark a scheduled appointment as not taking place, with its reason (one
+    of Appointment.CANCEL_REASONS: cancelled by the client, by the program,
+    or a no-show once its time has come)."""
+    if reason not in Appointment.CANCEL_REASONS:
+        raise ValidationError(
+            {"reason": _("Choose why the appointment does not take place.")}, code="reason"
+        )
     if appointment.status != Appointment.Status.SCHEDULED:
         raise ValidationError(_("Only a scheduled appointment can be cancelled."))
-    status = (
-        Appointment.Status.CANCELLED_CLIENT if by_client else Appointment.Status.CANCELLED_PROGRAM
-    )
+    if reason == Appointment.Status.NO_SHOW and appointment.starts_at > timezone.now():
+        raise ValidationError(
+            {"reason": _("A no-show can be recorded once the appointment's time has come.")},
+            code="reason",
+        )
+    status = reason
     with transaction.atomic():
         updated = Appointment.objects.filter(
             pk=appointment.pk, status=Appointment.Status.SCHEDULED

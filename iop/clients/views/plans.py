@@ -21,7 +21,12 @@ from iop.clients.models import Diagnosis, Episode, Goal, Objective, Problem, Tre
 from iop.clients.selectors.clinical import client_plans
 from iop.clients.services import plans as services
 from iop.clients.signing import note_addenda
-from iop.formtools import message_form_outcome, message_outcome, message_service_errors
+from iop.formtools import (
+    message_form_outcome,
+    message_outcome,
+    message_service_errors,
+    require_confirmation,
+)
 
 
 def _plan_page(client):
@@ -147,10 +152,17 @@ def objective_status(request, client):
 @require_POST
 def plan_sign(request, client):
     draft = _draft_of(client)
+
+    def sign(data):
+        require_confirmation(
+            request, _("Confirm signing: a signed plan is locked and cannot be changed.")
+        )
+        services.plan_sign(actor=request.user, plan=draft, request=request, **data)
+
     message_form_outcome(
         request,
         PlanSignForm(request.POST),
-        lambda data: services.plan_sign(actor=request.user, plan=draft, request=request, **data),
+        sign,
         success=_("Plan signed and active."),
         invalid=_("Record when the client agreed to the plan."),
         date_field="client_agreed_on",

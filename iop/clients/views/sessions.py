@@ -22,6 +22,7 @@ from iop.formtools import (
     form_saved,
     message_form_outcome,
     message_outcome,
+    require_confirmation,
 )
 
 
@@ -99,6 +100,10 @@ def session_document(request, client, appointment_id):
             else None
         )
         try:
+            if request.POST.get("action") == "sign":
+                require_confirmation(
+                    request, _("Confirm signing: a signed note is locked and cannot be changed.")
+                )
             note = services.session_document(
                 actor=request.user,
                 appointment=appointment,
@@ -187,15 +192,17 @@ def note_addendum(request, client, appointment_id):
 @client_view(*roles.CLINICIANS)
 @require_POST
 def appointment_cancel(request, client, appointment_id):
+    """Cancel an appointment with its reason, once the dialog confirmed it."""
     appointment = _appointment_for(client, appointment_id)
-    message_outcome(
-        request,
-        lambda: services.appointment_cancel(
+
+    def cancel():
+        require_confirmation(request, _("Confirm the cancellation: it cannot be taken back."))
+        services.appointment_cancel(
             actor=request.user,
             appointment=appointment,
-            by_client=request.POST.get("by") == "client",
+            reason=request.POST.get("reason", ""),
             request=request,
-        ),
-        success=_("Appointment cancelled."),
-    )
+        )
+
+    message_outcome(request, cancel, success=_("Appointment cancelled."))
     return chart_redirect(client)
