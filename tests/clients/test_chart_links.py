@@ -26,6 +26,10 @@ def _url(name, client):
     return reverse(f"clients:{name}", args=[client.public_id])
 
 
+def _section(client, section):
+    return reverse("clients:client-section", args=[client.public_id, section])
+
+
 def _session_url(session):
     return reverse("groups:session-detail", args=[session.public_id])
 
@@ -89,7 +93,7 @@ def test_group_session_links_cost_no_query_per_entry(
 
 
 def test_intake_is_not_offered_the_plan_page(login, intake, screening_client):
-    response = login(intake).get(_url("client-detail", screening_client))
+    response = login(intake).get(_section(screening_client, "plan"))
 
     content = response.content.decode()
     assert "No active treatment plan." in content
@@ -97,7 +101,7 @@ def test_intake_is_not_offered_the_plan_page(login, intake, screening_client):
 
 
 def test_a_counselor_is_offered_the_plan_page(login, counselor1, client_of_counselor1):
-    response = login(counselor1).get(_url("client-detail", client_of_counselor1))
+    response = login(counselor1).get(_section(client_of_counselor1, "plan"))
 
     assert _url("plan-detail", client_of_counselor1) in response.content.decode()
 
@@ -141,7 +145,14 @@ def test_administrators_see_notes_and_plans_on_the_chart_as_text(
     )
     browser = login(administrator)
 
-    chart = browser.get(_url("client-detail", client_of_counselor1)).content.decode()
+    chart = "".join(
+        browser.get(url).content.decode()
+        for url in (
+            _url("client-detail", client_of_counselor1),
+            _section(client_of_counselor1, "sessions"),
+            _section(client_of_counselor1, "plan"),
+        )
+    )
     entries = chart_timeline(client_of_counselor1, viewer=administrator)
 
     assert note_page not in chart

@@ -188,6 +188,8 @@ def _build() -> World:
         name: {"appointment_id": signed.public_id}
         for name in ("clients:note-addendum", "clients:note-cosign")
     }
+    # A section of the chart everyone who opens it sees.
+    world.route_values["clients:client-section"] = {"section": "sessions"}
     return world
 
 
