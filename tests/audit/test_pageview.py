@@ -30,7 +30,7 @@ def _chart(client):
 
 
 def _fragment(client):
-    return reverse("clients:client-timeline-recent", args=[client.public_id])
+    return _section(client, "timeline")
 
 
 def _section(client, section):

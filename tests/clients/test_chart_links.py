@@ -53,7 +53,7 @@ def test_timeline_links_only_the_group_sessions_the_counselor_runs(
         client_of_counselor1, RecurringGroupFactory(facilitator=counselor2, name="Evening RP"), 1
     )
 
-    page = login(counselor1).get(_url("client-timeline-recent", client_of_counselor1))
+    page = login(counselor1).get(_section(client_of_counselor1, "timeline"))
 
     content = page.content.decode()
     assert _session_url(own) in content
@@ -86,9 +86,9 @@ def test_group_session_links_cost_no_query_per_entry(
     # The same count as without group sessions (test_chart_timeline.py): the
     # links are read in the group source's own query.
     with django_assert_num_queries(TIMELINE_QUERIES):
-        browser.get(_url("client-timeline-recent", small))
+        browser.get(_section(small, "timeline"))
     with django_assert_num_queries(TIMELINE_QUERIES):
-        response = browser.get(_url("client-timeline-recent", large))
+        response = browser.get(_section(large, "timeline"))
     assert response.content.decode().count("/groups/sessions/") == 20
 
 

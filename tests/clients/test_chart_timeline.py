@@ -53,7 +53,8 @@ def test_limited_timeline_is_the_head_of_the_whole_one(counselor1):
 
 
 def _recent(client):
-    return reverse("clients:client-timeline-recent", kwargs={"client_id": client.public_id})
+    """The chart's Timeline section, as its tab loads it."""
+    return reverse("clients:client-section", args=[client.public_id, "timeline"])
 
 
 def test_chart_loads_its_timeline_when_its_section_is_opened(

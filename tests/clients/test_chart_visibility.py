@@ -152,11 +152,12 @@ def test_hidden_sections_read_nothing_for_a_team_member(
 
 
 def _timeline_pages(browser, client):
-    """The chart's timeline fragment, the timeline page and the printed chart."""
-    return {
-        name: browser.get(_url(name, client))
-        for name in ("client-timeline-recent", "client-timeline", "client-print")
-    }
+    """The chart's Timeline section, the timeline page and the printed chart."""
+    pages = {name: browser.get(_url(name, client)) for name in ("client-timeline", "client-print")}
+    pages["timeline section"] = browser.get(
+        reverse("clients:client-section", args=[client.public_id, "timeline"])
+    )
+    return pages
 
 
 def test_the_primary_counselor_sees_consents_on_the_timeline_and_the_printed_chart(

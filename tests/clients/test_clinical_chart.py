@@ -355,7 +355,9 @@ def test_timeline_lists_items_newest_first_across_kinds(counselor1, client_of_co
 def test_chart_timeline_shows_items_newest_first(login, counselor1, client_of_counselor1):
     _varied_history(counselor1, client_of_counselor1)
 
-    response = login(counselor1).get(_url("client-timeline-recent", client_of_counselor1))
+    response = login(counselor1).get(
+        _url("client-section", client_of_counselor1, section="timeline")
+    )
 
     timeline = response.content.decode()
     positions = [

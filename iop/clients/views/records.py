@@ -23,7 +23,6 @@ from iop.clients.chart import (
     chart_timeline,
     tab_sections,
 )
-from iop.clients.chart_sections import timeline_recent
 from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
@@ -124,19 +123,6 @@ def client_section(request, client, section):
         request,
         "clients/includes/_chart_tab.html",
         {"client": client, "items": tab_sections(request, client, tab)},
-    )
-
-
-@client_view(*roles.ALL_ROLES, fragment=True)
-@require_safe
-def client_timeline_recent(request, client):
-    """htmx: the chart's newest timeline entries. It shows the record:
-    audited as a view unless it carries the token of the chart page that
-    loaded it (then it is part of that view)."""
-    return render(
-        request,
-        "clients/includes/_chart_timeline.html",
-        {"section": timeline_recent(client, viewer=request.user)},
     )
 
 
