@@ -17,6 +17,7 @@ from groups.models import Attendance
 from groups.services.sessions import Line, session_lines_save
 from iop.audit.models import AuditEvent
 from iop.audit.pageview import HEADER
+from iop.clients.chart import chart_tabs
 from iop.clients.models import (
     Appointment,
     Goal,
@@ -27,6 +28,7 @@ from iop.clients.models import (
 )
 from iop.clients.services import appointment_schedule
 from iop.clients.services.sessions import session_document
+from iop.extensions import CHART_SECTIONS, ChartSection
 from screening.models import InstrumentAdministration, SafetyFlag
 from tests.groups.factories import group_meeting_now
 
@@ -329,3 +331,28 @@ def test_the_printed_chart_has_every_section_on_one_page(login, counselor1, clie
     for key in ("medications", "mutual-help", "family", "consents", "aftercare", "timeline"):
         assert f'id="section-{key}"' in content
     assert "data-chart-nav" not in content and "hx-get" not in content
+
+
+# --- the registry's tabs ----------------------------------------------------------------------
+
+
+def _context(request, client, *, printing=False):
+    return {}
+
+
+def test_tabs_follow_their_first_sections_order_and_join_named_tabs(counselor1):
+    def section(title, **more):
+        return ChartSection(title=title, template="x.html", context=_context, **more)
+
+    with CHART_SECTIONS.isolated(keep=()):
+        CHART_SECTIONS.register("second", section("Second", tab_title="Two"), order=20)
+        CHART_SECTIONS.register("first", section("First"), order=10)
+        CHART_SECTIONS.register("joins-second", section("Joins", tab="second"), order=5)
+        CHART_SECTIONS.register("hidden", section("Hidden", visible=lambda u, c: False), order=1)
+        CHART_SECTIONS.register("on-top", section("Flags", region="header"), order=0)
+        tabs = chart_tabs(counselor1, object())
+
+    assert [(tab.key, tab.title, tab.sections) for tab in tabs] == [
+        ("second", "Two", ("joins-second", "second")),
+        ("first", "First", ("first",)),
+    ]
