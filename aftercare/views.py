@@ -33,7 +33,7 @@ def step_down(request, client):
     episode = _episode(client, Episode.Phase.INTENSIVE)
     if episode is None:
         messages.error(request, _("Only a client in the intensive phase can step down."))
-        return chart_redirect(client)
+        return chart_redirect(client, section="aftercare")
     form = StepDownForm(request.POST or None)
     saved = form_saved(
         request,
@@ -48,7 +48,7 @@ def step_down(request, client):
         success=_("Aftercare started: 12 months of check-ins are scheduled."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="aftercare")
     context = {
         "client": client,
         "form": form,
@@ -75,7 +75,7 @@ def check_in(request, client, check_in_id):
         success=_("Check-in recorded and signed."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="aftercare")
     context = {"client": client, "check_in": check_in, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "aftercare/check_in.html", context, status=status)
@@ -96,7 +96,7 @@ def outreach_attempt(request, client, task_id):
     )
     if request.POST.get("next") == "queue":
         return redirect("aftercare:worklist")
-    return chart_redirect(client)
+    return chart_redirect(client, section="aftercare")
 
 
 def _record_check_in(request, check_in, data):
@@ -126,7 +126,7 @@ def discharge(request, client):
     episode = _episode(client, *Episode.ACTIVE_PHASES)
     if episode is None:
         messages.error(request, _("The client has no episode to discharge."))
-        return chart_redirect(client)
+        return chart_redirect(client, section="aftercare")
     form = DischargeForm(request.POST or None)
     saved = form_saved(
         request,
@@ -156,7 +156,7 @@ def summary_addendum(request, client, summary_id):
         success=_("Addendum signed."),
         invalid=_("Write the addendum."),
     )
-    return chart_redirect(client)
+    return chart_redirect(client, section="aftercare")
 
 
 @client_view(roles.SUPERVISOR)

@@ -28,6 +28,7 @@ def register() -> None:
             template="family/includes/_chart_family.html",
             context=chart.family_section,
             visible=holds_record,
+            tab_title=gettext_lazy("Family and consents"),
         ),
         order=55,
     )
@@ -38,6 +39,7 @@ def register() -> None:
             template="family/includes/_chart_consents.html",
             context=chart.consents_section,
             visible=holds_record,
+            tab="family",
         ),
         order=56,
     )

@@ -1,13 +1,18 @@
 """The groups section of the client chart: Matrix progress per track and
-attended hours per week against the IOP minimum and H0015."""
+attended hours per week against the IOP minimum and H0015; and on the
+Overview, the group attendance of this week."""
+
+from datetime import timedelta
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.urls import reverse
+from django.utils import timezone
 
 from groups import selectors
 from groups.models import Attendance
-from iop.clients.chart import newest
+from iop.clients.chart import day_start, newest
 from iop.clients.models import Episode
+from iop.clients.services.treatment import week_start
 from iop.extensions import TimelineEntry
 
 
@@ -24,6 +29,26 @@ def progress_section(request, client, *, printing=False):
         "weeks": selectors.episode_weekly_hours(episode)[:8],
         "can_change_groups": request.user.is_supervisor,
         "iop_weekly_hours": selectors.IOP_WEEKLY_MINUTES // 60,
+    }
+
+
+def week_section(request, client, *, printing=False):
+    """The Overview's group attendance this week (one query): what was
+    recorded for the client's group sessions since Monday."""
+    monday = day_start(week_start(timezone.localdate()))
+    rows = list(
+        Attendance.objects.filter(
+            client=client,
+            session__starts_at__gte=monday,
+            session__starts_at__lt=monday + timedelta(days=7),
+        )
+        .select_related("session__group")
+        .order_by("session__starts_at", "pk")
+    )
+    return {
+        "client": client,
+        "rows": rows,
+        "attended": sum(row.status in Attendance.ATTENDED for row in rows),
     }
 
 

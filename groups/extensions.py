@@ -29,6 +29,17 @@ def register() -> None:
             title=gettext_lazy("Matrix groups and IOP hours"),
             template="groups/includes/_chart_progress.html",
             context=chart.progress_section,
+            tab_title=gettext_lazy("Groups"),
+        ),
+        order=20,
+    )
+    CHART_SECTIONS.register(
+        "groups-week",
+        ChartSection(
+            title=gettext_lazy("Group attendance this week"),
+            template="groups/includes/_chart_week.html",
+            context=chart.week_section,
+            region="overview",
         ),
         order=20,
     )

@@ -174,13 +174,28 @@ def counselor_day(user, day: date | None = None) -> dict:
 
 
 def episode_track_progress(episode: Episode) -> list[dict]:
-    """Per enrolled track: sessions attended of required, topics covered and
-    absences. Three queries."""
+    """Per enrolled track, once: sessions attended of required, topics
+    covered and absences, since the track's first enrollment. A client moved
+    to another group of the same track has an enrollment per group, and the
+    counts are the track's: the current enrollment (the active one, else the
+    latest) stands for the track. Three queries."""
     enrollments = list(
         episode.enrollments.select_related("program_track__track", "group").order_by(
-            "program_track__start_week", "pk"
+            "program_track__start_week", "start_date", "pk"
         )
     )
+    current: dict[int, Enrollment] = {}
+    first_day: dict[int, date] = {}
+    for enrollment in enrollments:
+        track_id = enrollment.program_track.track_id
+        first_day.setdefault(track_id, enrollment.start_date)
+        kept = current.get(track_id)
+        if (
+            kept is None
+            or enrollment.status == Enrollment.Status.ACTIVE
+            or (kept.status != Enrollment.Status.ACTIVE)
+        ):
+            current[track_id] = enrollment
     counts = (
         Attendance.objects.filter(episode=episode, session__status=GroupSession.Status.SCHEDULED)
         .values("session__group__track_id")
@@ -206,7 +221,7 @@ def episode_track_progress(episode: Episode) -> list[dict]:
     for track_id, number, title in covered:
         topics[track_id].append((number, title))
     progress = []
-    for enrollment in enrollments:
+    for enrollment in current.values():
         track = enrollment.program_track.track
         row = by_track.get(track.pk, {})
         required = enrollment.program_track.sessions_required
@@ -214,6 +229,7 @@ def episode_track_progress(episode: Episode) -> list[dict]:
         progress.append(
             {
                 "enrollment": enrollment,
+                "started_on": first_day[track.pk],
                 "track": track,
                 "required": required,
                 "attended": attended,

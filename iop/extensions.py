@@ -52,9 +52,19 @@ class ChartSection:
     template: str
     # (request, client, *, printing) -> the template's context, given as `section`.
     context: Callable[["HttpRequest", Any], dict[str, Any]]
-    # "alerts" sections render above the chart (safety flags); "body" below.
+    # Where it renders (CHART_REGIONS): "alerts" above the chart (emergency
+    # access), "header" in the header that stays on screen (safety flags, in
+    # a few words), "overview" on the Overview tab (rendered with the page),
+    # "body" in a tab of the section navigation (loaded when opened).
     region: str = "body"
     visible: Visibility = everyone
+    # A "body" section's tab: the name of the section heading the tab it
+    # joins ("": it heads its own tab, named by `tab_title` or its title).
+    tab: str = ""
+    tab_title: str = ""
+
+
+CHART_REGIONS = ("alerts", "header", "overview", "body")
 
 
 CHART_SECTIONS: Registry[ChartSection] = Registry(
@@ -70,8 +80,22 @@ CHART_SECTIONS: Registry[ChartSection] = Registry(
     printed chart, which shows everything on one page (the timeline in full
     rather than loaded later).
 
-    Called: on every chart page, the printed chart and the timeline pages
-    (visible only), in order; within a region, by order then name.
+    Regions and tabs: "alerts", "header" and "overview" sections render with
+    the chart page; "body" sections form the section navigation, one tab per
+    section unless a section names another's tab (`tab`: family's consents
+    join the family tab). A tab is ordered by its first section and named
+    by its heading section's `tab_title` (or title). A tab's sections are
+    computed only when it is opened: its own URL, fetched by htmx
+    (`clients:client-section`, a fragment of the chart's page view), or the
+    page itself for a deep link (`?section=<tab>`); a tab with no section
+    visible to the viewer is neither in the navigation nor reachable (404).
+    A template rendered in the header receives `compact=True`, and its
+    section renders again on the Overview with `compact=False`.
+
+    Called: on every chart page (alerts, header, overview and the opened
+    tab), each section fragment (its tab), the printed chart (all) and the
+    timeline pages (visible only), in order; within a region, by order
+    then name.
 
     Query budget: `visible` makes none for a client read through
     client_get_for_user (the common case; one at most otherwise);

@@ -23,7 +23,7 @@ def register() -> None:
             title=gettext_lazy("Safety flags"),
             template="screening/includes/_chart_alerts.html",
             context=chart.alerts_section,
-            region="alerts",
+            region="header",
         ),
         order=0,
     )
@@ -34,7 +34,7 @@ def register() -> None:
             template="screening/includes/_chart_section.html",
             context=chart.screening_section,
         ),
-        order=10,
+        order=30,
     )
     TIMELINE_SOURCES.register(
         "instruments",

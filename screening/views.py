@@ -76,7 +76,7 @@ def referral_create(request):
         else:
             client = referral.episode.client
             messages.success(request, _("Referral registered: record number %s.") % client.mrn)
-            return chart_redirect(client)
+            return chart_redirect(client, section="screening")
     return render(
         request,
         "screening/referral_form.html",
@@ -103,7 +103,7 @@ def screening_start(request, client):
         screening = services.screening_start(actor=request.user, episode=episode, request=request)
     except ValidationError as error:
         message_service_errors(request, error)
-        return chart_redirect(client)
+        return chart_redirect(client, section="screening")
     return redirect(
         "screening:screening-detail", client_id=client.public_id, screening_id=screening.public_id
     )
@@ -283,7 +283,7 @@ def administer(request, client, code, screening_id=None):
                 messages.error(request, _("Safety flag raised: record the action taken now."))
             if screening is not None:
                 return redirect(screening_detail_url(client, screening))
-            return chart_redirect(client)
+            return chart_redirect(client, section="screening")
     status = 400 if request.method == "POST" else 200
     context = {"client": client, "screening": screening, "instrument": instrument, "form": form}
     return render(request, "screening/administer.html", context, status=status)

@@ -43,7 +43,7 @@ def member_new(request, client):
         success=_("Family member added."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="family")
     status = 400 if request.method == "POST" else 200
     return _page(request, client, form=form, find=request.GET.get("find", ""), status=status)
 
@@ -67,7 +67,7 @@ def member_link(request, client):
         success=_("Family member added."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="family")
     find = request.POST.get("find", "")
     return _page(
         request, client, form=FamilyMemberForm(), link_form=link_form, find=find, status=400
@@ -97,6 +97,6 @@ def member_edit(request, client, member_id):
         success=_("Family member updated."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="family")
     status = 400 if request.method == "POST" else 200
     return _page(request, client, form=form, link_form=None, link=link, status=status)

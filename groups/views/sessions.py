@@ -213,7 +213,7 @@ def client_groups(request, client):
     episode = client.episodes.filter(phase__in=Episode.ACTIVE_PHASES).first()
     if episode is None:
         messages.info(request, _("The client has no admitted episode."))
-        return chart_redirect(client)
+        return chart_redirect(client, section="groups")
     enrollments = list(
         episode.enrollments.select_related("program_track__track", "group").order_by("start_date")
     )

@@ -1,6 +1,6 @@
 """A page and the fragments it loads count as one view of the record
 (DESIGN.md): opening a chart writes one view event, not one for the chart
-and another for each htmx fragment it fetches once shown (the timeline), so
+and another for each htmx fragment it fetches (each section opened), so
 the emergency-access review counts pages a person opened, not requests.
 
 The page's view writes its event with `page_view_audit`, which returns a

@@ -1,7 +1,10 @@
 """The client chart's sections and timeline, from what the apps registered
 in iop.extensions (CHART_SECTIONS, TIMELINE_SOURCES): the chart page belongs
 to iop.clients, which must not import the feature apps (DESIGN.md). The
-chart renders the sections in order with the context each one computes.
+chart page renders its alerts, header and Overview in order with the
+context each one computes; the "body" sections form the section navigation
+(chart_tabs), each tab computed only when opened (its fragment view, or the
+page for a deep link); the printed chart computes and renders everything.
 
 Everyone who may open the chart sees a section unless it says otherwise
 (`visible`): a section not visible to the viewer is not rendered at all,
@@ -10,7 +13,7 @@ belongs to a section and is skipped where that section is not visible, so
 the timeline and the printed chart never show what the chart hides.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -19,7 +22,7 @@ from django.utils import timezone
 
 from iop.audit.decorators import may_open
 from iop.clients.models import Client
-from iop.extensions import CHART_SECTIONS, TIMELINE_SOURCES, TimelineEntry
+from iop.extensions import CHART_REGIONS, CHART_SECTIONS, TIMELINE_SOURCES, TimelineEntry
 
 # The chart shows the newest entries; the whole timeline has its own page.
 CHART_TIMELINE_ENTRIES = 50
@@ -38,7 +41,7 @@ def chart_sections(
 ) -> dict[str, list[dict[str, Any]]]:
     """The sections the viewer sees with their context, by region, in display
     order; `printing` for the printed chart (everything on the page)."""
-    regions: dict[str, list[dict[str, Any]]] = {"alerts": [], "body": []}
+    regions: dict[str, list[dict[str, Any]]] = {region: [] for region in CHART_REGIONS}
     for key, section in CHART_SECTIONS.items():
         if not section.visible(request.user, client):
             continue
@@ -46,6 +49,60 @@ def chart_sections(
         regions.setdefault(section.region, []).append(
             {"key": key, "section": section, "context": context}
         )
+    return regions
+
+
+OVERVIEW = "overview"
+
+
+@dataclass(frozen=True)
+class ChartTab:
+    """An entry of the chart's section navigation: the "body" sections it
+    shows (their keys), in order."""
+
+    key: str
+    title: str
+    sections: tuple[str, ...]
+
+
+def chart_tabs(user, client: Client) -> list[ChartTab]:
+    """The section navigation as `user` sees it, after the Overview: each
+    tab ordered by its first section, without a section (or a tab) the
+    user may not see."""
+    members: dict[str, list[str]] = {}
+    for key, section in CHART_SECTIONS.items():
+        if section.region == "body" and section.visible(user, client):
+            members.setdefault(section.tab or key, []).append(key)
+    tabs = []
+    for tab, keys in members.items():
+        head = CHART_SECTIONS.get(tab) or CHART_SECTIONS.get(keys[0])
+        tabs.append(ChartTab(key=tab, title=head.tab_title or head.title, sections=tuple(keys)))
+    return tabs
+
+
+def chart_tab(user, client: Client, key: str) -> ChartTab | None:
+    """The tab `key` if `user` sees it, else None."""
+    return next((tab for tab in chart_tabs(user, client) if tab.key == key), None)
+
+
+def tab_sections(request: HttpRequest, client: Client, tab: ChartTab) -> list[dict[str, Any]]:
+    """The sections of an opened tab with their context, in order."""
+    return [
+        {"key": key, "section": section, "context": section.context(request, client)}
+        for key in tab.sections
+        if (section := CHART_SECTIONS.get(key)) is not None
+    ]
+
+
+def chart_page_regions(request: HttpRequest, client: Client) -> dict[str, list[dict[str, Any]]]:
+    """What the chart page renders itself, whatever the tab: the alerts, the
+    header's sections and the Overview's (not the tabs: they load when
+    opened)."""
+    regions: dict[str, list[dict[str, Any]]] = {"alerts": [], "header": [], "overview": []}
+    for key, section in CHART_SECTIONS.items():
+        if section.region in regions and section.visible(request.user, client):
+            context = section.context(request, client)
+            regions[section.region].append({"key": key, "section": section, "context": context})
     return regions
 
 

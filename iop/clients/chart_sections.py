@@ -20,6 +20,7 @@ from iop.clients.chart import (
     newest,
     newest_entries,
 )
+from iop.clients.chart_overview import overview_section
 from iop.clients.models import (
     Appointment,
     DrugTest,
@@ -127,9 +128,8 @@ def timeline_recent(client, *, viewer) -> dict:
 def _timeline(request, client, *, printing=False):
     if printing:
         return {"client": client, "entries": chart_timeline(client, viewer=request.user)}
-    # Loaded by the page once shown (htmx), so opening a chart does not wait
-    # for the history.
-    return {"client": client, "lazy": True}
+    # Its tab is computed only when opened: the newest entries.
+    return timeline_recent(client, viewer=request.user)
 
 
 # --- timeline sources: one query each ---------------------------------------
@@ -247,27 +247,47 @@ def _plan_entries(client, *, viewer, limit=None):
     ]
 
 
-# (key, title, template, context, order)
+# (key, title, template, context, order, more ChartSection fields). The
+# order is the section navigation's: sessions, groups (20), plan, screening
+# (30), drug tests, medications, mutual help, family (55), aftercare (60),
+# timeline; the Overview's own part comes first.
 SECTIONS = [
+    (
+        "overview",
+        gettext_lazy("Before the session"),
+        "_chart_overview.html",
+        overview_section,
+        5,
+        {"region": "overview"},
+    ),
     (
         "sessions",
         gettext_lazy("Individual sessions and notes"),
         "_chart_sessions.html",
         _sessions,
-        30,
+        15,
+        {"tab_title": gettext_lazy("Sessions and notes")},
     ),
-    ("diagnoses", gettext_lazy("Diagnoses"), "_chart_diagnoses.html", _diagnoses, 20),
-    ("plan", gettext_lazy("Treatment plan"), "_chart_plan.html", _plan, 25),
-    ("drug-tests", gettext_lazy("Drug tests"), "_chart_drug_tests.html", _drug_tests, 40),
-    ("medications", gettext_lazy("Medications"), "_chart_medications.html", _medications, 45),
+    (
+        "plan",
+        gettext_lazy("Treatment plan"),
+        "_chart_plan.html",
+        _plan,
+        25,
+        {"tab_title": gettext_lazy("Plan")},
+    ),
+    ("diagnoses", gettext_lazy("Diagnoses"), "_chart_diagnoses.html", _diagnoses, 22, {}),
+    ("drug-tests", gettext_lazy("Drug tests"), "_chart_drug_tests.html", _drug_tests, 40, {}),
+    ("medications", gettext_lazy("Medications"), "_chart_medications.html", _medications, 45, {}),
     (
         "mutual-help",
         gettext_lazy("Mutual-help meetings"),
         "_chart_mutual_help.html",
         _mutual_help,
         50,
+        {"tab_title": gettext_lazy("Mutual help")},
     ),
-    ("timeline", gettext_lazy("Timeline"), "_chart_timeline.html", _timeline, 90),
+    ("timeline", gettext_lazy("Timeline"), "_chart_timeline.html", _timeline, 90, {}),
 ]
 
 # (name, section, entries, order): entries of the same moment follow this order.

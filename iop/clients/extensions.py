@@ -17,10 +17,12 @@ from iop.extensions import (
 
 
 def register() -> None:
-    for key, title, template, context, order in chart_sections.SECTIONS:
+    for key, title, template, context, order, more in chart_sections.SECTIONS:
         CHART_SECTIONS.register(
             key,
-            ChartSection(title=title, template=f"clients/includes/{template}", context=context),
+            ChartSection(
+                title=title, template=f"clients/includes/{template}", context=context, **more
+            ),
             order=order,
         )
     for name, section, entries, order in chart_sections.TIMELINE:

@@ -12,10 +12,8 @@ urlpatterns = [
     path("", records.client_list, name="client-list"),
     path("new/", records.client_create, name="client-create"),
     path(CLIENT, records.client_detail, name="client-detail"),
+    path(CLIENT + "sections/<slug:section>/", records.client_section, name="client-section"),
     path(CLIENT + "timeline/", records.client_timeline, name="client-timeline"),
-    path(
-        CLIENT + "timeline/recent/", records.client_timeline_recent, name="client-timeline-recent"
-    ),
     path(CLIENT + "edit/", records.client_update, name="client-update"),
     path(CLIENT + "print/", treatment.chart_print, name="client-print"),
     path(

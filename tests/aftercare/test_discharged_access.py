@@ -46,7 +46,9 @@ def test_the_discharging_counselor_still_finds_and_opens_the_client(login, couns
     browser = login(counselor1)
 
     listed = browser.get(reverse("clients:client-list"), {"q": plan.client.legal_last_name})
-    chart = browser.get(reverse("clients:client-detail", args=[plan.client.public_id]))
+    chart = browser.get(
+        reverse("clients:client-section", args=[plan.client.public_id, "aftercare"])
+    )
 
     assert plan.client in listed.context["page"].object_list
     assert chart.status_code == 200
@@ -66,7 +68,9 @@ def test_the_discharging_counselor_adds_an_addendum_to_the_summary(login, counse
     event = AuditEvent.objects.filter(action="create", client=plan.client).latest("id")
     assert event.details == {"addendum": True}
     assert event.path == _addendum_url(plan.client, summary)
-    chart = login(counselor1).get(reverse("clients:client-detail", args=[plan.client.public_id]))
+    chart = login(counselor1).get(
+        reverse("clients:client-section", args=[plan.client.public_id, "aftercare"])
+    )
     assert "Called a week later: doing well." in chart.content.decode()
 
 

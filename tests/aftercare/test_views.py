@@ -59,6 +59,11 @@ def _chart_url(client):
     return reverse("clients:client-detail", kwargs={"client_id": client.public_id})
 
 
+def _chart_section_url(client):
+    """The chart's "Aftercare and discharge" section, as its tab loads it."""
+    return reverse("clients:client-section", args=[client.public_id, "aftercare"])
+
+
 def _messages(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -149,7 +154,7 @@ def test_step_down_starts_aftercare_and_returns_to_the_chart(login, counselor1, 
     )
 
     assert response.status_code == 302
-    assert response.url == _chart_url(intensive_client)
+    assert response.url == _chart_url(intensive_client) + "?section=aftercare"
     plan = AftercarePlan.objects.get(client=intensive_client)
     assert plan.started_on == days_ago(2)
     assert plan.check_ins.count() == 17
@@ -220,7 +225,7 @@ def test_step_down_of_a_client_already_in_aftercare_returns_to_the_chart_with_a_
     response = login(counselor1).get(_url("step-down", aftercare_client))
 
     assert response.status_code == 302
-    assert response.url == _chart_url(aftercare_client)
+    assert response.url == _chart_url(aftercare_client) + "?section=aftercare"
     assert _messages(response) == ["Only a client in the intensive phase can step down."]
 
 
@@ -249,7 +254,7 @@ def test_check_in_is_recorded_and_signed_and_returns_to_the_chart(login, counsel
     response = login(counselor1).post(_url("check-in", plan.client, check_in), _check_in_post())
 
     assert response.status_code == 302
-    assert response.url == _chart_url(plan.client)
+    assert response.url == _chart_url(plan.client) + "?section=aftercare"
     check_in.refresh_from_db()
     assert (check_in.status, check_in.outcome) == ("recorded", "completed")
     assert check_in.signed_by == counselor1
@@ -428,7 +433,7 @@ def test_outreach_attempt_is_logged_and_returns_to_the_chart(login, counselor1, 
     )
 
     assert response.status_code == 302
-    assert response.url == _chart_url(task.client)
+    assert response.url == _chart_url(task.client) + "?section=aftercare"
     attempt = OutreachAttempt.objects.get()
     assert (attempt.task, attempt.by, attempt.outcome) == (task, counselor1, "left_message")
 
@@ -897,7 +902,7 @@ def test_aftercare_page_query_count_for_a_supervisor_does_not_grow_with_the_prog
 
 
 def test_chart_shows_the_aftercare_plan_and_its_check_ins(login, counselor1, plan):
-    response = login(counselor1).get(_chart_url(plan.client))
+    response = login(counselor1).get(_chart_section_url(plan.client))
 
     content = response.content.decode()
     assert "Aftercare and discharge" in content
@@ -913,7 +918,7 @@ def test_chart_shows_the_missed_check_ins_flag(login, counselor1, plan):
         check_in = numbered(plan, number)
         record(counselor1, check_in, missed(check_in))
 
-    response = login(counselor1).get(_chart_url(plan.client))
+    response = login(counselor1).get(_chart_section_url(plan.client))
 
     content = response.content.decode()
     assert 'data-testid="missed-flag"' in content
@@ -924,7 +929,7 @@ def test_chart_shows_the_missed_check_ins_flag(login, counselor1, plan):
 def test_chart_shows_no_flag_while_check_ins_are_completed(login, counselor1, plan):
     record(counselor1, numbered(plan, 4), completed())
 
-    response = login(counselor1).get(_chart_url(plan.client))
+    response = login(counselor1).get(_chart_section_url(plan.client))
 
     assert 'data-testid="missed-flag"' not in response.content.decode()
 
@@ -932,7 +937,7 @@ def test_chart_shows_no_flag_while_check_ins_are_completed(login, counselor1, pl
 def test_chart_offers_step_down_for_a_client_in_the_intensive_phase(
     login, counselor1, intensive_client
 ):
-    response = login(counselor1).get(_chart_url(intensive_client))
+    response = login(counselor1).get(_chart_section_url(intensive_client))
 
     content = response.content.decode()
     assert _url("step-down", intensive_client) in content
@@ -940,7 +945,7 @@ def test_chart_offers_step_down_for_a_client_in_the_intensive_phase(
 
 
 def test_chart_shows_the_discharge_summary(login, supervisor, discharged_client):
-    response = login(supervisor).get(_chart_url(discharged_client))
+    response = login(supervisor).get(_chart_section_url(discharged_client))
 
     content = response.content.decode()
     assert "Treatment completed" in content

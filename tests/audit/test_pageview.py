@@ -30,7 +30,11 @@ def _chart(client):
 
 
 def _fragment(client):
-    return reverse("clients:client-timeline-recent", args=[client.public_id])
+    return _section(client, "timeline")
+
+
+def _section(client, section):
+    return reverse("clients:client-section", args=[client.public_id, section])
 
 
 def _token(response) -> str:
@@ -63,9 +67,9 @@ def test_the_chart_hands_its_token_to_the_fragments_it_loads_without_a_script(
 
     page = response.content.decode()
     headers = f'hx-headers="{html.escape(response.context["page_view_headers"])}"'
-    # On an element around the lazy timeline: htmx sends an ancestor's
-    # hx-headers with the requests of the elements inside it.
-    assert page.index(headers) < page.index('data-testid="timeline-lazy"')
+    # On an element around the sections loaded when opened: htmx sends an
+    # ancestor's hx-headers with the requests of the elements inside it.
+    assert page.index(headers) < page.index('hx-get="' + _section(client_of_counselor1, "timeline"))
     data = signing.loads(_token(response), salt=SALT)
     event = _views(counselor1, client_of_counselor1).get()
     assert data == {

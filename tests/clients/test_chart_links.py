@@ -26,6 +26,10 @@ def _url(name, client):
     return reverse(f"clients:{name}", args=[client.public_id])
 
 
+def _section(client, section):
+    return reverse("clients:client-section", args=[client.public_id, section])
+
+
 def _session_url(session):
     return reverse("groups:session-detail", args=[session.public_id])
 
@@ -49,7 +53,7 @@ def test_timeline_links_only_the_group_sessions_the_counselor_runs(
         client_of_counselor1, RecurringGroupFactory(facilitator=counselor2, name="Evening RP"), 1
     )
 
-    page = login(counselor1).get(_url("client-timeline-recent", client_of_counselor1))
+    page = login(counselor1).get(_section(client_of_counselor1, "timeline"))
 
     content = page.content.decode()
     assert _session_url(own) in content
@@ -82,14 +86,14 @@ def test_group_session_links_cost_no_query_per_entry(
     # The same count as without group sessions (test_chart_timeline.py): the
     # links are read in the group source's own query.
     with django_assert_num_queries(TIMELINE_QUERIES):
-        browser.get(_url("client-timeline-recent", small))
+        browser.get(_section(small, "timeline"))
     with django_assert_num_queries(TIMELINE_QUERIES):
-        response = browser.get(_url("client-timeline-recent", large))
+        response = browser.get(_section(large, "timeline"))
     assert response.content.decode().count("/groups/sessions/") == 20
 
 
 def test_intake_is_not_offered_the_plan_page(login, intake, screening_client):
-    response = login(intake).get(_url("client-detail", screening_client))
+    response = login(intake).get(_section(screening_client, "plan"))
 
     content = response.content.decode()
     assert "No active treatment plan." in content
@@ -97,7 +101,7 @@ def test_intake_is_not_offered_the_plan_page(login, intake, screening_client):
 
 
 def test_a_counselor_is_offered_the_plan_page(login, counselor1, client_of_counselor1):
-    response = login(counselor1).get(_url("client-detail", client_of_counselor1))
+    response = login(counselor1).get(_section(client_of_counselor1, "plan"))
 
     assert _url("plan-detail", client_of_counselor1) in response.content.decode()
 
@@ -141,7 +145,14 @@ def test_administrators_see_notes_and_plans_on_the_chart_as_text(
     )
     browser = login(administrator)
 
-    chart = browser.get(_url("client-detail", client_of_counselor1)).content.decode()
+    chart = "".join(
+        browser.get(url).content.decode()
+        for url in (
+            _url("client-detail", client_of_counselor1),
+            _section(client_of_counselor1, "sessions"),
+            _section(client_of_counselor1, "plan"),
+        )
+    )
     entries = chart_timeline(client_of_counselor1, viewer=administrator)
 
     assert note_page not in chart

@@ -53,22 +53,26 @@ def test_limited_timeline_is_the_head_of_the_whole_one(counselor1):
 
 
 def _recent(client):
-    return reverse("clients:client-timeline-recent", kwargs={"client_id": client.public_id})
+    """The chart's Timeline section, as its tab loads it."""
+    return reverse("clients:client-section", args=[client.public_id, "timeline"])
 
 
-def test_chart_loads_its_timeline_after_the_page(login, counselor1, client_of_counselor1):
+def test_chart_loads_its_timeline_when_its_section_is_opened(
+    login, counselor1, client_of_counselor1
+):
     _varied_history(counselor1, client_of_counselor1)
+    browser = login(counselor1)
+    chart = reverse("clients:client-detail", kwargs={"client_id": client_of_counselor1.public_id})
+    section = reverse("clients:client-section", args=[client_of_counselor1.public_id, "timeline"])
 
-    content = (
-        login(counselor1)
-        .get(reverse("clients:client-detail", kwargs={"client_id": client_of_counselor1.public_id}))
-        .content.decode()
-    )
+    content = browser.get(chart).content.decode()
+    opened = browser.get(section).content.decode()
 
-    assert f'hx-get="{_recent(client_of_counselor1)}"' in content
-    assert 'hx-trigger="load"' in content
-    # Without scripts, a plain link to the timeline page.
-    assert _url(client_of_counselor1) in content
+    assert 'data-kind="' not in content
+    assert f'hx-get="{section}"' in content
+    # Without scripts, a plain link opens the section on the chart page.
+    assert 'href="?section=timeline"' in content
+    assert opened.count('data-kind="') == 5
 
 
 def test_recent_timeline_without_more_entries_has_no_link(login, counselor1, client_of_counselor1):

@@ -20,9 +20,6 @@ from tests.groups.factories import EnrollmentFactory, RecurringGroupFactory
 
 pytestmark = pytest.mark.django_db
 
-# The family section's 4 queries and the consents section's 2 are not made
-# for a viewer who does not see them (tests/clients/test_clinical_chart.py).
-HIDDEN_FAMILY_QUERIES = 6
 CONSENT_TITLE = "Consent to disclose to"
 FAMILY_TITLES = ('id="section-family"', 'id="section-consents"')
 
@@ -63,8 +60,19 @@ def consented(counselor1, client_of_counselor1):
     return consent_for(client_of_counselor1, member, actor=counselor1)
 
 
-def _section_keys(response):
-    return [item["key"] for region in response.context["sections"].values() for item in region]
+def _whole_chart(browser, client):
+    """The chart page and every section its navigation offers, as opening
+    each tab loads it: (the sections' keys, the content of them all)."""
+    page = browser.get(_url("client-detail", client))
+    assert page.status_code == 200
+    keys = [item["key"] for region in page.context["sections"].values() for item in region]
+    content = [page.content.decode()]
+    for tab in page.context["tabs"]:
+        section = browser.get(reverse("clients:client-section", args=[client.public_id, tab.key]))
+        assert section.status_code == 200
+        keys += [item["key"] for item in section.context["items"]]
+        content.append(section.content.decode())
+    return keys, "".join(content)
 
 
 def test_a_section_not_visible_is_not_rendered_and_its_context_not_computed(
@@ -81,23 +89,24 @@ def test_a_section_not_visible_is_not_rendered_and_its_context_not_computed(
     )
     with CHART_SECTIONS.isolated():
         CHART_SECTIONS.register("hidden", hidden, order=0)
-        response = login(counselor1).get(_url("client-detail", client_of_counselor1))
+        browser = login(counselor1)
+        keys, page = _whole_chart(browser, client_of_counselor1)
+        opened = browser.get(
+            reverse("clients:client-section", args=[client_of_counselor1.public_id, "hidden"])
+        )
 
-    assert response.status_code == 200
-    assert "hidden" not in _section_keys(response)
-    assert "A section for nobody" not in response.content.decode()
+    assert "hidden" not in keys
+    assert "A section for nobody" not in page
+    assert opened.status_code == 404
 
 
 def test_a_team_member_who_does_not_hold_the_record_sees_no_family_or_consents(
     login, team_member, client_of_counselor1, consented
 ):
-    response = login(team_member).get(_url("client-detail", client_of_counselor1))
+    keys, page = _whole_chart(login(team_member), client_of_counselor1)
 
-    assert response.status_code == 200
-    keys = _section_keys(response)
     assert "family" not in keys and "consents" not in keys
     assert "groups" in keys and "sessions" in keys
-    page = response.content.decode()
     assert not any(title in page for title in FAMILY_TITLES)
     assert "Rosalind" not in page
 
@@ -106,13 +115,9 @@ def test_a_team_member_who_does_not_hold_the_record_sees_no_family_or_consents(
 def test_those_who_hold_the_record_see_family_and_consents(
     request, login, viewer, client_of_counselor1, consented
 ):
-    response = login(request.getfixturevalue(viewer)).get(
-        _url("client-detail", client_of_counselor1)
-    )
+    keys, page = _whole_chart(login(request.getfixturevalue(viewer)), client_of_counselor1)
 
-    keys = _section_keys(response)
     assert "family" in keys and "consents" in keys
-    page = response.content.decode()
     assert all(title in page for title in FAMILY_TITLES)
     assert "Rosalind" in page
 
@@ -123,10 +128,8 @@ def test_intake_sees_no_family_or_consents_section_not_even_its_title(
     member = family_member(screening_client, actor=counselor1)
     consent_for(screening_client, member, actor=counselor1)
 
-    response = login(intake).get(_url("client-detail", screening_client))
+    _keys, page = _whole_chart(login(intake), screening_client)
 
-    assert response.status_code == 200
-    page = response.content.decode()
     assert not any(title in page for title in FAMILY_TITLES)
     assert "Consents are shown" not in page and "Family details are shown" not in page
 
@@ -134,29 +137,27 @@ def test_intake_sees_no_family_or_consents_section_not_even_its_title(
 def test_hidden_sections_read_nothing_for_a_team_member(
     login, counselor1, team_member, client_of_counselor1, consented
 ):
-    url = _url("client-detail", client_of_counselor1)
-    browser = login(counselor1)
-    with CaptureQueriesContext(connection) as holder:
-        browser.get(url)
+    url = reverse("clients:client-section", args=[client_of_counselor1.public_id, "family"])
     browser = login(team_member)
 
     with CaptureQueriesContext(connection) as member:
         response = browser.get(url)
 
-    # The primary counselor's count is pinned in test_clinical_chart.py.
-    assert response.status_code == 200
-    assert len(member) == len(holder) - HIDDEN_FAMILY_QUERIES
+    # Not in their navigation, and not reachable by its address either.
+    assert response.status_code == 404
+    assert not any("family_" in query["sql"] for query in member.captured_queries)
 
 
 # --- the timeline and the printed chart show no more than the chart ------------
 
 
 def _timeline_pages(browser, client):
-    """The chart's timeline fragment, the timeline page and the printed chart."""
-    return {
-        name: browser.get(_url(name, client))
-        for name in ("client-timeline-recent", "client-timeline", "client-print")
-    }
+    """The chart's Timeline section, the timeline page and the printed chart."""
+    pages = {name: browser.get(_url(name, client)) for name in ("client-timeline", "client-print")}
+    pages["timeline section"] = browser.get(
+        reverse("clients:client-section", args=[client.public_id, "timeline"])
+    )
+    return pages
 
 
 def test_the_primary_counselor_sees_consents_on_the_timeline_and_the_printed_chart(

@@ -33,22 +33,50 @@ from iop.clients.services.treatment import drug_test_record, meeting_record, ran
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 
 # Measured, then pinned (other apps register sections too, so a change there
-# moves this number): the signed-in layout 7 (session, user, roles, the
-# notification badge, the session save as savepoint/update/release); the
-# client through the policy and the view audit insert 2; episodes and their
-# assignments 2; current medications 1; current diagnoses (the header and
-# the Diagnoses section share them) 1; screening's safety flags and section
-# 4; the groups section 6; the plan (active plan, problems, goals,
-# objectives) 4; sessions 1; drug tests with results 2; medications 1;
-# mutual help (admission, weeks, recent) 3; aftercare's section 3; family's sections 6
-# (members, consents naming them, Family Education progress and its sessions
-# required; consents, the accounting of disclosures). The timeline is loaded
-# by the page once shown (htmx), and printed with the chart: its
-# sources are TIMELINE_QUERIES (appointments, drug tests and their
+# moves these numbers). Every request: the signed-in layout 7 (session,
+# user, roles, the notification badge, the session save as
+# savepoint/update/release); the client through the policy and the view
+# audit insert 2 (SECTION_OVERHEAD, the 9 a section loaded on its own adds
+# to its sections' queries).
+#
+# The chart page (the header, the alerts and the Overview): episodes and
+# their assignments 2; current medications 1; current diagnoses (the header
+# and the Diagnoses section share them) 1; screening's safety flags 1;
+# the Overview's last notes, next appointments, current objectives and
+# this week's sessions 4; groups' attendance this week 1.
+CHART_QUERIES = 19
+SECTION_OVERHEAD = 9
+# The timeline's sources alone: appointments, drug tests and their
 # unexpected positives, medications, meetings, plans, instruments, group
-# attendance, family consents).
-CHART_QUERIES = 42
+# attendance, family consents.
 TIMELINE_QUERIES = 9
+# Each tab of the section navigation, loaded when opened: its sections.
+SECTION_QUERIES = {
+    "sessions": SECTION_OVERHEAD + 1,
+    # Enrollments, per-track counts, topics, sessions required; weekly hours 2.
+    "groups": SECTION_OVERHEAD + 6,
+    # The active plan, problems, goals, objectives.
+    "plan": SECTION_OVERHEAD + 4,
+    # Current diagnoses.
+    "diagnoses": SECTION_OVERHEAD + 1,
+    # Screenings, whether in screening, scores by instrument.
+    "screening": SECTION_OVERHEAD + 3,
+    # Drug tests with their results.
+    "drug-tests": SECTION_OVERHEAD + 2,
+    "medications": SECTION_OVERHEAD + 1,
+    # Weeks, recent meetings.
+    "mutual-help": SECTION_OVERHEAD + 2,
+    # Members, consents naming them, Family Education progress and its
+    # sessions required; consents, the accounting of disclosures.
+    "family": SECTION_OVERHEAD + 6,
+    "aftercare": SECTION_OVERHEAD + 3,
+    "timeline": SECTION_OVERHEAD + TIMELINE_QUERIES,
+}
+# On paper, everything on one page: the chart page's queries, every
+# section's, the timeline's and the print audit insert.
+PRINT_QUERIES = (
+    CHART_QUERIES + sum(count - SECTION_OVERHEAD for count in SECTION_QUERIES.values()) + 1
+)
 
 
 def _url(name, client, **kwargs):
@@ -180,22 +208,60 @@ def test_chart_query_count_does_not_grow_with_the_clinical_history(
     small = EpisodeFactory(primary_counselor=counselor1).client
     large = EpisodeFactory(primary_counselor=counselor1).client
     _history(small, counselor1, 10)
-    _history(large, counselor1, 200)
+    _history(large, counselor1, 100)
     browser = login(counselor1)
 
     with django_assert_num_queries(CHART_QUERIES):
         response = browser.get(_url("client-detail", small))
-    assert len(response.context["sections"]["body"]) > 0
+    assert len(response.context["tabs"]) == len(SECTION_QUERIES)
     with django_assert_num_queries(CHART_QUERIES):
         response = browser.get(_url("client-detail", large))
-    assert response.status_code == 200
-    # The timeline comes after the page: its 50 newest entries and a link.
+    # The Overview only: the sections load when opened.
     content = response.content.decode()
-    assert 'data-testid="timeline-lazy"' in content
+    assert content.count('data-testid="overview-note"') == 3
     assert 'data-kind="' not in content
-    timeline = browser.get(_url("client-timeline-recent", large)).content.decode()
-    assert timeline.count('data-kind="') == 50
-    assert 'data-testid="whole-timeline"' in timeline
+
+
+@pytest.mark.parametrize("section", sorted(SECTION_QUERIES))
+def test_each_chart_section_query_count_does_not_grow_with_the_clinical_history(
+    login, counselor1, django_assert_num_queries, section
+):
+    small = EpisodeFactory(primary_counselor=counselor1).client
+    large = EpisodeFactory(primary_counselor=counselor1).client
+    _history(small, counselor1, 10)
+    _history(large, counselor1, 100)
+    browser = login(counselor1)
+
+    with django_assert_num_queries(SECTION_QUERIES[section]):
+        assert browser.get(_url("client-section", small, section=section)).status_code == 200
+    with django_assert_num_queries(SECTION_QUERIES[section]):
+        response = browser.get(_url("client-section", large, section=section))
+    assert response.status_code == 200
+    if section == "timeline":
+        # Its 50 newest entries and a link to the whole timeline.
+        content = response.content.decode()
+        assert content.count('data-kind="') == 50
+        assert 'data-testid="whole-timeline"' in content
+
+
+def test_a_deep_link_renders_its_section_with_the_page_in_a_fixed_number_of_queries(
+    login, counselor1, django_assert_num_queries
+):
+    small = EpisodeFactory(primary_counselor=counselor1).client
+    large = EpisodeFactory(primary_counselor=counselor1).client
+    _history(small, counselor1, 10)
+    _history(large, counselor1, 100)
+    browser = login(counselor1)
+    # The page's own queries and the section's, less the section request's
+    # own layout, client and audit.
+    expected = CHART_QUERIES + SECTION_QUERIES["drug-tests"] - SECTION_OVERHEAD
+
+    with django_assert_num_queries(expected):
+        browser.get(_url("client-detail", small) + "?section=drug-tests")
+    with django_assert_num_queries(expected):
+        response = browser.get(_url("client-detail", large) + "?section=drug-tests")
+    assert response.context["opened"].key == "drug-tests"
+    assert 'id="section-drug-tests"' in response.content.decode()
 
 
 def test_print_query_count_does_not_grow_with_the_clinical_history(
@@ -207,10 +273,9 @@ def test_print_query_count_does_not_grow_with_the_clinical_history(
     _history(large, counselor1, 200)
     browser = login(counselor1)
 
-    # The chart's queries, the timeline's and the print audit insert.
-    with django_assert_num_queries(CHART_QUERIES + TIMELINE_QUERIES + 1):
+    with django_assert_num_queries(PRINT_QUERIES):
         browser.get(_url("client-print", small))
-    with django_assert_num_queries(CHART_QUERIES + TIMELINE_QUERIES + 1):
+    with django_assert_num_queries(PRINT_QUERIES):
         response = browser.get(_url("client-print", large))
     # On paper the timeline runs to its 200 newest entries, with no link.
     content = response.content.decode()
@@ -293,7 +358,9 @@ def test_timeline_lists_items_newest_first_across_kinds(counselor1, client_of_co
 def test_chart_timeline_shows_items_newest_first(login, counselor1, client_of_counselor1):
     _varied_history(counselor1, client_of_counselor1)
 
-    response = login(counselor1).get(_url("client-timeline-recent", client_of_counselor1))
+    response = login(counselor1).get(
+        _url("client-section", client_of_counselor1, section="timeline")
+    )
 
     timeline = response.content.decode()
     positions = [

@@ -333,7 +333,7 @@ def test_chart_shows_review_overdue(login, counselor1, client_of_counselor1):
     plan = _active_plan(counselor1, client_of_counselor1)
     TreatmentPlan.objects.filter(pk=plan.pk).update(next_review_due=_in(-1))
 
-    response = login(counselor1).get(_url("client-detail", client_of_counselor1))
+    response = login(counselor1).get(_url("client-section", client_of_counselor1, section="plan"))
 
     assert "review overdue" in response.content.decode()
 
@@ -343,7 +343,7 @@ def test_chart_does_not_show_review_overdue_for_a_fresh_plan(
 ):
     _active_plan(counselor1, client_of_counselor1)
 
-    response = login(counselor1).get(_url("client-detail", client_of_counselor1))
+    response = login(counselor1).get(_url("client-section", client_of_counselor1, section="plan"))
 
     assert "review overdue" not in response.content.decode()
 

@@ -323,7 +323,7 @@ def test_chart_shows_the_last_unexpected_positive(login, counselor1, client_of_c
     relapse = _test(counselor1, client, {Substance.FENTANYL: POSITIVE}, collected_on=_days_ago(9))
     _test(counselor1, client, {Substance.BUPRENORPHINE: POSITIVE}, collected_on=_days_ago(2))
 
-    response = login(counselor1).get(_url("client-detail", client))
+    response = login(counselor1).get(_url("client-section", client, section="drug-tests"))
 
     content = response.content.decode()
     assert 'data-testid="last-unexpected"' in content
@@ -337,7 +337,9 @@ def test_chart_shows_no_unexpected_positive_when_all_are_expected(
     _medication(counselor1, client_of_counselor1, Medication.Drug.METHADONE)
     _test(counselor1, client_of_counselor1, {Substance.METHADONE: POSITIVE})
 
-    response = login(counselor1).get(_url("client-detail", client_of_counselor1))
+    response = login(counselor1).get(
+        _url("client-section", client_of_counselor1, section="drug-tests")
+    )
 
     assert 'data-testid="last-unexpected"' not in response.content.decode()
 

@@ -24,9 +24,10 @@ SKIPPED_PREFIXES = ("/admin/", "/static/", "/health", "/accounts/session/", "/ac
 ADMIN_ENTRY = "/admin/"
 # Query parameters that page through a list rather than make another page.
 PAGING = {"page"}
-# A view is checked with at most this many sets of query parameters: the
-# program dashboard's links combine figure, month and period filters into
-# dozens of sets that all show the same page with another list below it.
+# A view (or one part of it, CHOICES) is checked with at most this many sets
+# of query parameters: the program dashboard's links combine figure, month
+# and period filters into dozens of sets that all show the same page with
+# another list below it.
 VARIANTS_PER_VIEW = 3
 # Query parameters whose value shows another part of a page (a chart
 # section's deep link); the others filter or sort the same page.
@@ -136,9 +137,11 @@ class Crawl:
             if pattern is None or pattern in self.seen:
                 continue
             self.seen.add(pattern)
-            view, _query = pattern
-            self.variants[view] += 1
-            if self.variants[view] > VARIANTS_PER_VIEW:
+            view, query = pattern
+            # Each part of a page (a chart section) is a page of its own.
+            variant = (view, *(name for name in query if "=" in name))
+            self.variants[variant] += 1
+            if self.variants[variant] > VARIANTS_PER_VIEW:
                 continue
             try:
                 response = page.goto(url)

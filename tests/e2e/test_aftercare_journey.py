@@ -47,7 +47,10 @@ def test_counselor_steps_a_client_down_follows_up_a_missed_check_in_and_re_engag
     page.get_by_role("link", name="Whitfield, Dana").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)
 
-    # Step-down: the plan's five fields, starting two weeks ago.
+    # Step-down, from the chart's aftercare section: the plan's five fields,
+    # starting two weeks ago.
+    sections = page.get_by_role("navigation", name="Chart sections")
+    sections.get_by_role("link", name="Aftercare and discharge").click()
     page.get_by_role("link", name="Step down to aftercare").click()
     page.get_by_label("Aftercare starts on").fill(f"{started_on:%Y-%m-%d}")
     for name, label in LABELS.items():
@@ -91,16 +94,18 @@ def test_counselor_steps_a_client_down_follows_up_a_missed_check_in_and_re_engag
     page.get_by_role("button", name="Record and sign").click()
     page.get_by_role("dialog").get_by_role("button", name="Sign the check-in").click()
 
-    # Back on the chart, the new individual session is among the appointments.
+    # Back on the chart's aftercare section, the check-in's row names the
+    # re-engagement.
     expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)
     expect(page.get_by_text("Check-in recorded and signed.")).to_be_visible()
-    session_row = page.get_by_role("row").filter(has_text="Individual session · In person")
-    expect(session_row).to_contain_text(f"{dateformat.format(tomorrow, 'D Y-m-d')} 14:00")
-    expect(session_row).to_contain_text(counselor1.get_full_name())
-    # The check-in's row in the aftercare section names the re-engagement.
     expect(
         page.get_by_role("row").filter(has_text="High · Extra individual session")
     ).to_be_visible()
+    # The new individual session is among the appointments.
+    sections.get_by_role("link", name="Sessions and notes").click()
+    session_row = page.get_by_role("row").filter(has_text="Individual session · In person")
+    expect(session_row).to_contain_text(f"{dateformat.format(tomorrow, 'D Y-m-d')} 14:00")
+    expect(session_row).to_contain_text(counselor1.get_full_name())
 
     plan = AftercarePlan.objects.get(client=client)
     assert plan.started_on == started_on

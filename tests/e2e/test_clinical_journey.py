@@ -61,6 +61,8 @@ def test_counselor_plans_documents_signs_and_tests_then_sees_it_on_the_timeline(
 
     # The session: a DAP note addressing the objective, saved and signed.
     page.get_by_role("link", name="Back to the chart").click()
+    sections = page.get_by_role("navigation", name="Chart sections")
+    sections.get_by_role("link", name="Sessions and notes").click()
     page.get_by_role("link", name="Document", exact=True).click()
     expect(page.get_by_label("Attended")).to_be_checked()
     page.get_by_label("Data (what was observed and said)").fill(
@@ -86,6 +88,7 @@ def test_counselor_plans_documents_signs_and_tests_then_sees_it_on_the_timeline(
 
     # Back on the chart, the timeline shows both.
     expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)
+    sections.get_by_role("link", name="Timeline").click()
     timeline = page.get_by_test_id("timeline")
     session = timeline.locator('li[data-kind="session"]')
     expect(session).to_contain_text("Individual session")

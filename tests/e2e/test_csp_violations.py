@@ -52,8 +52,11 @@ def test_group_session_and_chart_run_without_policy_refusals(
     dialog.get_by_role("button", name="Go back").click()
     expect(dialog).to_be_hidden()
 
-    # The chart's progress bars get their width from data-progress.
+    # The chart's progress bars get their width from data-progress, in the
+    # Groups section htmx loads when it is opened.
     page.goto(live_server.url + reverse("clients:client-detail", args=[clients[0].public_id]))
+    sections = page.get_by_role("navigation", name="Chart sections")
+    sections.get_by_role("link", name="Groups", exact=True).click()
     bar = page.get_by_test_id("progress-rp").locator(".progress-bar")
     percent = bar.get_attribute("data-progress")
     assert percent is not None

@@ -35,7 +35,7 @@ def test_counselor_involves_a_family_member_under_a_consent_then_it_is_revoked(
     expires = timezone.localdate() + datetime.timedelta(days=180)
 
     page = sign_in("counselor1")
-    page.goto(chart_url)
+    page.goto(chart_url + "?section=family")
 
     # The family member, from the chart's Family section.
     page.get_by_role("link", name="Add family member").click()
@@ -78,7 +78,7 @@ def test_counselor_involves_a_family_member_under_a_consent_then_it_is_revoked(
     assert FamilyAttendance.objects.get().status == "present"
 
     # The chart shows her progress through Family Education.
-    page.goto(chart_url)
+    page.goto(chart_url + "?section=family")
     expect(page.get_by_test_id("family-progress")).to_contain_text("1 of 12 sessions")
 
     # The release of information: the consented categories and the notice.
@@ -92,7 +92,7 @@ def test_counselor_involves_a_family_member_under_a_consent_then_it_is_revoked(
     expect(page.get_by_role("button", name="Print")).to_be_visible()
 
     # The accounting of disclosures on the chart has the export's row.
-    page.goto(chart_url)
+    page.goto(chart_url + "?section=family")
     exported = page.get_by_test_id("ledger").locator("tr[data-path='export']")
     expect(exported).to_have_count(1)
     expect(exported).to_contain_text("Rosa Abbott")

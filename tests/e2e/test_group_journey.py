@@ -45,7 +45,8 @@ def test_counselor_documents_and_signs_a_group_from_my_day(live_server, sign_in,
 
     page = sign_in("counselor1")
     # Before the group: nothing attended yet.
-    page.goto(live_server.url + reverse("clients:client-detail", args=[castillo.public_id]))
+    chart = reverse("clients:client-detail", args=[castillo.public_id])
+    page.goto(f"{live_server.url}{chart}?section=groups")
     expect(_progress(page)).to_have_text("0 of 32 sessions")
 
     # My day lists the group; its page is the one screen to document it.
@@ -100,6 +101,8 @@ def test_counselor_documents_and_signs_a_group_from_my_day(live_server, sign_in,
     # The client's chart shows one more Relapse Prevention session attended.
     _row(page, castillo).get_by_role("link", name="Castillo, Casey").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(castillo.display_name)
+    sections = page.get_by_role("navigation", name="Chart sections")
+    sections.get_by_role("link", name="Groups", exact=True).click()
     expect(_progress(page)).to_have_text("1 of 32 sessions")
     expect(page.get_by_text("1. Alcohol: The Legal Drug")).to_be_attached()
 

@@ -837,7 +837,7 @@ def test_chart_shows_matrix_progress_for_the_client(login, counselor1, enrolled_
     )
 
     response = login(counselor1).get(
-        reverse("clients:client-detail", args=[enrolled_client.public_id])
+        reverse("clients:client-section", args=[enrolled_client.public_id, "groups"])
     )
 
     content = response.content.decode()

@@ -131,8 +131,8 @@ class Counselor(Staff):
         if self.account["clients"]:
             client = self.pick("clients")
             self.page("client_chart", f"/clients/{client}/")
-            # What the browser's htmx then asks for: the chart's timeline.
-            self.page("client_chart_timeline", f"/clients/{client}/timeline/recent/")
+            # What the browser's htmx asks for when the Timeline section is opened.
+            self.page("client_chart_timeline", f"/clients/{client}/sections/timeline/")
 
     @task(2)
     def session(self):
@@ -168,7 +168,7 @@ class Supervisor(Staff):
     def chart(self):
         client = self.pick("clients")
         self.page("client_chart", f"/clients/{client}/")
-        self.page("client_chart_timeline", f"/clients/{client}/timeline/recent/")
+        self.page("client_chart_timeline", f"/clients/{client}/sections/timeline/")
 
     @task(1)
     def session(self):

@@ -16,9 +16,10 @@ from tests.screening.view_helpers import ALERT, chart_url, flag_on, flag_url
 # page starts with the session, the user and their roles, counts unread
 # notifications (navigation) and ends with the session save (savepoint,
 # update, release).
-# Chart with only the screening sections registered: + the client through the
-# policy, the view event, episodes and their caseload assignments (none here,
-# so nothing is prefetched for them), then the sections' open flags,
+# Chart with only the screening sections registered, opened on its screening
+# section (a deep link): + the client through the policy, the view event,
+# episodes and their caseload assignments (none here, so nothing is
+# prefetched for them), then the header's open flags, and the section's
 # screenings, "in screening?" and scores by instrument.
 # The header's current medications and current diagnoses are two more.
 SCREENING_CHART_QUERIES = 17
@@ -41,7 +42,7 @@ SCREENING_SECTIONS = ("safety-alerts", "screening")
 def test_chart_offers_to_start_a_screening(
     screening_sections_only, login, intake, screening_client
 ):
-    page = login(intake).get(chart_url(screening_client)).content.decode()
+    page = login(intake).get(chart_url(screening_client, "screening")).content.decode()
 
     assert client_url("screening-start", screening_client) in page
     assert "Start screening" in page
@@ -50,7 +51,7 @@ def test_chart_offers_to_start_a_screening(
 def test_chart_does_not_offer_a_second_screening_while_one_is_in_progress(
     screening_sections_only, login, intake, screening_client, draft
 ):
-    page = login(intake).get(chart_url(screening_client)).content.decode()
+    page = login(intake).get(chart_url(screening_client, "screening")).content.decode()
 
     assert "Start screening" not in page
     assert screening_url("screening-detail", draft) in page
@@ -83,14 +84,14 @@ def test_chart_shows_scores_over_time(
             administered_at=now - datetime.timedelta(days=days_ago),
         )
 
-    response = login(counselor1).get(chart_url(client_of_counselor1))
+    response = login(counselor1).get(chart_url(client_of_counselor1, "screening"))
 
     page = response.content.decode()
     assert "Scores over time" in page
     assert 'id="scores-phq-9"' in page
     (series,) = next(
         item["context"]["scores"]
-        for item in response.context["sections"]["body"]
+        for item in response.context["opened_sections"]
         if item["key"] == "screening"
     )
     assert series["series"]["totals"] == [16, 8]
@@ -120,8 +121,8 @@ def test_chart_query_count_does_not_grow_with_administrations(
     browser = login(supervisor)
 
     with django_assert_num_queries(SCREENING_CHART_QUERIES):
-        page = browser.get(chart_url(few)).content.decode()
+        page = browser.get(chart_url(few, "screening")).content.decode()
     assert page.count(ALERT) == 1
     with django_assert_num_queries(SCREENING_CHART_QUERIES):
-        page = browser.get(chart_url(many)).content.decode()
+        page = browser.get(chart_url(many, "screening")).content.decode()
     assert page.count(ALERT) == 5

@@ -127,7 +127,7 @@ def test_counselor_gives_an_instrument_on_their_own_client(login, counselor1, cl
     )
 
     assert response.status_code == 302
-    assert response.url == chart_url(client_of_counselor1)
+    assert response.url == chart_url(client_of_counselor1, "screening")
     administration = InstrumentAdministration.objects.get()
     assert (administration.screening, administration.episode) == (
         None,

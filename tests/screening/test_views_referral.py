@@ -83,7 +83,7 @@ def test_referral_registers_client_episode_referral_and_substances(request, logi
 
     client = Client.objects.get()
     assert response.status_code == 302
-    assert response.url == chart_url(client)
+    assert response.url == chart_url(client, "screening")
     episode = client.episodes.get()
     assert episode.phase == Episode.Phase.SCREENING
     referral = Referral.objects.get(episode=episode)

@@ -13,8 +13,10 @@ from tests.screening.helpers import phq9
 ALERT = 'data-testid="safety-alert"'
 
 
-def chart_url(client):
-    return reverse("clients:client-detail", kwargs={"client_id": client.public_id})
+def chart_url(client, section=""):
+    """The client's chart, opened on `section` (a deep link) if given."""
+    url = reverse("clients:client-detail", kwargs={"client_id": client.public_id})
+    return f"{url}?section={section}" if section else url
 
 
 def unknown_screening_url(name, client):

@@ -201,6 +201,8 @@ def _build() -> World:
         "kind": "session",
         "note_id": str(SessionNote.objects.get(appointment=signed).pk),
     }
+    # A section of the chart everyone who opens it sees.
+    world.route_values["clients:client-section"] = {"section": "sessions"}
     return world
 
 

@@ -121,7 +121,10 @@ def test_counselor_pages_with_progress_bars_follow_the_policy(login, counselor1)
     browser = login(counselor1)
     home = browser.get(reverse("dashboard:home"))
     _assert_page_follows_the_policy(home)
-    chart = browser.get(reverse("clients:client-detail", args=[clients[0].public_id]))
+    # The chart opened on its groups section (a deep link renders it with the page).
+    chart = browser.get(
+        reverse("clients:client-detail", args=[clients[0].public_id]), {"section": "groups"}
+    )
     _assert_page_follows_the_policy(chart)
     assert b"data-progress=" in chart.content
     _assert_page_follows_the_policy(

@@ -30,8 +30,9 @@ from tests.security.conftest import ROLES
 pytestmark = pytest.mark.django_db
 
 REFUSED = (403, 404)
-# A chart, its timeline fragment, its timeline page and the printed chart.
-CHART_PAGES = ("client-detail", "client-timeline-recent", "client-timeline", "client-print")
+# A chart (its sections are followed from it: hx-get), its timeline page and
+# the printed chart.
+CHART_PAGES = ("client-detail", "client-timeline", "client-print")
 # Not pages: where a GET does something else than show one.
 SKIPPED_PREFIXES = ("/static/", "/accounts/logout/")
 

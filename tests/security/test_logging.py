@@ -65,7 +65,7 @@ def test_an_error_in_the_chart_is_logged_without_the_clients_data(
     settings.DEBUG = False
     client = client_of_counselor1
 
-    def failing_chart_context(request, chart_client):
+    def failing_chart_context(request, chart_client, **kwargs):
         raise _error_quoting(chart_client)
 
     monkeypatch.setattr(records, "chart_context", failing_chart_context)

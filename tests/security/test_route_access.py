@@ -116,7 +116,7 @@ ACCESS = {
     "clients:client-update": client_route(SCREENERS),
     "clients:client-print": client_route(EVERYONE),
     "clients:client-timeline": client_route(EVERYONE),
-    "clients:client-timeline-recent": client_route(EVERYONE),
+    "clients:client-section": client_route(EVERYONE),
     "clients:episode-assign": client_route((SUPERVISOR,)),
     "clients:appointment-new": client_route(CLINICIANS),
     "clients:session-document": client_route(CLINICIANS),

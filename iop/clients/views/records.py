@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,8 +15,14 @@ from iop.audit.pageview import page_view_audit
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view
 from iop.clients import selectors, services
-from iop.clients.chart import chart_sections, chart_timeline
-from iop.clients.chart_sections import timeline_recent
+from iop.clients.chart import (
+    chart_page_regions,
+    chart_sections,
+    chart_tab,
+    chart_tabs,
+    chart_timeline,
+    tab_sections,
+)
 from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
@@ -64,27 +71,41 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
 
-def chart_context(request, client, *, printing: bool = False) -> dict:
-    """Everything the chart page shows; the printable chart uses it too."""
+def chart_context(request, client, *, printing: bool = False, section: str = "") -> dict:
+    """Everything the chart page shows: its header, alerts and Overview, the
+    section navigation and the section opened by `section` (a deep link);
+    the printable chart has every section instead."""
     episodes = list(selectors.client_episodes(client))
-    return {
+    context = {
         "client": client,
         "episodes": episodes,
         "current_episode": episodes[0] if episodes else None,
         "medications": current_medications(client),
         "diagnoses": chart_diagnoses(request, client),
-        "sections": chart_sections(request, client, printing=printing),
         "can_edit": request.user.has_role(*EDITORS),
         "can_assign": request.user.has_role(roles.SUPERVISOR),
         "clinician": request.user.has_role(*roles.CLINICIANS),
     }
+    if printing:
+        context["sections"] = chart_sections(request, client, printing=True)
+        return context
+    tabs = chart_tabs(request.user, client)
+    # A section the viewer may not see (or none) opens the Overview.
+    opened = next((tab for tab in tabs if tab.key == section), None)
+    context.update(
+        sections=chart_page_regions(request, client),
+        tabs=tabs,
+        opened=opened,
+        opened_sections=tab_sections(request, client, opened) if opened else [],
+    )
+    return context
 
 
 @client_view(*roles.ALL_ROLES)
 @require_safe
 def client_detail(request, client):
-    context = chart_context(request, client)
-    # One view event for the chart and the fragments it loads (the timeline):
+    context = chart_context(request, client, section=request.GET.get("section", ""))
+    # One view event for the chart and the sections it loads when opened:
     # they send its token back (iop.audit.pageview).
     context["page_view_headers"] = json.dumps({PAGE_VIEW_HEADER: page_view_audit(request, client)})
     return render(request, "clients/client_detail.html", context)
@@ -92,14 +113,18 @@ def client_detail(request, client):
 
 @client_view(*roles.ALL_ROLES, fragment=True)
 @require_safe
-def client_timeline_recent(request, client):
-    """htmx: the chart's timeline section, loaded by the chart once shown.
-    It shows the record: audited as a view unless it carries the token of
-    the chart page that loaded it (then it is part of that view)."""
+def client_section(request, client, section):
+    """htmx: one tab of the chart's section navigation, loaded when opened.
+    A tab the viewer may not see is a 404. It shows the record: audited as
+    a view unless it carries the token of the chart page that loaded it
+    (then it is part of that view)."""
+    tab = chart_tab(request.user, client, section)
+    if tab is None:
+        raise Http404
     return render(
         request,
-        "clients/includes/_chart_timeline.html",
-        {"section": timeline_recent(client, viewer=request.user)},
+        "clients/includes/_chart_tab.html",
+        {"client": client, "items": tab_sections(request, client, tab)},
     )
 
 

@@ -43,7 +43,7 @@ def appointment_new(request, client):
     episode = _open_episode(client)
     if episode is None:
         messages.error(request, _("The client has no open episode."))
-        return chart_redirect(client)
+        return chart_redirect(client, section="sessions")
     initial = {"counselor": request.user if request.user.is_counselor else None}
     form = AppointmentForm(request.POST or None, initial=initial)
     saved = form_saved(
@@ -55,7 +55,7 @@ def appointment_new(request, client):
         success=_("Appointment scheduled."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="sessions")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "clients/appointment_form.html", {"client": client, "form": form}, status=status
@@ -205,4 +205,4 @@ def appointment_cancel(request, client, appointment_id):
         )
 
     message_outcome(request, cancel, success=_("Appointment cancelled."))
-    return chart_redirect(client)
+    return chart_redirect(client, section="sessions")

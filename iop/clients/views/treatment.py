@@ -50,7 +50,7 @@ def drug_test_new(request, client):
         success=_("Drug test recorded."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="drug-tests")
     return _form_page(request, client, form, _("Record a drug test"))
 
 
@@ -66,7 +66,7 @@ def medication_new(request, client):
         success=_("Medication added."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="medications")
     return _form_page(request, client, form, _("Add a medication"))
 
 
@@ -83,7 +83,7 @@ def medication_stop(request, client, medication_id):
         success=_("Medication stopped."),
         invalid=_("Give the date the medication stopped."),
     )
-    return chart_redirect(client)
+    return chart_redirect(client, section="medications")
 
 
 @client_view(*roles.CLINICIANS)
@@ -98,7 +98,7 @@ def meeting_new(request, client):
         success=_("Meeting recorded."),
     )
     if saved:
-        return chart_redirect(client)
+        return chart_redirect(client, section="mutual-help")
     return _form_page(request, client, form, _("Record a mutual-help meeting"))
 
 
@@ -117,4 +117,4 @@ def chart_print(request, client):
     # The timeline section then lists every entry up to the print limit.
     context = chart_context(request, client, printing=True)
     context["printing"] = True
-    return render(request, "clients/client_detail.html", context)
+    return render(request, "clients/client_print.html", context)
