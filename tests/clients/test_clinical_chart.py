@@ -64,8 +64,8 @@ SECTION_QUERIES = {
     # Drug tests with their results.
     "drug-tests": SECTION_OVERHEAD + 2,
     "medications": SECTION_OVERHEAD + 1,
-    # Weeks, recent meetings.
-    "mutual-help": SECTION_OVERHEAD + 2,
+    # The admission (no week before it counts), weeks, recent meetings.
+    "mutual-help": SECTION_OVERHEAD + 3,
     # Members, consents naming them, Family Education progress and its
     # sessions required; consents, the accounting of disclosures.
     "family": SECTION_OVERHEAD + 6,
@@ -74,8 +74,9 @@ SECTION_QUERIES = {
 }
 # On paper, everything on one page: the chart page's queries, every
 # section's, the timeline's and the print audit insert.
+# The header and the Diagnoses section share one query of the diagnoses.
 PRINT_QUERIES = (
-    CHART_QUERIES + sum(count - SECTION_OVERHEAD for count in SECTION_QUERIES.values()) + 1
+    CHART_QUERIES + sum(count - SECTION_OVERHEAD for count in SECTION_QUERIES.values()) + 1 - 1
 )
 
 
