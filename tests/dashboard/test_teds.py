@@ -11,7 +11,7 @@ from django.utils import timezone
 from aftercare.models import DischargeSummary
 from iop.audit.models import AuditEvent
 from iop.clients import teds as codebook
-from iop.clients.models import Episode
+from iop.clients.models import Client, Episode
 from iop.dashboard import teds
 from screening.models import Referral, ReferralSubstance
 from tests.factories import EpisodeFactory, UserFactory
@@ -79,7 +79,7 @@ def test_an_admission_is_coded_as_teds_codes_it(admin_browser, counselor1):
     assert row["PSOURCE"] == "7"  # court / criminal justice
     assert row["DAYWAIT"] == "10"
     assert row["NOPRIOR"] == "5"  # 5 or more
-    assert row["SERVICES"] == "7"  # ambulatory intensive outpatient
+    assert row["SERVICES"] == "6"  # ambulatory, intensive outpatient
     assert (row["SUB1"], row["ROUTE1"], row["FREQ1"], row["FRSTUSE1"]) == ("7", "4", "3", "19")
     assert row["SUB2"] == "1"  # none
     assert (row["METHUSE"], row["EMPLOY"], row["LIVARAG"], row["EDUC"]) == ("1", "2", "2", "4")
@@ -147,7 +147,8 @@ def test_every_value_of_a_teds_list_has_a_code_or_is_unmapped_on_purpose(codes):
 
     assert set(codes.codes) | codes.unmapped == values
     assert not set(codes.codes) & codes.unmapped
-    assert all(isinstance(code, int) and code > 0 for code in codes.codes.values())
+    # ARRESTS alone starts at 0 ("none"); -9 is never a code.
+    assert all(isinstance(code, int) and code >= 0 for code in codes.codes.values())
 
 
 def test_every_choice_list_of_the_teds_module_has_its_codes():
@@ -155,10 +156,13 @@ def test_every_choice_list_of_the_teds_module_has_its_codes():
         value
         for value in vars(codebook).values()
         if isinstance(value, type) and issubclass(value, models.Choices)
-        if value.__module__ == codebook.__name__
+        if value.__module__.startswith(codebook.__name__)
     }
 
-    assert lists == {codes.choices for codes in codebook.CODES} - {codebook.LevelOfCare}
+    assert lists == {codes.choices for codes in codebook.CODES} - {
+        codebook.LevelOfCare,
+        Client.Sex,
+    }
 
 
 def test_screening_and_aftercare_store_the_teds_modules_lists():
