@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iop.clients.views import plans, records, sessions, treatment
+from iop.clients.views import demographics, plans, records, sessions, treatment
 
 app_name = "clients"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         CLIENT + "timeline/recent/", records.client_timeline_recent, name="client-timeline-recent"
     ),
     path(CLIENT + "edit/", records.client_update, name="client-update"),
+    path(CLIENT + "demographics/", demographics.demographics_edit, name="demographics-edit"),
     path(CLIENT + "print/", treatment.chart_print, name="client-print"),
     path(
         CLIENT + "episodes/<uuid:episode_id>/assign/",

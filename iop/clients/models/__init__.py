@@ -1,6 +1,7 @@
 """The clinical record's models, one module per responsibility."""
 
 from iop.clients.models.appointments import Appointment
+from iop.clients.models.demographics import Demographics
 from iop.clients.models.plans import (
     REVIEW_INTERVAL_DAYS,
     Goal,
@@ -30,6 +31,7 @@ __all__ = [
     "Appointment",
     "CaseloadAssignment",
     "Client",
+    "Demographics",
     "DrugTest",
     "DrugTestResult",
     "Episode",

@@ -20,6 +20,7 @@ from iop.clients.forms import AssignCounselorForm, ClientFilterForm, ClientForm
 from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
 from iop.clients.views import chart_redirect
+from iop.clients.views.demographics import DEMOGRAPHICS_EDITORS
 from iop.formtools import form_saved
 
 CLIENTS_PER_PAGE = 25
@@ -73,6 +74,7 @@ def chart_context(request, client, *, printing: bool = False) -> dict:
         "medications": current_medications(client),
         "sections": chart_sections(request, client, printing=printing),
         "can_edit": request.user.has_role(*EDITORS),
+        "can_edit_demographics": request.user.has_role(*DEMOGRAPHICS_EDITORS),
         "can_assign": request.user.has_role(roles.SUPERVISOR),
         "clinician": request.user.has_role(*roles.CLINICIANS),
     }
