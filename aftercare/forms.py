@@ -110,6 +110,16 @@ class DischargeForm(forms.Form):
     mutual_help = forms.ChoiceField(
         label=_("Mutual-help attendance, past 30 days"), choices=teds.MutualHelp.choices
     )
+    primary_frequency = forms.ChoiceField(
+        label=_("Use of the primary substance, past 30 days"),
+        choices=[("", _("Not known")), *teds.Frequency.choices],
+        required=False,
+    )
+    arrests = forms.ChoiceField(
+        label=_("Arrests, past 30 days"),
+        choices=[("", _("Not asked")), *teds.Arrests.choices],
+        required=False,
+    )
     summary = forms.CharField(
         label=_("Discharge summary"), widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -127,6 +137,7 @@ class DischargeForm(forms.Form):
                 "employment",
                 "living_arrangement",
                 "mutual_help",
+                "primary_frequency",
                 "summary",
             )
         }

@@ -112,6 +112,7 @@ def discharge(request, client):
             discharge_date=data["discharge_date"],
             reason=data["reason"],
             summary=form.summary_data(),
+            arrests=data["arrests"],
             request=request,
         ),
         success=_("Client discharged; remaining appointments cancelled."),
