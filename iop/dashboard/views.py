@@ -215,6 +215,31 @@ CSV_TABLES = {
         ["counselor", "unsigned_over_72h"],
         lambda f: [[r["name"], r["count"]] for r in f["unsigned"]],
     ),
+    "iet": (
+        ["measure", "denominator", "numerator", "rate_percent"],
+        lambda f: [
+            ["initiation", f["iet"]["cohort"], f["iet"]["initiated"], f["iet"]["initiation_rate"]],
+            ["engagement", f["iet"]["initiated"], f["iet"]["engaged"], f["iet"]["engagement_rate"]],
+        ],
+    ),
+    "diagnoses": (
+        ["substance_class", "episodes"],
+        lambda f: [[r["key"], r["episodes"]] for r in f["diagnoses"]],
+    ),
+    "teds-missing": (
+        ["month", "admissions", "incomplete", "items_required", "items_missing", "share_percent"],
+        lambda f: [
+            [
+                r["month"].isoformat()[:7],
+                r["admissions"],
+                r["incomplete"],
+                r["required"],
+                r["missing"],
+                r["share"],
+            ]
+            for r in f["teds_missing"]
+        ],
+    ),
 }
 
 

@@ -41,11 +41,15 @@ IGNORED = "Some filters were not valid and were ignored."
 # episodes by phase, caseload, 2 for the months, 2 for attendance by track and
 # by facilitator, 3 for retention at 30/60/90, discharge outcomes, length of
 # stay, drug tests, check-ins, aftercare retention, referral wait, 2 for
-# unsigned notes, open safety flags, the outbox's oldest due reminder); 2 for
+# unsigned notes, open safety flags, the outbox's oldest due reminder); 5 for
+# the measures of iop.dashboard.quality (the admissions, their group and
+# appointment service days and medications for initiation and engagement;
+# the admissions with their TEDS items; diagnoses by class: none while the
+# record holds no diagnoses); 2 for
 # the filter form's counselor and track choices; 1 for the state of the
 # summary (iop.dashboard.summary), which then answers attendance and drug
 # tests in place of the live queries, whether it has been built or not.
-PROGRAM_QUERIES = 7 + 19 + 2 + 1
+PROGRAM_QUERIES = 7 + 19 + 5 + 2 + 1
 # A chosen counselor and track are each looked up when the form is cleaned;
 # with a counselor (an episode filter) everything is live: no summary state.
 FILTERED_QUERIES = PROGRAM_QUERIES - 1 + 2
