@@ -30,7 +30,7 @@ class DemographicsForm(forms.ModelForm):
         self.helper.form_tag = submit
         layout = [
             Fieldset(
-                _("Identity"),
+                _("Race, ethnicity and status"),
                 "race",
                 Row(Column("ethnicity"), Column("marital_status"), Column("veteran")),
             ),

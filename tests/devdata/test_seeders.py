@@ -5,7 +5,16 @@ demo data did not change with the move."""
 
 import random
 
-from devdata.demo import aftercare, audit, clients, dashboard, family, groups, screening
+from devdata.demo import (
+    aftercare,
+    audit,
+    clients,
+    dashboard,
+    demographics,
+    family,
+    groups,
+    screening,
+)
 from devdata.management.commands import seed_demo
 
 
@@ -17,6 +26,7 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         groups.seed_groups,
         clients.seed_clinical,
         aftercare.seed_aftercare,
+        demographics.seed_demographics,
         family.seed_family,
         audit.seed_emergency_access,
         dashboard.seed_program_summary,

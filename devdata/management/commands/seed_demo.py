@@ -34,6 +34,7 @@ from devdata.demo.clients_data import (
     STREETS,
 )
 from devdata.demo.dashboard import seed_program_summary
+from devdata.demo.demographics import seed_demographics
 from devdata.demo.family import seed_family
 from devdata.demo.groups import seed_groups
 from devdata.demo.screening import seed_screenings
@@ -63,6 +64,8 @@ EXTRA_SEEDERS = (
     seed_groups,
     seed_clinical,
     seed_aftercare,
+    # After aftercare: the discharges' arrests are recorded once discharged.
+    seed_demographics,
     seed_family,
     seed_emergency_access,
     # Last: they read what the seeders above wrote.
