@@ -9,7 +9,7 @@ from django.urls import reverse
 from iop.audit.models import AuditEvent
 from iop.clients.models import Client, Demographics, Episode
 from iop.clients.services import demographics_missing, demographics_update
-from tests.factories import ANSWERED_DEMOGRAPHICS, answered_demographics
+from tests.factories import ANSWERED_DEMOGRAPHICS, EpisodeFactory, answered_demographics
 
 
 def _url(client, **query):
@@ -216,3 +216,17 @@ def test_the_chart_links_to_the_page_and_shows_the_answers(login, counselor1, cl
     html = page.content.decode()
     assert _url(client_of_counselor1) in html
     assert "Black or African American, White" in html
+
+
+def test_a_readmissions_form_starts_from_the_previous_episodes_lasting_items(
+    login, intake, screening_client
+):
+    first = _episode(screening_client)
+    answered_demographics(first, race=["asian"], ethnicity="mexican", marital_status="married")
+    Episode.objects.filter(pk=first.pk).update(phase=Episode.Phase.DISCHARGED)
+    EpisodeFactory(client=screening_client, phase=Episode.Phase.SCREENING, admission_date=None)
+
+    form = login(intake).get(_url(screening_client)).context["form"]
+
+    assert (form.initial["race"], form.initial["ethnicity"]) == (["asian"], "mexican")
+    assert "marital_status" not in form.initial or not form.initial["marital_status"]

@@ -103,6 +103,9 @@ class Demographics(models.Model):
         "veteran",
     )
     FIELDS = ("race", *CHOICE_FIELDS)
+    # What a readmission's form starts from, the previous episode's answer
+    # (staff confirm it by saving): items that seldom change.
+    CARRIED_TO_READMISSION = ("race", "ethnicity", "veteran")
 
     class Meta:
         verbose_name = _("demographics")

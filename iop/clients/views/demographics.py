@@ -33,10 +33,24 @@ def demographics_edit(request, client):
     episode = selectors.client_episodes(client).select_related("demographics").first()
     if episode is None:
         raise Http404
-    instance = getattr(episode, "demographics", None) or Demographics(episode=episode)
+    instance = getattr(episode, "demographics", None)
+    initial = {}
+    if instance is None:
+        instance = Demographics(episode=episode)
+        previous = (
+            Demographics.objects.filter(episode__client=client)
+            .exclude(episode=episode)
+            .order_by("-episode__referral_date")
+            .first()
+        )
+        if previous is not None:
+            initial = {
+                name: getattr(previous, name) for name in Demographics.CARRIED_TO_READMISSION
+            }
     form = DemographicsForm(
         request.POST or None,
         instance=instance,
+        initial=initial,
         submit=False,
         discharged=episode.discharge_date is not None,
     )
