@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db import transaction
 
+from aftercare.models import DischargeSummary
 from devdata.demo.screening import _demo_clients
 from iop.clients import teds
 from iop.clients.models import Client, Demographics, Episode
@@ -112,8 +113,24 @@ def seed_demographics(*, users, rng: random.Random, today: date) -> str:
                     actor=intake, episode=episode, data=answers, employment=employment
                 )
             created += 1
+    _seed_use_at_discharge(rng)
     declined = Demographics.objects.filter(ethnicity=teds.DECLINED).count()
     return (
         f"Demographics: {created} episodes recorded ({partial} in screening partly), "
         f"{declined} with ethnicity declined."
     )
+
+
+# Use of the primary substance in the 30 days before discharge (TEDS FREQ1_D)
+# by discharge reason: completers mostly abstinent.
+USE_AT_DISCHARGE = {1: ("none", "none", "none", "1_3_month"), 2: ("1_2_week", "daily", "none")}
+
+
+def _seed_use_at_discharge(rng: random.Random) -> None:
+    """The discharge summaries written before the item was asked."""
+    summaries = DischargeSummary.objects.filter(
+        episode__client__in=_demo_clients(), primary_frequency=""
+    ).select_related("episode")
+    for summary in summaries.order_by("pk"):
+        choices = USE_AT_DISCHARGE.get(summary.episode.discharge_reason, ("none", "1_3_month"))
+        DischargeSummary.objects.filter(pk=summary.pk).update(primary_frequency=rng.choice(choices))

@@ -63,3 +63,10 @@ def test_seeding_again_changes_nothing(seeded):
     call_command("seed_demo", stdout=StringIO())
 
     assert list(Demographics.objects.order_by("pk").values()) == before
+
+
+def test_discharge_summaries_record_use_at_discharge(seeded):
+    from aftercare.models import DischargeSummary
+
+    assert DischargeSummary.objects.exists()
+    assert not DischargeSummary.objects.filter(primary_frequency="").exists()
