@@ -115,6 +115,16 @@ class DischargeForm(forms.Form):
         label=_("Mutual-help attendance, past 30 days"),
         choices=choose(teds.MutualHelp.choices),
     )
+    primary_frequency = forms.ChoiceField(
+        label=_("Use of the primary substance, past 30 days"),
+        choices=[("", _("Not known")), *teds.Frequency.choices],
+        required=False,
+    )
+    arrests = forms.ChoiceField(
+        label=_("Arrests, past 30 days"),
+        choices=[("", _("Not asked")), *teds.Arrests.choices],
+        required=False,
+    )
     summary = forms.CharField(
         label=_("Discharge summary"), widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -132,6 +142,7 @@ class DischargeForm(forms.Form):
                 "employment",
                 "living_arrangement",
                 "mutual_help",
+                "primary_frequency",
                 "summary",
             )
         }

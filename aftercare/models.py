@@ -212,6 +212,14 @@ class DischargeSummary(SignableNote):
     mutual_help = models.CharField(
         _("mutual-help attendance"), max_length=8, choices=teds.MutualHelp.choices
     )
+    # TEDS-D FREQ1_D: use of the admission's primary substance in the 30 days
+    # before discharge (blank for summaries written before it was asked).
+    primary_frequency = models.CharField(
+        _("use of the primary substance, past 30 days"),
+        max_length=12,
+        choices=teds.Frequency.choices,
+        blank=True,
+    )
     summary = models.TextField(_("discharge summary"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -23,6 +23,7 @@ from iop.clients.models import Appointment, Episode
 from iop.clients.notes import NoteAddendum
 from iop.clients.services import (
     appointment_schedule,
+    demographics_update,
     episode_discharge,
     episode_return_to_intensive,
     episode_start_aftercare,
@@ -255,10 +256,12 @@ def episode_discharge_with_summary(
     discharge_date: date,
     reason: int,
     summary: dict,
+    arrests: str = "",
     request=None,
 ) -> DischargeSummary:
     """Discharge with the TEDS reason and discharge fields and a signed
-    summary. The core's discharge cancels the remaining appointments and
+    summary; `arrests` (past 30 days, TEDS ARRESTS_D) is recorded with the
+    episode's demographics. The core's discharge cancels the remaining appointments and
     the client's pending reminders, and groups' discharge hook ends the
     enrollments; what is aftercare's own ends here: scheduled check-ins
     and open outreach tasks."""
@@ -275,6 +278,13 @@ def episode_discharge_with_summary(
             request=request,
         )
         note = DischargeSummary.objects.create(episode=episode, author=actor, **summary)
+        if arrests:
+            demographics_update(
+                actor=actor,
+                episode=episode,
+                data={"arrests_discharge": arrests},
+                request=request,
+            )
         note_sign(
             note=note,
             actor=actor,

@@ -117,6 +117,7 @@ def _discharge(request, episode, data, summary):
         discharge_date=data["discharge_date"],
         reason=data["reason"],
         summary=summary,
+        arrests=data["arrests"],
         request=request,
     )
 

@@ -33,10 +33,11 @@ from django.utils.translation import gettext as _
 
 from family.models import Consent, Disclosure, DisclosureCategory, FamilyMember
 from iop.clients.models import Client
+from iop.exports import PART2_NOTICE
 
 # 42 CFR 2.32 (2024 wording, as DOMAIN.md section 6 quotes it): on every
 # disclosed document and at the head of every export.
-NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+NOTICE = PART2_NOTICE
 
 
 class ConsentState:

@@ -29,6 +29,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The name shown in the page header and, when set to something neutral, in
 # reminders. Reminders never show it unless REMINDER_SENDER_NAME is set.
 PROGRAM_NAME = env("PROGRAM_NAME", default="OpenIOP")
+# The provider identifier the state assigned the program, written in every
+# TEDS record (TEDS State Instruction Manual, System Data Set); -9 when unset.
+TEDS_PROVIDER_ID = env("TEDS_PROVIDER_ID", default="")
 
 # The program's usual drug-test panel: the specimen the test form starts with
 # and the substances its "All negative" shortcut records (codes of

@@ -34,13 +34,10 @@ class ReferralForm(forms.ModelForm):
             "employment",
             "living_arrangement",
             "education",
-            "veteran",
-            "pregnant",
         ]
-        widgets = {
-            "veteran": forms.NullBooleanSelect(),
-            "pregnant": forms.NullBooleanSelect(),
-        }
+        # Veteran status and pregnancy are asked with the demographics
+        # (iop.clients Demographics), where "declined" and "unknown" are
+        # answers; the referral's own fields keep what was recorded before.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +48,7 @@ class ReferralForm(forms.ModelForm):
                 _("Referral"),
                 Row(Column("source"), Column("source_detail"), Column("prior_episodes")),
                 Row(Column("employment"), Column("living_arrangement"), Column("education")),
-                Row(Column("veteran"), Column("pregnant"), Column("planned_moud")),
+                "planned_moud",
             )
         )
 

@@ -5,6 +5,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.timezone import localdate
 
 from iop.clients.models import Client, Episode
+from iop.clients.services import demographics_missing
 from screening.instruments import (
     DEFAULT_PLACEMENT_TABLE,
     DIMENSIONS,
@@ -107,3 +108,12 @@ def clients_in_screening(clients: QuerySet[Client]) -> QuerySet[Client]:
         .filter(referral_date__isnull=False)
         .order_by("referral_date", "legal_last_name")
     )
+
+
+def screening_missing_demographics(screening: Screening) -> list[str]:
+    """The TEDS items of the screening's episode not yet answered (nor
+    recorded declined or unknown): the screening admits only without any.
+    Field names of iop.clients Demographics."""
+    episode = screening.episode
+    referral = getattr(episode, "referral", None)
+    return demographics_missing(episode, employment=referral.employment if referral else "")

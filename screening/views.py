@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +13,9 @@ from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view, audit_record
+from iop.clients.demographics_form import DemographicsForm
 from iop.clients.forms import ClientForm
-from iop.clients.models import Episode
+from iop.clients.models import Demographics, Episode
 from iop.clients.signing import note_addenda
 from iop.clients.views import chart_redirect
 from iop.formtools import (
@@ -52,12 +54,13 @@ def referral_create(request):
     client_form.helper.form_tag = False
     client_form.helper.inputs = []
     referral_form = ReferralForm(request.POST or None, prefix="referral")
-    substances = substance_forms(request.POST or None)
-    forms_valid = (
-        all([client_form.is_valid(), referral_form.is_valid(), *(f.is_valid() for f in substances)])
-        if request.method == "POST"
-        else False
+    # Optional at referral; a screening admits only once they are answered.
+    demographics_form = DemographicsForm(
+        request.POST or None, prefix="demographics", submit=False, discharged=False
     )
+    substances = substance_forms(request.POST or None)
+    forms = [client_form, referral_form, demographics_form, *substances]
+    forms_valid = all([form.is_valid() for form in forms]) if request.method == "POST" else False
     if forms_valid:
         try:
             referral = services.referral_register(
@@ -69,10 +72,13 @@ def referral_create(request):
                     for form in substances
                     if form.has_changed()
                 ],
+                demographics=demographics_form.demographics_data(),
                 request=request,
             )
         except ValidationError as error:
-            add_service_errors(referral_form, error)
+            named = getattr(error, "error_dict", {})
+            mine = any(name in demographics_form.fields for name in named)
+            add_service_errors(demographics_form if mine else referral_form, error)
         else:
             client = referral.episode.client
             messages.success(request, _("Referral registered: record number %s.") % client.mrn)
@@ -80,7 +86,12 @@ def referral_create(request):
     return render(
         request,
         "screening/referral_form.html",
-        {"client_form": client_form, "referral_form": referral_form, "substances": substances},
+        {
+            "client_form": client_form,
+            "referral_form": referral_form,
+            "demographics_form": demographics_form,
+            "substances": substances,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -124,6 +135,18 @@ def _detail_context(request, client, screening, **forms):
         "addenda": note_addenda(screening) if screening.is_signed else [],
         "can_cosign": screening.awaits_cosignature and request.user.is_supervisor,
     }
+    if not screening.is_completed:
+        # Intake sees which TEDS items the admission still needs, each a
+        # link to the form that records them and returns here.
+        context["missing_items"] = [
+            Demographics.verbose(name)
+            for name in selectors.screening_missing_demographics(screening)
+        ]
+        context["demographics_url"] = (
+            reverse("clients:demographics-edit", kwargs={"client_id": client.public_id})
+            + "?"
+            + urlencode({"next": screening_detail_url(client, screening)})
+        )
     if can_act:
         context["dimension_form"] = forms.get("dimension_form") or DimensionRatingsForm(
             initial=DimensionRatingsForm.initial_from(screening)

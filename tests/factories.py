@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from iop.accounts.models import User
-from iop.clients.models import Client, Episode
+from iop.clients.models import Client, Demographics, Episode
 from iop.clients.services import mrn_next
 
 
@@ -56,3 +56,27 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
         lambda: timezone.localdate() - datetime.timedelta(days=21)
     )
     level_of_care = "2.1"
+
+
+# Every item a screening needs before it admits, answered.
+ANSWERED_DEMOGRAPHICS = {
+    "race": ["white"],
+    "ethnicity": "not_hispanic",
+    "marital_status": "never_married",
+    "health_insurance": "medicaid",
+    "payment_source": "medicaid",
+    "income_source": "wages",
+    "arrests_admission": "none",
+    "self_help_admission": "none",
+    "veteran": "no",
+    "pregnant": "no",
+}
+
+
+def answered_demographics(episode, **changes) -> Demographics:
+    """The episode's Demographics with every required item answered."""
+    values = {**ANSWERED_DEMOGRAPHICS, **changes}
+    if episode.client.sex != Client.Sex.FEMALE and "pregnant" not in changes:
+        values["pregnant"] = ""
+    demographics, _created = Demographics.objects.update_or_create(episode=episode, defaults=values)
+    return demographics

@@ -81,7 +81,7 @@ SOURCES = (
 )
 EMPLOYMENT = ("full_time", "full_time", "part_time", "unemployed", "not_in_labor_force")
 LIVING = ("independent", "independent", "independent", "dependent", "homeless")
-EDUCATION = ("below_hs", "hs", "hs", "some_college", "some_college", "bachelor")
+EDUCATION = ("grade_8", "below_hs", "hs", "hs", "some_college", "some_college", "bachelor")
 
 # The screener's justification of each rating, by dimension and rating 0-4.
 JUSTIFICATIONS = {

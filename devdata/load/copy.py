@@ -65,6 +65,10 @@ class _CsvStream:
 
 def _constant_default(model, field) -> object:
     """What a left-out field gets in every row, or an error when it has none."""
+    if field.has_db_default():
+        # The database's own default, which its triggers may replace
+        # (Episode.number: a trigger numbers the client's episodes).
+        return getattr(field.db_default, "value", field.db_default)
     if field.has_default():
         default = field.default
         if default is uuid.uuid4:

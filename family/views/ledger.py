@@ -1,8 +1,8 @@
 """The accounting of disclosures as CSV, for administrators: one client's
-(from the chart) and the program's ledger over a period. The first line of
-every file is the 42 CFR part 2 notice; each download is an audited export."""
+(from the chart) and the program's ledger over a period. Each download is a
+ZIP of the CSV and the 42 CFR part 2 notice (iop.exports), and an audited
+export."""
 
-import csv
 from datetime import datetime, time, timedelta
 
 from django.http import HttpResponse
@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from family import selectors
-from family.consents import NOTICE
 from family.forms import LedgerPeriodForm
 from iop.accounts import roles
 from iop.accounts.decorators import role_required
@@ -20,26 +19,14 @@ from iop.accounts.mfa.decorators import reauth_required
 from iop.audit.decorators import client_view
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record, audit_record_many
+from iop.exports import export_response
 from iop.formtools import plain_text_400
-
-# A spreadsheet would run a cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([NOTICE])
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return response
+    """One CSV in the program's export shape (iop.exports: a ZIP with the
+    Part 2 notice beside it)."""
+    return export_response(filename.removesuffix(".csv"), {filename: (header, rows)})
 
 
 def _row(disclosure, *, with_client: bool) -> list:

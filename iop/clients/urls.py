@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iop.clients.views import diagnoses, plans, records, sessions, treatment
+from iop.clients.views import demographics, diagnoses, plans, records, sessions, treatment
 
 app_name = "clients"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path(CLIENT + "sections/<slug:section>/", records.client_section, name="client-section"),
     path(CLIENT + "timeline/", records.client_timeline, name="client-timeline"),
     path(CLIENT + "edit/", records.client_update, name="client-update"),
+    path(CLIENT + "demographics/", demographics.demographics_edit, name="demographics-edit"),
     path(CLIENT + "print/", treatment.chart_print, name="client-print"),
     path(
         CLIENT + "episodes/<uuid:episode_id>/assign/",

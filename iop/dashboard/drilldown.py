@@ -9,6 +9,7 @@ from django.utils import timezone
 from aftercare.models import CheckIn
 from iop import horizon
 from iop.clients.models import Client, DrugTestResult, Episode
+from iop.dashboard import quality
 from iop.dashboard.measures import DROPPED_OUT, LOS_BUCKETS, TERMINATED, DaysBetween
 from screening.models import SafetyFlag
 
@@ -110,6 +111,28 @@ def open_safety_flags(episodes, params, start, end):
     )
 
 
+def _admitted(episodes, start, end):
+    return episodes.filter(admission_date__range=(start, end))
+
+
+def not_initiated(episodes, params, start, end):
+    figures = quality.initiation_and_engagement(_admitted(episodes, start, end))
+    return episodes.filter(pk__in=figures["not_initiated_ids"])
+
+
+def not_engaged(episodes, params, start, end):
+    figures = quality.initiation_and_engagement(_admitted(episodes, start, end))
+    return episodes.filter(pk__in=figures["not_engaged_ids"])
+
+
+def teds_incomplete(episodes, params, start, end):
+    admitted = _admitted(episodes, start, end)
+    first = _month(params.get("month", ""))
+    if first is not None:
+        admitted = admitted.filter(admission_date__gte=first, admission_date__lt=_next_month(first))
+    return episodes.filter(pk__in=quality.incomplete_episode_ids(admitted))
+
+
 FIGURES = {
     "admitted": ("Admitted in the month", admitted_in_month),
     "discharged": ("Discharged in the month", discharged_in_month),
@@ -119,6 +142,9 @@ FIGURES = {
     "tests": ("With an unexpected positive, invalid or refused drug test", non_negative_tests),
     "check_ins": ("With an aftercare check-in due but not completed", missed_check_ins),
     "flags": ("With an open safety flag", open_safety_flags),
+    "not_initiated": ("Admitted, no treatment service within 14 days of referral", not_initiated),
+    "not_engaged": ("Initiated, not engaged within 34 days (IET)", not_engaged),
+    "teds_incomplete": ("Admitted with TEDS-required items missing", teds_incomplete),
 }
 
 

@@ -15,7 +15,7 @@ from groups.models import Attendance, GroupSession, Track
 from iop import horizon
 from iop.clients.forms import counselor_choices
 from iop.clients.models import DrugTest, Episode, LevelOfCare, SessionNote
-from iop.dashboard import measures, summary
+from iop.dashboard import measures, quality, summary
 from iop.dashboard.selectors import caseload_by_counselor, open_episodes_by_phase
 from iop.reminders.services.dispatch import oldest_due_pending_age
 from screening.models import SafetyFlag
@@ -170,6 +170,9 @@ def program_measures(
         "check_ins": measures.aftercare_check_ins(check_ins, today=today),
         "aftercare_retention": measures.aftercare_retention(plans, today=today),
         "referral_wait": measures.referral_to_admission(in_period),
+        "iet": quality.initiation_and_engagement(in_period),
+        "diagnoses": quality.diagnoses_by_class(in_period),
+        "teds_missing": quality.teds_missing_by_month(in_period),
         "unsigned": measures.unsigned_notes_older_than(
             SessionNote.objects.filter(appointment__client__in=clients),
             GroupSession.objects.all(),

@@ -1,4 +1,3 @@
-import csv
 import time
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from iop.audit.services import audit_list_view, audit_record
 from iop.clients.models import Client, Episode
 from iop.clients.selectors import clinical
 from iop.dashboard import apps, caseload, drilldown, program, selectors, teds
+from iop.exports import export_response
 from iop.formtools import plain_text_400
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
@@ -180,7 +180,6 @@ def worklists(request):
     return render(request, "dashboard/worklists.html", context)
 
 
-PART2_NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
 CSV_TABLES = {
     "caseload": (
         ["counselor", "intensive", "aftercare", "total"],
@@ -222,11 +221,36 @@ CSV_TABLES = {
         ["counselor", "unsigned_over_72h"],
         lambda f: [[r["name"], r["count"]] for r in f["unsigned"]],
     ),
+    "iet": (
+        ["measure", "denominator", "numerator", "rate_percent"],
+        lambda f: [
+            ["initiation", f["iet"]["cohort"], f["iet"]["initiated"], f["iet"]["initiation_rate"]],
+            ["engagement", f["iet"]["initiated"], f["iet"]["engaged"], f["iet"]["engagement_rate"]],
+        ],
+    ),
+    "diagnoses": (
+        ["substance_class", "episodes"],
+        lambda f: [[r["key"], r["episodes"]] for r in f["diagnoses"]],
+    ),
+    "teds-missing": (
+        ["month", "admissions", "incomplete", "items_required", "items_missing", "share_percent"],
+        lambda f: [
+            [
+                r["month"].isoformat()[:7],
+                r["admissions"],
+                r["incomplete"],
+                r["required"],
+                r["missing"],
+                r["share"],
+            ]
+            for r in f["teds_missing"]
+        ],
+    ),
 }
 
 
 @role_required(roles.ADMINISTRATOR, roles.SUPERVISOR)
-@reauth_required(only_if=lambda request: request.GET.get("export") in {"teds", *CSV_TABLES})
+@reauth_required(only_if=lambda request: request.GET.get("export") in {*TEDS_EXPORTS, *CSV_TABLES})
 @require_GET
 def program_dashboard(request):
     """The program's measures, filterable by period, counselor, track and
@@ -242,8 +266,8 @@ def program_dashboard(request):
         start, end = data["start"] or start, data["end"] or end
         filters = {"counselor": data["counselor"], "track": data["track"], "level": data["level"]}
     export = request.GET.get("export")
-    if export == "teds":
-        return _teds_response(request, clients_visible_to(request.user), start, end)
+    if export in TEDS_EXPORTS:
+        return _teds_response(request, export, clients_visible_to(request.user), start, end)
     figures = program.program_measures(
         clients=clients_visible_to(request.user),
         start=start,
@@ -267,12 +291,7 @@ def program_dashboard(request):
 
 def _csv_response(request, name: str, figures: dict) -> HttpResponse:
     header, rows = CSV_TABLES[name]
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="openiop-{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([PART2_NOTICE])
-    writer.writerow(header)
-    writer.writerows(rows(figures))
+    response = export_response(f"openiop-{name}", {f"openiop-{name}.csv": (header, rows(figures))})
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
@@ -282,22 +301,28 @@ def _csv_response(request, name: str, figures: dict) -> HttpResponse:
     return response
 
 
-def _teds_response(request, clients, start, end) -> HttpResponse:
-    """One row per episode admitted or discharged in the period, TEDS codes."""
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="openiop-teds-{start.isoformat()}-{end.isoformat()}.csv"'
+# ?export=: admissions and discharges in separate files and as one, or one file alone.
+TEDS_EXPORTS = {
+    "teds": (teds.ADMISSIONS, teds.DISCHARGES, teds.EPISODES),
+    "teds-a": (teds.ADMISSIONS,),
+    "teds-d": (teds.DISCHARGES,),
+}
+
+
+def _teds_response(request, export: str, clients, start, end) -> HttpResponse:
+    """The TEDS records of the period (iop.dashboard.teds), audited with the
+    number of rows of each file."""
+    records = teds.teds_records(clients, start=start, end=end)
+    which = TEDS_EXPORTS[export]
+    suffix = f"{start.isoformat()}-{end.isoformat()}"
+    response = export_response(
+        f"openiop-{export}-{suffix}", teds.teds_files(records, which, suffix=suffix)
     )
-    writer = csv.writer(response)
-    writer.writerow([PART2_NOTICE])
-    writer.writerow(teds.COLUMNS)
-    rows = teds.teds_rows(clients, start=start, end=end)
-    writer.writerows(rows)
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
         request=request,
-        details={"export": "teds", "episodes": len(rows)},
+        details={"export": export, **{kind: len(records[kind]) for kind in which}},
     )
     return response
 

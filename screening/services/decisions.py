@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iop.audit.models import AuditEvent
-from iop.clients.models import Appointment, Episode
+from iop.clients.models import Appointment, Demographics, Episode
 from iop.clients.services import appointment_schedule, episode_admit, episode_discharge
 from iop.clients.signing import note_sign
 from screening.instruments import DIMENSIONS
 from screening.models import ADMITTING_LEVELS, SafetyFlag, Screening
+from screening.selectors import screening_missing_demographics
 from screening.services.common import audit, ensure_draft
 from screening.services.screenings import screening_refresh_recommendation
 
@@ -45,6 +46,12 @@ def _completion_errors(screening: Screening, decision: dict[str, Any]) -> dict[s
             errors["counselor"] = _("Choose the primary counselor.")
         if decision.get("orientation_at") is None:
             errors["orientation_at"] = _("Book the orientation session.")
+        missing = screening_missing_demographics(screening)
+        if missing:
+            errors["demographics"] = _(
+                "Before admitting, answer these items or record that the client declined or "
+                "that they are unknown: %(items)s."
+            ) % {"items": ", ".join(Demographics.verbose(name) for name in missing)}
     elif decision.get("decision") == Screening.Decision.REFER:
         if not decision.get("referred_to", "").strip():
             errors["referred_to"] = _("Name where the client is referred.")

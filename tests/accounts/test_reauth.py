@@ -359,7 +359,7 @@ def test_an_export_after_confirmation_downloads(login, administrator, url):
     response = browser.get(url)
 
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Type"] == "application/zip"
     assert _events(AuditEvent.Action.EXPORT)
 
 

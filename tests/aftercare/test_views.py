@@ -13,7 +13,7 @@ from django.utils import timezone
 from aftercare.models import AftercarePlan, CheckIn, DischargeSummary, OutreachAttempt, OutreachTask
 from aftercare.services import episode_discharge_with_summary, outreach_attempt_add
 from iop.audit.models import AuditEvent
-from iop.clients.models import Appointment, Episode
+from iop.clients.models import Appointment, Demographics, Episode
 from tests.aftercare.factories import (
     PLAN_TEXT,
     STARTED_DAYS_AGO,
@@ -574,6 +574,22 @@ def test_discharge_page_asks_for_confirmation_in_a_dialog(login, counselor1, pla
 
     assert 'data-confirm="Discharge ' in content
     assert 'id="confirm-dialog"' in content
+
+
+def test_discharge_records_the_teds_use_and_arrests_at_discharge(login, counselor1, plan):
+    response = login(counselor1).post(
+        _url("discharge", plan.client),
+        _discharge_post(primary_frequency="none", arrests="once"),
+    )
+
+    assert response.status_code == 302
+    assert DischargeSummary.objects.get().primary_frequency == "none"
+    assert Demographics.objects.get(episode=plan.episode).arrests_discharge == "once"
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE,
+        client=plan.client,
+        details={"fields": ["arrests_discharge"]},
+    ).exists()
 
 
 def test_supervisor_can_discharge_a_client_from_the_intensive_phase(

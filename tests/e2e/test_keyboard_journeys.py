@@ -18,7 +18,7 @@ from screening.instruments.mood import PHQ_9
 from screening.models import SafetyFlag, Screening
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.keyboard import check, choose, fill, open_menu, pick, press, tab_to
-from tests.factories import UserFactory
+from tests.factories import UserFactory, answered_demographics
 from tests.groups.factories import group_meeting_now
 
 pytestmark = pytest.mark.e2e
@@ -115,6 +115,8 @@ def test_intake_refers_screens_and_admits_a_client_with_the_keyboard_alone(
         fill(page, page.get_by_label(f"Why {dimension} is rated so"), f"{dimension}: seen today")
     press(page, page.get_by_role("button", name="Save ratings"))
     expect(page.get_by_test_id("recommendation")).to_contain_text("2.1")
+    # The TEDS items (their form is driven in test_screening_journey.py).
+    answered_demographics(Client.objects.get(legal_last_name="Okafor").episodes.get())
 
     # The admission at 2.1 with counselor1.
     orientation_day = timezone.localdate() + datetime.timedelta(days=3)

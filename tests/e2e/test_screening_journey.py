@@ -111,6 +111,26 @@ def test_intake_refers_screens_and_admits_a_client(sign_in, browser, live_server
     expect(recommendation).to_contain_text("2.1")
     expect(recommendation).to_contain_text("Intensive outpatient")
 
+    # The TEDS items an admission needs, from the screening page's list.
+    missing = page.get_by_test_id("missing-teds-items")
+    missing.get_by_role("link", name="Marital status").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Demographics and TEDS items")
+    page.get_by_label("Black or African American").check()
+    page.get_by_label("Ethnicity").select_option(label="Client declined to answer")
+    page.get_by_label("Marital status").select_option(label="Never married")
+    page.get_by_label("Veteran").select_option(label="No")
+    page.get_by_label("Health insurance").select_option(label="Medicaid")
+    page.get_by_label("Primary source of payment").select_option(label="Medicaid")
+    page.get_by_label("Primary source of income").select_option(label="Unknown")
+    page.get_by_label("Arrests in the 30 days before admission").select_option(label="None")
+    page.get_by_label(
+        "Self-help (mutual-help) attendance in the 30 days before admission"
+    ).select_option(label="No attendance")
+    page.get_by_label("Pregnant at admission").select_option(label="No")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Screening of Robin Okafor")
+    expect(page.get_by_test_id("missing-teds-items")).to_have_count(0)
+
     # Admission at 2.1 with counselor1. The decision matches the
     # recommendation, so no reason is required.
     orientation_day = timezone.localdate() + datetime.timedelta(days=3)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from screening import services
 from screening.instruments import DEFAULT_PLACEMENT_TABLE, DIMENSIONS, LEVEL_LABELS
 from screening.models import LevelOfCareRule
+from tests.factories import answered_demographics
 
 ORIENTATION_IN = datetime.timedelta(days=3)
 
@@ -71,7 +72,9 @@ def orientation_time():
 
 
 def ready_to_complete(screening, actor, *, values=RATINGS_2_1):
-    """Give one instrument (PHQ-9, no flag) and rate the six dimensions."""
+    """Give one instrument (PHQ-9, no flag), rate the six dimensions and
+    record the TEDS items an admission needs."""
+    answered_demographics(screening.episode)
     services.administration_record(
         actor=actor, client=screening.client, code="PHQ-9", answers=phq9(), screening=screening
     )

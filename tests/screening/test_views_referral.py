@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
-from iop.clients.models import Client, Episode
+from iop.clients.models import Client, Demographics, Episode
 from screening import services
 from screening.models import Referral, ReferralSubstance, SafetyFlag
 from tests.factories import ClientFactory, EpisodeFactory
@@ -39,8 +39,8 @@ def _referral_post(**changes):
         "referral-source": "justice",
         "referral-source_detail": "County DUI court",
         "referral-prior_episodes": "1",
-        "referral-veteran": "unknown",
-        "referral-pregnant": "false",
+        "demographics-veteran": "unknown",
+        "demographics-pregnant": "no",
         "substance1-substance": "alcohol",
         "substance1-route": "oral",
         "substance1-frequency": "daily",
@@ -92,7 +92,9 @@ def test_referral_registers_client_episode_referral_and_substances(request, logi
         "County DUI court",
         1,
     )
-    assert (referral.veteran, referral.pregnant, referral.created_by) == (None, False, user)
+    assert referral.created_by == user
+    demographics = Demographics.objects.get(episode=referral.episode)
+    assert (demographics.veteran, demographics.pregnant) == ("unknown", "no")
     assert [(s.rank, s.substance, s.route) for s in referral.substances.all()] == [
         (1, "alcohol", "oral"),
         (2, "cocaine", "smoking"),
@@ -296,3 +298,23 @@ def test_worklist_query_count_does_not_grow_with_clients(login, intake, django_a
     with django_assert_num_queries(WORKLIST_QUERIES):
         response = browser.get(WORKLIST_URL)
     assert len(_listed(response)) == 30
+
+
+def test_a_referral_without_demographics_records_none(login, intake):
+    response = login(intake).post(
+        REFERRAL_URL,
+        _referral_post(**{"demographics-veteran": None, "demographics-pregnant": None}),
+    )
+
+    assert response.status_code == 302
+    assert not Demographics.objects.exists()
+
+
+def test_a_referral_with_a_refused_demographic_combination_saves_nothing(login, intake):
+    response = login(intake).post(
+        REFERRAL_URL, _referral_post(**{"demographics-race": ["white", "declined"]})
+    )
+
+    assert response.status_code == 400
+    assert "Choose one or more races" in response.content.decode()
+    assert not Client.objects.filter(legal_last_name="Quill").exists()

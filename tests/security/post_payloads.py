@@ -128,6 +128,10 @@ POSTS = {
             "city": "Austin",
         },
     ),
+    "clients:demographics-edit": Post(
+        "supervisor",
+        data=lambda w, s: {"race": ["white", "asian"], "ethnicity": "declined"},
+    ),
     "clients:episode-assign": Post(
         "supervisor",
         data=lambda w, s: {"counselor": w.users["counselor_b"].pk, "reason": "Caseload balance"},

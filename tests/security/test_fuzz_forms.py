@@ -90,6 +90,7 @@ FORM_ROUTES = {
     "audit:emergency-access": ("mrn", "date_of_birth", "category", "reason"),
     "clients:client-create": (),
     "clients:client-update": (),
+    "clients:demographics-edit": (),
     "clients:episode-assign": ("counselor",),
     "clients:appointment-new": (),
     "clients:session-document": (),

@@ -117,6 +117,7 @@ ACCESS = {
     "clients:client-print": client_route(EVERYONE),
     "clients:client-timeline": client_route(EVERYONE),
     "clients:client-section": client_route(EVERYONE),
+    "clients:demographics-edit": client_route(CLINICAL),
     "clients:episode-assign": client_route((SUPERVISOR,)),
     "clients:appointment-new": client_route(CLINICIANS),
     "clients:session-document": client_route(CLINICIANS),

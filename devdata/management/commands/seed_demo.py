@@ -34,6 +34,7 @@ from devdata.demo.clients_data import (
     STREETS,
 )
 from devdata.demo.dashboard import seed_program_summary
+from devdata.demo.demographics import seed_demographics
 from devdata.demo.diagnoses import seed_diagnoses
 from devdata.demo.family import seed_family
 from devdata.demo.groups import seed_groups
@@ -64,6 +65,8 @@ EXTRA_SEEDERS = (
     seed_groups,
     seed_clinical,
     seed_aftercare,
+    # After aftercare: the discharges' arrests are recorded once discharged.
+    seed_demographics,
     seed_family,
     seed_diagnoses,
     seed_emergency_access,

@@ -1,6 +1,7 @@
 """The clinical record's models, one module per responsibility."""
 
 from iop.clients.models.appointments import Appointment
+from iop.clients.models.demographics import Demographics
 from iop.clients.models.diagnoses import Diagnosis
 from iop.clients.models.plans import (
     REVIEW_INTERVAL_DAYS,
@@ -32,6 +33,7 @@ __all__ = [
     "CaseloadAssignment",
     "Client",
     "Diagnosis",
+    "Demographics",
     "DrugTest",
     "DrugTestResult",
     "Episode",

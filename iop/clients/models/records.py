@@ -138,6 +138,10 @@ class Episode(models.Model):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="episodes"
     )
+    # The client's 1st, 2nd... episode: with the record number, the short
+    # stable case id of the TEDS export. A trigger numbers each new row
+    # (migration 0009), whoever inserts it; the placeholder 0 never stays.
+    number = models.PositiveSmallIntegerField(_("episode number"), db_default=0, editable=False)
     phase = models.CharField(
         _("phase"), max_length=12, choices=Phase.choices, default=Phase.SCREENING
     )
@@ -175,6 +179,7 @@ class Episode(models.Model):
         verbose_name_plural = _("episodes of care")
         ordering = ["-referral_date", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["client", "number"], name="episode_number_per_client"),
             models.UniqueConstraint(
                 fields=["client"],
                 condition=~Q(phase="discharged"),
@@ -204,6 +209,12 @@ class Episode(models.Model):
 
     def __str__(self):
         return f"{self.client.mrn} {self.get_phase_display()} ({self.referral_date:%Y-%m-%d})"
+
+    @property
+    def case_id(self) -> str:
+        """The record number and the two-digit episode number: digits only,
+        short, and the same in every export."""
+        return f"{self.client.mrn}{self.number:02d}"
 
     @property
     def is_open(self) -> bool:

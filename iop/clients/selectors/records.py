@@ -78,7 +78,7 @@ def client_episodes(client: Client) -> QuerySet[Episode]:
     """All episodes of a client, newest first, with counselors and assignment history."""
     return (
         Episode.objects.filter(client=client)
-        .select_related("primary_counselor", "discharge_diagnosis")
+        .select_related("primary_counselor", "discharge_diagnosis", "demographics")
         .prefetch_related("assignments__counselor", "assignments__assigned_by")
         .order_by("-referral_date", "-id")
     )

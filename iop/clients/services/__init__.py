@@ -1,6 +1,7 @@
 """Writes to the clinical record, one module per responsibility. Each
 service validates, changes and writes its audit row in one transaction."""
 
+from iop.clients.services.demographics import demographics_missing, demographics_update
 from iop.clients.services.records import (
     EMAIL_CONSENT_WORDING,
     SMS_CONSENT_WORDING,
@@ -22,6 +23,8 @@ __all__ = [
     "appointment_schedule",
     "client_create",
     "client_update",
+    "demographics_missing",
+    "demographics_update",
     "episode_admit",
     "episode_assign_counselor",
     "episode_discharge",

@@ -28,6 +28,7 @@ from iop.clients.models import Episode
 from iop.clients.selectors.clinical import current_medications
 from iop.clients.selectors.diagnoses import chart_diagnoses
 from iop.clients.views import chart_redirect
+from iop.clients.views.demographics import DEMOGRAPHICS_EDITORS
 from iop.formtools import form_saved
 
 CLIENTS_PER_PAGE = 25
@@ -83,6 +84,7 @@ def chart_context(request, client, *, printing: bool = False, section: str = "")
         "medications": current_medications(client),
         "diagnoses": chart_diagnoses(request, client),
         "can_edit": request.user.has_role(*EDITORS),
+        "can_edit_demographics": request.user.has_role(*DEMOGRAPHICS_EDITORS),
         "can_assign": request.user.has_role(roles.SUPERVISOR),
         "clinician": request.user.has_role(*roles.CLINICIANS),
     }

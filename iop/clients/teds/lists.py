@@ -1,46 +1,12 @@
-"""The Treatment Episode Data Set's choice lists and their codes, in one
-module: screening records them at referral (TEDS-A, admission), aftercare at
-discharge (TEDS-D), and the dashboard's TEDS export writes their codes.
-
-Source: SAMHSA, Treatment Episode Data Set (TEDS) State Instruction Manual,
-and the TEDS-A (admissions) and TEDS-D (discharges) codebooks, for the items
-PSOURCE, SUB1-3, ROUTE1-3, FREQ1-3, EMPLOY (EMPLOY_D), LIVARAG (LIVARAG_D),
-EDUC, SERVICES and FREQ_ATND_SELF_HELP_D (DOMAIN.md section 12). The
-discharge reason (REASON) is Episode.DischargeReason, whose values are the
-codes themselves.
-
-Each list is a TextChoices class whose values are what the forms post and
-the database stores; beside it, its `Codes` map each value to the TEDS code
-the export writes. A value that has no code is listed in `unmapped`, on
-purpose, and exported as missing (-9). Changing a value needs a data
-migration; changing a code changes only the export.
-"""
-
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+"""The admission and discharge lists screening and aftercare record:
+referral source, substances, employment, living arrangement, education,
+self-help attendance and the service (SERVICES) from the level of care."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from iop.clients.models import LevelOfCare
-
-# TEDS: the value is missing or was not collected.
-MISSING = -9
-
-
-@dataclass(frozen=True)
-class Codes:
-    """The TEDS codes of one choice list, for the item `item`."""
-
-    item: str
-    choices: type[models.Choices]
-    codes: Mapping[str, int]
-    # Values with no TEDS code on purpose: exported as MISSING.
-    unmapped: frozenset[str] = field(default_factory=frozenset)
-
-    def code(self, value) -> int:
-        """The TEDS code of a stored value; MISSING for a blank or unmapped one."""
-        return self.codes.get(value, MISSING)
+from iop.clients.models.records import LevelOfCare
+from iop.clients.teds.codebook import Codes
 
 
 class ReferralSource(models.TextChoices):
@@ -66,6 +32,15 @@ PSOURCE = Codes(
         ReferralSource.COMMUNITY: 6,
         ReferralSource.JUSTICE: 7,
     },
+    {
+        1: "Individual (includes self-referral)",
+        2: "Alcohol/drug use care provider",
+        3: "Other health care provider",
+        4: "School (educational)",
+        5: "Employer/EAP",
+        6: "Other community referral",
+        7: "Court/criminal justice referral/DUI/DWI",
+    },
 )
 
 
@@ -87,6 +62,7 @@ EMPLOY = Codes(
         Employment.UNEMPLOYED: 3,
         Employment.NOT_IN_LABOR_FORCE: 4,
     },
+    {1: "Full-time", 2: "Part-time", 3: "Unemployed", 4: "Not in labor force"},
 )
 
 
@@ -102,27 +78,36 @@ LIVARAG = Codes(
     "LIVARAG",
     Living,
     {Living.HOMELESS: 1, Living.DEPENDENT: 2, Living.INDEPENDENT: 3},
+    {1: "Homeless", 2: "Dependent living", 3: "Independent living"},
 )
 
 
 class Education(models.TextChoices):
-    BELOW_HIGH_SCHOOL = "below_hs", _("Less than high school")
+    GRADE_8_OR_LESS = "grade_8", _("Grade 8 or less")
+    # Answers recorded before "grade 8 or less" was offered read "less than
+    # high school"; they keep this value and code 2.
+    BELOW_HIGH_SCHOOL = "below_hs", _("Grades 9 to 11")
     HIGH_SCHOOL = "hs", _("High school diploma or GED")
     SOME_COLLEGE = "some_college", _("Some college or associate degree")
     BACHELOR = "bachelor", _("Bachelor's degree or higher")
 
 
-# TEDS EDUC: 1 <=8 years, 2 9-11, 3 12 or GED, 4 13-15, 5 16 or more. The
-# codes are those exported so far; checking them against the codebook
-# (which code "less than high school" takes) is a change of its own.
 EDUC = Codes(
     "EDUC",
     Education,
     {
+        Education.GRADE_8_OR_LESS: 1,
         Education.BELOW_HIGH_SCHOOL: 2,
         Education.HIGH_SCHOOL: 3,
         Education.SOME_COLLEGE: 4,
         Education.BACHELOR: 5,
+    },
+    {
+        1: "Less than one school grade, no schooling, nursery school, or kindergarten to grade 8",
+        2: "Grades 9 to 11",
+        3: "Grade 12 (or GED)",
+        4: "1-3 years of college, university, or vocational school",
+        5: "4 years of college, university, BA/BS, some postgraduate study, or more",
     },
 )
 
@@ -172,6 +157,27 @@ SUB = Codes(
         Substance.OTC: 18,
         Substance.OTHER: 19,
     },
+    {
+        1: "None",
+        2: "Alcohol",
+        3: "Cocaine/crack",
+        4: "Marijuana/hashish",
+        5: "Heroin",
+        6: "Non-prescription methadone",
+        7: "Other opiates and synthetics",
+        8: "PCP",
+        9: "Hallucinogens",
+        10: "Methamphetamine/speed",
+        11: "Other amphetamines",
+        12: "Other stimulants",
+        13: "Benzodiazepines",
+        14: "Other tranquilizers",
+        15: "Barbiturates",
+        16: "Other sedatives or hypnotics",
+        17: "Inhalants",
+        18: "Over-the-counter medications",
+        19: "Other drugs",
+    },
 )
 
 
@@ -187,6 +193,13 @@ ROUTE = Codes(
     "ROUTE",
     Route,
     {Route.ORAL: 1, Route.SMOKING: 2, Route.INHALATION: 3, Route.INJECTION: 4, Route.OTHER: 5},
+    {
+        1: "Oral",
+        2: "Smoking",
+        3: "Inhalation",
+        4: "Injection (intravenous, intramuscular, intradermal, or subcutaneous)",
+        5: "Other",
+    },
 )
 
 
@@ -198,7 +211,6 @@ class Frequency(models.TextChoices):
     DAILY = "daily", _("Daily")
 
 
-# TEDS FREQ: 1 no use in the past month, 2 some use, 3 daily use.
 FREQ = Codes(
     "FREQ",
     Frequency,
@@ -209,19 +221,21 @@ FREQ = Codes(
         Frequency.MOST_DAYS: 2,
         Frequency.DAILY: 3,
     },
+    {1: "No use in the past month", 2: "Some use", 3: "Daily use"},
 )
 
 
 class MutualHelp(models.TextChoices):
-    # TEDS frequency of attendance at self-help programs, past 30 days.
+    # Attendance at self-help (mutual-help) groups in the past 30 days:
+    # at admission (Demographics) and at discharge (the discharge summary).
     NONE = "none", _("No attendance")
     FEW = "1_3", _("1–3 times")
     SOME = "4_7", _("4–7 times")
     OFTEN = "8_30", _("8–30 times")
     DAILY = "daily", _("Daily or more")
+    UNKNOWN_FREQUENCY = "some", _("Some attendance, frequency unknown")
 
 
-# TEDS-D FREQ_ATND_SELF_HELP: 1 none, 2 1-3 times, 3 4-7, 4 8-30 in the past month.
 SELF_HELP = Codes(
     "FREQ_ATND_SELF_HELP",
     MutualHelp,
@@ -231,22 +245,40 @@ SELF_HELP = Codes(
         MutualHelp.SOME: 3,
         MutualHelp.OFTEN: 4,
         MutualHelp.DAILY: 4,
+        MutualHelp.UNKNOWN_FREQUENCY: 5,
+    },
+    {
+        1: "No attendance",
+        2: "1-3 times in the past month",
+        3: "4-7 times in the past month",
+        4: "8-30 times in the past month",
+        5: "Some attendance, frequency is unknown",
     },
 )
 
-# TEDS SERVICES, from the episode's ASAM level of care (LevelOfCare, kept with
-# the episode: it is ASAM's list, not TEDS'). The codes are those exported so
-# far: 7 for intensive, 8 for non-intensive outpatient; DOMAIN.md section 12
-# reads 6 and 7, and checking them against the codebook is a change of its
-# own. The residential and inpatient levels are not admitted to by an IOP
+# TEDS SERVICES (and SERVICES_D), from the episode's ASAM level of care
+# (LevelOfCare, kept with the episode: it is ASAM's list, not TEDS'). An IOP
+# at level 2.1 and partial hospitalisation at 2.5 are "ambulatory, intensive
+# outpatient" (6); level 1.0 is "ambulatory, non-intensive outpatient" (7).
+# The residential and inpatient levels are not admitted to by an IOP
 # (screening refers out to them): they have no code here.
 SERVICES = Codes(
     "SERVICES",
     LevelOfCare,
     {
-        LevelOfCare.OUTPATIENT: 8,
-        LevelOfCare.INTENSIVE_OUTPATIENT: 7,
-        LevelOfCare.PARTIAL_HOSPITALIZATION: 7,
+        LevelOfCare.OUTPATIENT: 7,
+        LevelOfCare.INTENSIVE_OUTPATIENT: 6,
+        LevelOfCare.PARTIAL_HOSPITALIZATION: 6,
+    },
+    {
+        1: "Detox, 24-hour, hospital inpatient",
+        2: "Detox, 24-hour, free-standing residential",
+        3: "Rehab/residential, hospital (non-detox)",
+        4: "Rehab/residential, short term (30 days or fewer)",
+        5: "Rehab/residential, long term (more than 30 days)",
+        6: "Ambulatory, intensive outpatient",
+        7: "Ambulatory, non-intensive outpatient",
+        8: "Ambulatory, detoxification",
     },
     unmapped=frozenset(
         {
@@ -256,6 +288,3 @@ SERVICES = Codes(
         }
     ),
 )
-
-# Every list's codes, for the export's documentation and its tests.
-CODES = (PSOURCE, SUB, ROUTE, FREQ, EMPLOY, LIVARAG, EDUC, SERVICES, SELF_HELP)
