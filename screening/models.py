@@ -312,9 +312,4 @@ class SafetyFlag(models.Model):
     @property
     def kind_label(self) -> str:
         """The flag's kind in plain words, as staff read it."""
-        return str(FLAG_KINDS.get(self.kind, self.kind.replace("_", " ").capitalize()))
-
-
-# The kinds of safety flag the instruments raise (screening/instruments),
-# in the words the chart shows.
-FLAG_KINDS = {"suicide_risk": _("Suicide risk")}
+        return flag_label(self.kind)
