@@ -4,11 +4,20 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from iop.dashboard import views as dashboard_views
 
 admin.site.site_header = "OpenIOP administration"
 admin.site.site_title = "OpenIOP"
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to
+    the static file. Nothing else is done here, so only GET and HEAD."""
+    return redirect(static("favicon.svg"))
+
 
 urlpatterns = [
     path("", include("iop.dashboard.urls")),
@@ -23,5 +32,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
     # Browsers ask for it at the root whatever the page links.
-    path("favicon.ico", lambda request: redirect(static("favicon.svg")), name="favicon"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

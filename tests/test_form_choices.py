@@ -83,6 +83,8 @@ def _kwargs(cls) -> dict:
         "screening.forms.SubstanceForm": {"rank": ReferralSubstance.Rank.SECONDARY},
         "iop.clients.clinical_forms.SessionNoteForm": {"objectives": Objective.objects.none()},
         "iop.accounts.mfa.forms.ReauthForm": {"request": None, "with_code": False},
+        "iop.clients.diagnosis_forms.DischargeDiagnosisForm": {"diagnoses": []},
+        "iop.clients.diagnosis_forms.ProblemForm": {"episode": None},
     }.get(_name(cls), {})
 
 

@@ -276,7 +276,15 @@ SECTIONS = [
         25,
         {"tab_title": gettext_lazy("Plan")},
     ),
-    ("diagnoses", gettext_lazy("Diagnoses"), "_chart_diagnoses.html", _diagnoses, 22, {}),
+    # The diagnoses open the Plan tab: the plan's problems address them.
+    (
+        "diagnoses",
+        gettext_lazy("Diagnoses"),
+        "_chart_diagnoses.html",
+        _diagnoses,
+        22,
+        {"tab": "plan"},
+    ),
     ("drug-tests", gettext_lazy("Drug tests"), "_chart_drug_tests.html", _drug_tests, 40, {}),
     ("medications", gettext_lazy("Medications"), "_chart_medications.html", _medications, 45, {}),
     (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from iop import horizon
 from iop.clients.diagnoses import Criterion, Remission, Severity, SubstanceClass
 from iop.clients.models import Diagnosis
+from iop.formtools import choose
 
 DATE = {"type": "date"}
 
@@ -25,7 +26,9 @@ def _date_made():
 
 
 class SudChecklistForm(forms.Form):
-    substance_class = forms.ChoiceField(label=_("Substance class"), choices=SubstanceClass.choices)
+    substance_class = forms.ChoiceField(
+        label=_("Substance class"), choices=choose(SubstanceClass.choices)
+    )
     criteria_met = forms.MultipleChoiceField(
         label=_("Criteria met within 12 months"),
         choices=Criterion.choices,

@@ -21,7 +21,8 @@ def test_each_test_badge_has_one_colour_scheme(login, counselor1, client_of_coun
     )
     _test(counselor1, client, {Substance.FENTANYL: NEGATIVE}, collected_on=_days_ago(2))
 
-    page = login(counselor1).get(_url("client-detail", client)).content.decode()
+    section = _url("client-section", client, section="drug-tests")
+    page = login(counselor1).get(section).content.decode()
 
     assert _badges(page) == ["badge text-bg-danger", "badge border text-body"]
     assert page.count('<span class="visually-hidden">unexpected positive</span>') == 1

@@ -41,7 +41,7 @@ from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 #
 # The chart page (the header, the alerts and the Overview): episodes and
 # their assignments 2; current medications 1; current diagnoses (the header
-# and the Diagnoses section share them) 1; screening's safety flags 1;
+# and the Plan tab's diagnoses share them) 1; screening's safety flags 1;
 # the Overview's last notes, next appointments, current objectives and
 # this week's sessions 4; groups' attendance this week 1.
 CHART_QUERIES = 19
@@ -55,10 +55,8 @@ SECTION_QUERIES = {
     "sessions": SECTION_OVERHEAD + 1,
     # Enrollments, per-track counts, topics, sessions required; weekly hours 2.
     "groups": SECTION_OVERHEAD + 6,
-    # The active plan, problems, goals, objectives.
-    "plan": SECTION_OVERHEAD + 4,
-    # Current diagnoses.
-    "diagnoses": SECTION_OVERHEAD + 1,
+    # Current diagnoses; the active plan, problems, goals, objectives.
+    "plan": SECTION_OVERHEAD + 1 + 4,
     # Screenings, whether in screening, scores by instrument.
     "screening": SECTION_OVERHEAD + 3,
     # Drug tests with their results.
@@ -74,7 +72,7 @@ SECTION_QUERIES = {
 }
 # On paper, everything on one page: the chart page's queries, every
 # section's, the timeline's and the print audit insert.
-# The header and the Diagnoses section share one query of the diagnoses.
+# The header and the Plan tab's diagnoses share one query of the diagnoses.
 PRINT_QUERIES = (
     CHART_QUERIES + sum(count - SECTION_OVERHEAD for count in SECTION_QUERIES.values()) + 1 - 1
 )

@@ -205,7 +205,11 @@ def test_cancel_is_404_for_another_counselors_client(
 def test_chart_offers_the_reasons_with_none_chosen_and_a_dialog(
     login, counselor1, client_of_counselor1, tomorrow, an_hour_ago
 ):
-    content = login(counselor1).get(_url("client-detail", client_of_counselor1)).content.decode()
+    sessions = reverse(
+        "clients:client-section",
+        kwargs={"client_id": client_of_counselor1.public_id, "section": "sessions"},
+    )
+    content = login(counselor1).get(sessions).content.decode()
 
     upcoming = content.split(f'id="cancel-reason-{tomorrow.public_id}"')[1].split("</select>")[0]
     assert 'value="cancelled_client"' in upcoming

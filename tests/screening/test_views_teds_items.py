@@ -17,6 +17,7 @@ def _admit_post(counselor):
         "counselor": str(counselor.pk),
         "orientation_at": orientation_time().strftime("%Y-%m-%dT%H:%M"),
         "referred_to": "",
+        "confirm": "yes",
     }
 
 

@@ -214,6 +214,8 @@ PUBLIC = {
     "accounts:login": {None: 200, **dict.fromkeys(EVERYONE, 302)},
     "accounts:logout": dict.fromkeys((None, *EVERYONE), 405),
     "health": dict.fromkeys((None, *EVERYONE), 200),
+    # A redirect to the static file, as public as the file.
+    "favicon": dict.fromkeys((None, *EVERYONE), 302),
     "reminders:sms-inbound": dict.fromkeys((None, *EVERYONE), 405),
     # The admin's own sign-in and sign-out pages.
     "admin:login": {None: 200, INTAKE: 200, COUNSELOR: 200, SUPERVISOR: 200, ADMINISTRATOR: 302},
