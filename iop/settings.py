@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "groups",
     "family",
     "aftercare",
+    "billing",
     # Login throttling by username and address (DOMAIN.md section 10).
     "axes",
 ]

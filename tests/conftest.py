@@ -35,6 +35,11 @@ def administrator(db):
 
 
 @pytest.fixture
+def billing_user(db):
+    return UserFactory(username="billing", roles=[roles.BILLING])
+
+
+@pytest.fixture
 def client_of_counselor1(counselor1):
     return EpisodeFactory(primary_counselor=counselor1).client
 

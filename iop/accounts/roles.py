@@ -5,6 +5,9 @@ INTAKE = "Intake"
 COUNSELOR = "Counselor"
 SUPERVISOR = "Supervisor"
 ADMINISTRATOR = "Administrator"
+# Billing staff: the whole program, minimum necessary (DESIGN.md): coverage,
+# diagnosis codes, charges and the facts of a service, never note text.
+BILLING = "Billing"
 
 ALL_ROLES = (INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR)
 
