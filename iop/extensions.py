@@ -318,11 +318,13 @@ SERVICES_CHANGED: Registry[ServicesChangedHook] = Registry(
     "services changed",
     """What feature apps do when documented services were signed or changed:
     a session note signed or co-signed, an appointment cancelled, a drug
-    test recorded (iop.clients.services); group attendance recorded or
-    changed, a client added to or removed from a session's roster, a group
-    session signed (all its attendance at once), co-signed or cancelled
-    (groups.services). Signed notes are locked and addenda are text: no
-    service corrects signed attendance.
+    test recorded (iop.clients.services); a client added to or removed from
+    a session's roster, a group session signed (all its attendance at
+    once), co-signed or cancelled (groups.services). Saving unsigned
+    attendance does not call it (the group page's save stays cheap): the
+    day it holds is found unsigned by the next re-evaluation, at the latest
+    when the session is signed. Signed notes are locked and addenda are
+    text: no service corrects signed attendance.
 
     Entry: hook(*, client_ids, dates, actor) -> None; `client_ids` and
     `dates` are sets (every client concerned, every date of a service

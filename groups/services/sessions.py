@@ -148,8 +148,6 @@ def session_lines_save(
             request=request,
             details={"group_attendance": True},
         )
-        # Attendance recorded, not yet signed: the clients' days are held.
-        _services_changed(session, [row.client_id for row in rows], actor)
     return saved
 
 

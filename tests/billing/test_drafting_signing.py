@@ -196,7 +196,7 @@ def test_one_audit_event_per_client_per_re_evaluation():
     assert all(event.details["charges_redrafted"] for event in new)
 
 
-def test_attendance_recorded_but_not_signed_holds_the_client_s_day():
+def test_unsigned_attendance_holds_the_client_s_day_until_the_session_is_signed():
     session, clients = started_session(1)
     _billable(clients, payer())
     episode = clients[0].episodes.get()
@@ -206,6 +206,8 @@ def test_attendance_recorded_but_not_signed_holds_the_client_s_day():
     assert drafted.status == Charge.Status.DRAFTED
 
     document_all(session, clients)
+    # Any re-evaluation of the day (here by hand) finds the unsigned line.
+    charges_redraft(client_ids=[clients[0].pk], dates=[timezone.localdate(session.starts_at)])
 
     held = list(live_charges().filter(client=clients[0]))
     assert {c.hold_reason for c in held} == {Charge.HoldReason.UNSIGNED}
