@@ -2,14 +2,16 @@
 (iop/extensions.py): its chart section and attendance on the timeline, a
 counselor's view of the members of the groups they run, enrollment on
 admission, Social Support into aftercare and enrollments ended on
-discharge, and its sessions for the reminder planner and the digest."""
+discharge, and its sessions for the reminder planner and the digest, and attendance as
+billable services."""
 
 from django.utils.translation import gettext_lazy
 
-from groups import chart, policy, reminders
+from groups import billing_facts, chart, policy, reminders
 from groups.services import enrollment
 from iop.extensions import (
     ADMISSION_HOOKS,
+    BILLABLE_SERVICES,
     CHART_SECTIONS,
     COUNSELOR_SCOPES,
     DIGEST_SOURCES,
@@ -52,3 +54,4 @@ def register() -> None:
     DISCHARGE_HOOKS.register("groups", enrollment.on_discharge, order=10)
     REMINDER_SOURCES.register("group-sessions", reminders.upcoming_sessions, order=20)
     DIGEST_SOURCES.register("groups", reminders.digest_items, order=40)
+    BILLABLE_SERVICES.register("group-attendance", billing_facts.group_attendance, order=20)

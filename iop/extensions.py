@@ -23,7 +23,7 @@ level without an import cycle.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from iop.registry import Registry
@@ -251,6 +251,104 @@ DISCHARGE_HOOKS: Registry[EpisodeHook] = Registry(
     Query budget: a fixed number (bulk updates, never a query per row).
     """,
 )
+
+
+# --- billable services -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceFact:
+    """A documented service as billing sees it: the facts a charge rests on
+    (who, when, how long, what kind, signed or not), never the note's text.
+
+    `source` names the record ("groups.attendance:<pk>",
+    "clients.sessionnote:<pk>", "clients.drugtest:<pk>"); `date` is the
+    local date the service started on (a session crossing midnight counts
+    on the day it started); `minutes` are the minutes attended (0 for a
+    collection); `kind` is one of SERVICE_KINDS; `suggested_code` the code
+    the record itself carries, if any ("" otherwise)."""
+
+    client_id: int
+    episode_id: int
+    source: str
+    date: date
+    starts_at: datetime
+    minutes: int
+    kind: str
+    suggested_code: str = ""
+    clinician_id: int | None = None
+    cosigner_id: int | None = None
+    signed: bool = False
+    awaiting_cosignature: bool = False
+    signed_late: bool = False
+    mode: str = "in_person"  # or "video"
+
+
+# What a ServiceFact's `kind` may be.
+SERVICE_KINDS = ("group", "individual", "assessment", "family", "drug_test_collection")
+
+# source(client_ids, start_date, end_date) -> the services of those clients
+# that started on a day in [start_date, end_date] (both included).
+ServiceSource = Callable[[Iterable[int], date, date], list[ServiceFact]]
+
+BILLABLE_SERVICES: Registry[ServiceSource] = Registry(
+    "billable services",
+    """Where documented services come from, for drafting charges (billing's
+    re-evaluation of a client's week).
+
+    Entry: source(client_ids, start_date, end_date) -> list of ServiceFact,
+    the services of those clients that started on a day between the two
+    dates, both included: services attended (minutes > 0) or collected,
+    signed or not (an unsigned service holds its day), never a service
+    that did not take place (absent, excused, no-show, cancelled).
+
+    Called: by the drafting service, inside the transaction of whatever
+    signed or changed a service (SERVICES_CHANGED), or by a manual
+    re-evaluation, in order.
+
+    Query budget: a fixed number per call (one, two with a prefetch)
+    whatever the number of clients and services.
+    """,
+)
+
+# hook(*, client_ids, dates, actor) -> None
+ServicesChangedHook = Callable[..., None]
+
+SERVICES_CHANGED: Registry[ServicesChangedHook] = Registry(
+    "services changed",
+    """What feature apps do when documented services were signed or changed:
+    a session note signed or co-signed, an appointment cancelled, a drug
+    test recorded (iop.clients.services); a client added to or removed from
+    a session's roster, a group session signed (all its attendance at
+    once), co-signed or cancelled (groups.services). Saving unsigned
+    attendance does not call it (the group page's save stays cheap): the
+    day it holds is found unsigned by the next re-evaluation, at the latest
+    when the session is signed. Signed notes are locked and addenda are
+    text: no service corrects signed attendance.
+
+    Entry: hook(*, client_ids, dates, actor) -> None; `client_ids` and
+    `dates` are sets (every client concerned, every date of a service
+    that changed); `actor` may be None (a task). Call it through
+    `services_changed(...)`.
+
+    Called: inside the transaction of the service that signed or changed,
+    after its own writes and audit rows, in order: the signature and its
+    consequences (charges drafted) commit together, and a hook that raises
+    undoes them all.
+
+    Query budget: a fixed number whatever the number of clients (a group
+    session of 12 clients costs what one of 3 does).
+    """,
+)
+
+
+def services_changed(*, client_ids: Iterable[int], dates: Iterable[date], actor=None) -> None:
+    """Tell every SERVICES_CHANGED hook; nothing when nothing changed."""
+    client_ids, dates = set(client_ids), set(dates)
+    if not client_ids or not dates:
+        return
+    for hook in SERVICES_CHANGED:
+        hook(client_ids=client_ids, dates=dates, actor=actor)
 
 
 # --- the access policy ------------------------------------------------------------------------

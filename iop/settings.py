@@ -32,6 +32,9 @@ PROGRAM_NAME = env("PROGRAM_NAME", default="OpenIOP")
 # The provider identifier the state assigned the program, written in every
 # TEDS record (TEDS State Instruction Manual, System Data Set); -9 when unset.
 TEDS_PROVIDER_ID = env("TEDS_PROVIDER_ID", default="")
+# Where in-person services are billed (CMS Place of Service Code Set):
+# 57 non-residential substance abuse treatment facility, or 11 office.
+BILLING_PLACE_OF_SERVICE = env("BILLING_PLACE_OF_SERVICE", default="57")
 
 # The program's usual drug-test panel: the specimen the test form starts with
 # and the substances its "All negative" shortcut records (codes of

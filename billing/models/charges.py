@@ -41,6 +41,7 @@ class Charge(models.Model):
         NO_RATE = "no_rate", _("No rate for the code on the date of service")
         NOT_ACCEPTED = "not_accepted", _("The payer does not accept the code")
         NO_DIAGNOSIS = "no_diagnosis", _("No confirmed diagnosis")
+        CREDENTIAL = "credential", _("The rendering clinician's credential modifier is unknown")
         MANUAL = "manual", _("Held by billing staff")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -15,6 +15,7 @@ from iop import horizon
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.signing import note_ensure_unsigned
+from iop.extensions import services_changed
 
 # How far ahead occurrences exist (reminders and My day need them ahead).
 HORIZON_WEEKS = 8
@@ -170,6 +171,7 @@ def group_session_cancel(
         session.cancel_reason = reason.strip()
         session.save(update_fields=["status", "cancel_reason", "updated_at"])
         # Attendance marked before the cancellation is not an absence.
+        dropped = list(session.attendance.values_list("client_id", flat=True))
         session.attendance.filter(signed_at__isnull=True).delete()
         session_reminders_cancel(session)
         audit_record(
@@ -178,6 +180,10 @@ def group_session_cancel(
             obj=session,
             request=request,
             details={"cancelled": True},
+        )
+        # Days an unsigned line held are re-evaluated without it.
+        services_changed(
+            client_ids=dropped, dates=[timezone.localtime(session.starts_at).date()], actor=actor
         )
     return session
 

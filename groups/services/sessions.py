@@ -25,6 +25,7 @@ from iop.clients.signing import (
     note_ensure_unsigned,
     signature_fields,
 )
+from iop.extensions import services_changed
 
 # A late arrival misses the opening check-in: the default minutes reflect it.
 LATE_DEFAULT_MISSED_MINUTES = 15
@@ -39,6 +40,13 @@ class Line:
     participation: str = ""
     remark: str = ""
     objective_id: int | None = None
+
+
+def _services_changed(session: GroupSession, client_ids, actor) -> None:
+    """Billing re-evaluates these clients' day (iop.extensions.SERVICES_CHANGED)."""
+    services_changed(
+        client_ids=client_ids, dates=[timezone.localtime(session.starts_at).date()], actor=actor
+    )
 
 
 def default_minutes(session: GroupSession, status: str) -> int:
@@ -213,6 +221,7 @@ def session_add_client(
             request=request,
             details={"drop_in": True},
         )
+        _services_changed(session, [client.pk], actor)
     return row
 
 
@@ -232,6 +241,7 @@ def session_remove_client(*, actor, session: GroupSession, client: Client, reque
             request=request,
             details={"attendance_removed": True},
         )
+        _services_changed(session, [client.pk], actor)
 
 
 def _normalised(remark: str) -> str:
@@ -308,6 +318,7 @@ def session_sign(
             request=request,
             details={"signed": True},
         )
+        _services_changed(session, [row.client_id for row in unsigned], actor)
     session.refresh_from_db()
     return session
 
@@ -334,6 +345,7 @@ def session_cosign(*, actor, session: GroupSession, request=None) -> GroupSessio
             request=request,
             details={"cosigned": True},
         )
+        _services_changed(session, [row.client_id for row in rows], actor)
     return session
 
 

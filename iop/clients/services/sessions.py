@@ -16,6 +16,7 @@ from iop.clients.signing import (
     note_ensure_unsigned,
     note_sign,
 )
+from iop.extensions import services_changed
 from iop.reminders.services.outbox import reminders_cancel
 
 # Timed codes bill a 15-minute unit once at least 8 minutes of it are given
@@ -33,6 +34,15 @@ def session_units(*, service_code: str, minutes: int) -> int:
         return 1
     whole, rest = divmod(minutes, UNIT_MINUTES)
     return whole + (1 if rest >= MINIMUM_MINUTES_FOR_A_UNIT else 0)
+
+
+def _services_changed(appointment: Appointment, actor) -> None:
+    """Billing re-evaluates the client's day (iop.extensions.SERVICES_CHANGED)."""
+    services_changed(
+        client_ids=[appointment.client_id],
+        dates=[timezone.localtime(appointment.starts_at).date()],
+        actor=actor,
+    )
 
 
 def session_document(
@@ -121,6 +131,7 @@ def session_note_sign(*, actor, note: SessionNote, request=None) -> SessionNote:
             request=request,
             details={"signed": True, "late": note.signed_late},
         )
+        _services_changed(appointment, actor)
     return note
 
 
@@ -136,6 +147,7 @@ def session_note_cosign(*, actor, note: SessionNote, request=None) -> SessionNot
             request=request,
             details={"cosigned": True},
         )
+        _services_changed(note.appointment, actor)
     return note
 
 
@@ -186,5 +198,6 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str, request=
             request=request,
             details={"status": status},
         )
+        _services_changed(appointment, actor)
     appointment.status = status
     return appointment

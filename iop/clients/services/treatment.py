@@ -22,6 +22,7 @@ from iop.clients.models import (
     MutualHelpMeeting,
     Substance,
 )
+from iop.extensions import services_changed
 
 # Which panel results a prescribed medication explains (DOMAIN.md section 5:
 # a positive for a prescribed medication is expected, not a relapse signal).
@@ -118,6 +119,7 @@ def drug_test_record(
             request=request,
             details={"substances": len(results)},
         )
+        services_changed(client_ids=[client.pk], dates=[collected_on], actor=actor)
     return test
 
 
