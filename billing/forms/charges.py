@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Charge, Payer
+from billing.selectors.charges import BILLED, UNBILLED
 from iop import horizon
 from iop.accounts import roles
 
@@ -23,7 +24,14 @@ class ChargeFilterForm(forms.Form):
     """The worklist's filters, read from the query string; every one optional."""
 
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Charge.Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All statuses")),
+            *Charge.Status.choices,
+            (BILLED, _("Billed: ready, sent, paid or denied")),
+            (UNBILLED, _("Not yet billed: drafted or held")),
+        ],
     )
     hold_reason = forms.ChoiceField(
         label=_("Held because"),

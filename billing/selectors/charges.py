@@ -6,6 +6,19 @@ from django.db.models import Count, QuerySet
 from billing.models import Charge
 from iop.audit.policy import clients_visible_to
 
+# Two groups of statuses the dashboard drills into (as `status` values).
+BILLED = "billed"
+UNBILLED = "unbilled"
+STATUS_GROUPS = {
+    BILLED: (
+        Charge.Status.READY,
+        Charge.Status.EXPORTED,
+        Charge.Status.PAID,
+        Charge.Status.DENIED,
+    ),
+    UNBILLED: (Charge.Status.DRAFTED, Charge.Status.HELD),
+}
+
 
 def charges_visible_to(user) -> QuerySet[Charge]:
     """Charges of the clients `user` may see (the one access policy)."""
@@ -14,8 +27,14 @@ def charges_visible_to(user) -> QuerySet[Charge]:
 
 def filter_charges(charges: QuerySet[Charge], filters: dict) -> QuerySet[Charge]:
     """Apply the worklist's cleaned filters (billing.forms.ChargeFilterForm)."""
-    if filters.get("status"):
-        charges = charges.filter(status=filters["status"])
+    status = filters.get("status")
+    if status in STATUS_GROUPS:
+        # Groups count what is live: a replaced charge is not billed twice.
+        charges = charges.filter(status__in=STATUS_GROUPS[status], superseded=False).exclude(
+            kind=Charge.Kind.VOID
+        )
+    elif status:
+        charges = charges.filter(status=status)
     if filters.get("hold_reason"):
         charges = charges.filter(status=Charge.Status.HELD, hold_reason=filters["hold_reason"])
     if filters.get("payer"):

@@ -239,11 +239,12 @@ def charges_mark_exported(request):
     """Mark the filtered worklist's ready charges exported (sent to the
     outside biller), an explicit action of its own."""
     form, charges = _filtered(request, request.POST)
-    query = filter_query(request.POST).urlencode()
-    target = reverse("billing:charges") + (f"?{query}" if query else "")
     if form.is_bound and not form.is_valid():
         messages.error(request, _("The filters are not valid."))
-        return redirect(target)
+        return redirect("billing:charges")
+    # Back to the same list: the filters as validated, never the raw POST.
+    query = filter_query(request.POST).urlencode()
+    target = reverse("billing:charges") + (f"?{query}" if query else "")
     try:
         marked = _mark(request, charges)
     except ValidationError as error:

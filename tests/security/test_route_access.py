@@ -210,6 +210,7 @@ ACCESS = {
     # The summary is named in the URL; the world has none to name.
     "aftercare:summary-addendum": client_route(CLINICIANS, POST_ONLY, empty_post=404),
     # billing: charges (a charge is named in the URL; the world has none to name)
+    "billing:dashboard": Access(BILLING_STAFF),
     "billing:charges": Access(BILLING_STAFF),
     "billing:charges-export": Access(BILLING_STAFF),
     "billing:charges-mark-exported": Access(BILLING_STAFF, POST_ONLY),
@@ -217,6 +218,7 @@ ACCESS = {
     "billing:charge-hold": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
     "billing:charge-release": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
     "billing:charge-void": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    "billing:superbill": client_route(BILLING_STAFF),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).
