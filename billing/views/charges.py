@@ -2,6 +2,8 @@
 the service facts behind it, its actions (hold, release, void) and the
 charge CSV for an outside biller."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -99,11 +101,19 @@ def charge_detail(request, charge_id):
         "history": list(
             Charge.objects.filter(replaces=charge).select_related("created_by").order_by("id")
         ),
+        # The superbill of the month of service, for the same client.
+        "superbill_start": charge.service_date.replace(day=1),
+        "superbill_end": _month_end(charge.service_date),
         "hold_form": HoldForm(),
         "void_form": VoidForm(),
     }
     audit_view(request, client=charge.client, obj=charge)
     return render(request, "billing/charges/detail.html", context)
+
+
+def _month_end(day):
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
 
 
 def _back(charge):

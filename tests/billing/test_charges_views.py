@@ -133,6 +133,7 @@ def test_the_detail_shows_the_service_facts_and_audits_the_view(login, administr
     assert "Relapse prevention group" in html
     assert "95" in html
     assert "Not signed" in html
+    assert "superbill-link" in html
     assert len(response.context["evidence"]) == 2
     assert AuditEvent.objects.filter(
         client=charge.client, action=AuditEvent.Action.VIEW, object_id=str(charge.public_id)
