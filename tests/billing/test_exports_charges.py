@@ -90,3 +90,25 @@ def test_bad_filters_are_a_plain_400(login, administrator):
 def test_clinical_roles_may_not_export_charges(request, login, role):
     ChargeFactory(status="ready")
     assert login(request.getfixturevalue(role)).get(EXPORT).status_code == 403
+
+
+def test_the_export_query_count_does_not_grow_with_charges(
+    login, administrator, django_assert_num_queries
+):
+    browser = login(administrator)
+    for _ in range(2):
+        ChargeFactory(status="ready")
+    browser.get(EXPORT)
+    with django_assert_num_queries(EXPORT_QUERIES) as small:
+        browser.get(EXPORT)
+    for _ in range(18):
+        ChargeFactory(status="ready")
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = browser.get(EXPORT)
+    assert len(_rows(response)) == 20
+
+
+# Measured, then pinned: the session, the user and their roles, the charges
+# with their clients, payers, coverages and clinicians, the audit insert and
+# the session save in its savepoint.
+EXPORT_QUERIES = 8

@@ -170,3 +170,36 @@ def test_the_system_check_refuses_a_bad_npi_or_tax_id(settings):
     errors = check_billing_provider()
     assert {error.id for error in errors} == {"billing.E002", "billing.E003"}
     assert all(error.level == checks.ERROR for error in errors)
+
+
+def test_the_superbill_query_count_does_not_grow_with_lines(
+    login, administrator, django_assert_num_queries
+):
+    coverage = CoverageFactory()
+    browser = login(administrator)
+    url = _url(coverage.client)
+    start = timezone.localdate() - datetime.timedelta(days=40)
+
+    def add(first, count):
+        for day in range(first, first + count):
+            ChargeFactory(
+                coverage=coverage,
+                status="ready",
+                service_date=timezone.localdate() - datetime.timedelta(days=day),
+            )
+
+    add(1, 2)
+    browser.get(url, {"start": start.isoformat()})
+    with django_assert_num_queries(SUPERBILL_QUERIES) as small:
+        browser.get(url, {"start": start.isoformat()})
+    add(3, 18)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = browser.get(url, {"start": start.isoformat()})
+    assert len(response.context["bill"].lines) == 20
+
+
+# Measured, then pinned: the session, the user and their roles, the client
+# through the policy, the charges with their payers and clinicians, the
+# coverages, the diagnoses, the export and view events, the unread
+# notifications and the session save in its savepoint.
+SUPERBILL_QUERIES = 13
