@@ -6,6 +6,7 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self):
-        from billing import extensions
+        from billing import extensions, provider
 
         extensions.register()
+        provider.register_checks()

@@ -35,6 +35,19 @@ TEDS_PROVIDER_ID = env("TEDS_PROVIDER_ID", default="")
 # Where in-person services are billed (CMS Place of Service Code Set):
 # 57 non-residential substance abuse treatment facility, or 11 office.
 BILLING_PLACE_OF_SERVICE = env("BILLING_PLACE_OF_SERVICE", default="57")
+# The billing provider printed on superbills: the program's legal name,
+# address, type 2 NPI (its check digit verified at start-up,
+# billing/provider.py), federal tax ID (EIN) and NUCC taxonomy code. The
+# defaults are demo values; a clinic sets its own.
+BILLING_PROVIDER_NAME = env("BILLING_PROVIDER_NAME", default="OpenIOP Demo Recovery Center")
+BILLING_PROVIDER_ADDRESS = env(
+    "BILLING_PROVIDER_ADDRESS", default="100 Main Street, Suite 200, Springfield, IL 62701"
+)
+BILLING_PROVIDER_NPI = env("BILLING_PROVIDER_NPI", default="1234567893")
+BILLING_PROVIDER_TAX_ID = env("BILLING_PROVIDER_TAX_ID", default="12-3456789")
+# NUCC Health Care Provider Taxonomy: 261QR0405X, Ambulatory Health Care
+# Facilities / Clinic/Center / Rehabilitation, Substance Use Disorder.
+BILLING_PROVIDER_TAXONOMY = env("BILLING_PROVIDER_TAXONOMY", default="261QR0405X")
 
 # The program's usual drug-test panel: the specimen the test form starts with
 # and the substances its "All negative" shortcut records (codes of

@@ -15,11 +15,13 @@ HOME = "home"
 MY_WORK = "my-work"
 CLIENTS = "clients"
 PROGRAM = "program"
+BILLING = "billing"
 MENU_LABELS = {
     HOME: gettext_lazy("Home"),
     MY_WORK: gettext_lazy("My work"),
     CLIENTS: gettext_lazy("Clients"),
     PROGRAM: gettext_lazy("Program"),
+    BILLING: gettext_lazy("Billing"),
 }
 
 
@@ -67,6 +69,9 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         entries.append((PROGRAM, _("System status"), reverse("dashboard:system-status")))
         entries.append((PROGRAM, _("Staff"), reverse("admin:accounts_user_changelist")))
         entries.append((PROGRAM, _("Lockouts"), reverse("accounts:lockout-list")))
+    if user.has_role(roles.BILLING, roles.ADMINISTRATOR):
+        entries.append((BILLING, _("Billing dashboard"), reverse("billing:dashboard")))
+        entries.append((BILLING, _("Charges"), reverse("billing:charges")))
     return entries
 
 

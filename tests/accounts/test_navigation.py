@@ -54,7 +54,14 @@ def test_an_administrator_has_a_program_menu(login, administrator):
         "Home": ["Home"],
         "Clients": ["Find a client"],
         "Program": ["Program dashboard", "Audit trail", "System status", "Staff", "Lockouts"],
+        "Billing": ["Billing dashboard", "Charges"],
     }
+
+
+def test_billing_staff_have_a_billing_menu(login, billing_user):
+    menus = _menus(login(billing_user).get(reverse("billing:charges")))
+
+    assert menus["Billing"] == ["Billing dashboard", "Charges"]
 
 
 def test_emergency_access_is_in_the_clients_menu_of_a_designated_user(login, counselor2):

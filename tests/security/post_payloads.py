@@ -448,6 +448,28 @@ POSTS = {
         data=lambda w, s: {"text": "Called a week after discharge: doing well."},
         prepare=setups.discharge_summary,
     ),
+    # billing: a charge of the main client, acted on by an administrator
+    "billing:charge-hold": Post(
+        "administrator",
+        data=lambda w, s: {"detail": "Checking the member ID."},
+        client=_main,
+        prepare=setups.charge_of_main,
+    ),
+    "billing:charge-release": Post(
+        "administrator", client=_main, prepare=setups.held_charge_of_main
+    ),
+    "billing:charge-void": Post(
+        "administrator",
+        data=lambda w, s: {"reason": "Billed twice.", "confirm": "yes"},
+        client=_main,
+        prepare=setups.charge_of_main,
+    ),
+    "billing:charges-mark-exported": Post(
+        "administrator",
+        data=lambda w, s: {"client": w.main.mrn, "confirm": "yes"},
+        client=_main,
+        prepare=setups.ready_charge_of_main,
+    ),
 }
 
 # Routes that take a POST and change no client record.

@@ -22,6 +22,7 @@ from iop.clients.services.diagnoses import diagnosis_add_code
 from iop.clients.services.plans import plan_add_goal, plan_add_objective, plan_sign
 from screening import services as screening_services
 from screening.models import SafetyFlag, Screening
+from tests.billing.factories import ChargeFactory, CoverageFactory
 from tests.family.factories import consent_for, family_member, family_session
 from tests.groups.factories import RecurringGroupFactory, track
 from tests.screening.helpers import RATINGS_2_1, ratings
@@ -261,3 +262,21 @@ def main_discharged(world, browser):
         reason=Episode.DischargeReason.COMPLETED,
     )
     return {"url": {"episode_id": episode.public_id}}
+
+
+def _charge_of_main(world, **fields):
+    coverage = CoverageFactory(client=world.main)
+    charge = ChargeFactory(coverage=coverage, **fields)
+    return {"url": {"charge_id": charge.public_id}}
+
+
+def charge_of_main(world, browser):
+    return _charge_of_main(world)
+
+
+def held_charge_of_main(world, browser):
+    return _charge_of_main(world, status="held", hold_reason="manual", hold_detail="Checking.")
+
+
+def ready_charge_of_main(world, browser):
+    return _charge_of_main(world, status="ready")

@@ -150,6 +150,10 @@ FORM_ROUTES = {
     "aftercare:discharge": (),
     "aftercare:readmit": ("reason",),
     "aftercare:summary-addendum": ("text",),
+    "billing:charge-hold": ("detail",),
+    "billing:charge-release": (),
+    "billing:charge-void": ("reason",),
+    "billing:charges-mark-exported": ("status", "payer", "start", "end", "client"),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).

@@ -26,6 +26,9 @@ CLINICIANS = (COUNSELOR, SUPERVISOR)
 SCREENERS = (INTAKE, SUPERVISOR)
 CLINICAL = (INTAKE, COUNSELOR, SUPERVISOR)
 PROGRAM = (SUPERVISOR, ADMINISTRATOR)
+# Billing staff (not in the cast): the roles a billing view declares.
+BILLING = "billing"
+BILLING_STAFF = (BILLING, ADMINISTRATOR)
 
 # The cast's role, as ACCESS names it.
 ROLE_OF = {
@@ -206,6 +209,16 @@ ACCESS = {
     "aftercare:readmit": client_route((SUPERVISOR,), POST_ONLY),
     # The summary is named in the URL; the world has none to name.
     "aftercare:summary-addendum": client_route(CLINICIANS, POST_ONLY, empty_post=404),
+    # billing: charges (a charge is named in the URL; the world has none to name)
+    "billing:dashboard": Access(BILLING_STAFF),
+    "billing:charges": Access(BILLING_STAFF),
+    "billing:charges-export": Access(BILLING_STAFF),
+    "billing:charges-mark-exported": Access(BILLING_STAFF, POST_ONLY),
+    "billing:charge-detail": Access(BILLING_STAFF, 404),
+    "billing:charge-hold": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    "billing:charge-release": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    "billing:charge-void": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    "billing:superbill": client_route(BILLING_STAFF),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).
@@ -299,6 +312,7 @@ def test_declared_roles_match_the_views_role_decorators():
         roles.COUNSELOR: COUNSELOR,
         roles.SUPERVISOR: SUPERVISOR,
         roles.ADMINISTRATOR: ADMINISTRATOR,
+        roles.BILLING: BILLING,
     }
     mismatched = []
     for route in APP_ROUTES:
