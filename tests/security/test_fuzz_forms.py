@@ -150,6 +150,8 @@ FORM_ROUTES = {
     "aftercare:discharge": (),
     "aftercare:readmit": ("reason",),
     "aftercare:summary-addendum": ("text",),
+    "billing:client-authorizations": (),
+    "billing:authorization-review": (),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).

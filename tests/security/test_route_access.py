@@ -21,11 +21,13 @@ from tests.test_routes import ADMIN_LOGIN_PATH, LOGIN_PATH, PUBLIC_ROUTES, ROUTE
 pytestmark = pytest.mark.django_db
 
 INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR = "intake", "counselor", "supervisor", "admin"
+BILLING = "billing"
 EVERYONE = (INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR)
 CLINICIANS = (COUNSELOR, SUPERVISOR)
 SCREENERS = (INTAKE, SUPERVISOR)
 CLINICAL = (INTAKE, COUNSELOR, SUPERVISOR)
 PROGRAM = (SUPERVISOR, ADMINISTRATOR)
+BILLING_OFFICE = (BILLING, ADMINISTRATOR)
 
 # The cast's role, as ACCESS names it.
 ROLE_OF = {
@@ -206,6 +208,10 @@ ACCESS = {
     "aftercare:readmit": client_route((SUPERVISOR,), POST_ONLY),
     # The summary is named in the URL; the world has none to name.
     "aftercare:summary-addendum": client_route(CLINICIANS, POST_ONLY, empty_post=404),
+    # billing: authorizations and utilization review
+    "billing:authorizations": Access(BILLING_OFFICE),
+    "billing:client-authorizations": client_route(BILLING_OFFICE),
+    "billing:authorization-review": client_route(BILLING_OFFICE),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).
@@ -299,6 +305,7 @@ def test_declared_roles_match_the_views_role_decorators():
         roles.COUNSELOR: COUNSELOR,
         roles.SUPERVISOR: SUPERVISOR,
         roles.ADMINISTRATOR: ADMINISTRATOR,
+        roles.BILLING: BILLING,
     }
     mismatched = []
     for route in APP_ROUTES:
