@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from devdata.demo.aftercare import seed_aftercare
 from devdata.demo.audit import seed_chain_verification, seed_emergency_access
+from devdata.demo.billing import seed_authorizations
 from devdata.demo.clients import seed_clinical
 from devdata.demo.clients_data import (
     DEMO_CLIENTS,
@@ -70,6 +71,8 @@ EXTRA_SEEDERS = (
     seed_family,
     seed_diagnoses,
     seed_emergency_access,
+    # Billing: authorizations (after the payers and coverages).
+    seed_authorizations,
     # Last: they read what the seeders above wrote.
     seed_program_summary,
     seed_chain_verification,
