@@ -1,9 +1,11 @@
-"""What the billing app registers with the core's extension points
+"""What billing registers with the core's extension points
 (iop/extensions.py): re-drafting the charges of a client's week whenever a
-documented service of it is signed or changed."""
+documented service of it is signed or changed, and its line of the staff
+digest (authorizations that need attention)."""
 
 from billing.drafting.service import charges_redraft
-from iop.extensions import SERVICES_CHANGED
+from billing.selectors.authorizations import digest_items
+from iop.extensions import DIGEST_SOURCES, SERVICES_CHANGED
 
 
 def redraft_on_services_changed(*, client_ids, dates, actor=None) -> None:
@@ -13,3 +15,4 @@ def redraft_on_services_changed(*, client_ids, dates, actor=None) -> None:
 
 def register() -> None:
     SERVICES_CHANGED.register("billing-charges", redraft_on_services_changed, order=10)
+    DIGEST_SOURCES.register("billing-authorizations", digest_items, order=70)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from billing.views import charges, dashboard, superbill
+from billing.views import authorizations, charges, dashboard, superbill
 
 app_name = "billing"
 
+CLIENT = "clients/<uuid:client_id>/"
+
 urlpatterns = [
-    # charges: the dashboard, the worklist, a charge and its actions, the charge export
+    # The dashboard, the worklist, a charge and its actions, the charge export.
     path("", dashboard.billing_dashboard, name="dashboard"),
     path("charges/", charges.worklist, name="charges"),
     path("charges/export/", charges.charges_export, name="charges-export"),
@@ -14,6 +16,17 @@ urlpatterns = [
     path("charges/<uuid:charge_id>/hold/", charges.charge_hold, name="charge-hold"),
     path("charges/<uuid:charge_id>/release/", charges.charge_release, name="charge-release"),
     path("charges/<uuid:charge_id>/void/", charges.charge_void, name="charge-void"),
-    path("clients/<uuid:client_id>/superbill/", superbill.superbill, name="superbill"),
-    # end charges
+    path(CLIENT + "superbill/", superbill.superbill, name="superbill"),
+    # Authorizations and utilization review.
+    path("authorizations/", authorizations.authorizations, name="authorizations"),
+    path(
+        CLIENT + "authorizations/",
+        authorizations.client_authorizations,
+        name="client-authorizations",
+    ),
+    path(
+        CLIENT + "authorizations/<uuid:authorization_id>/",
+        authorizations.authorization_review,
+        name="authorization-review",
+    ),
 ]

@@ -137,6 +137,17 @@ class ConsentForm(forms.Form):
         required=False,
         max_length=2000,
     )
+    scope = forms.ChoiceField(
+        label=_("Uses covered"),
+        choices=Consent.Scope.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Left unanswered: the purpose described above only. Payment, or treatment, "
+            "payment and health care operations: one consent for all such future uses "
+            "(42 CFR 2.33(b)), e.g. for the client's health plan."
+        ),
+    )
     revocation_instructions = forms.CharField(
         label=_("Right to revoke and how"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -194,7 +205,12 @@ class ConsentForm(forms.Form):
                 "recipient_contact",
             ),
             Fieldset(
-                _("What, by whom, and why"), "discloser", "categories", "description", "purpose"
+                _("What, by whom, and why"),
+                "discloser",
+                "categories",
+                "description",
+                "purpose",
+                "scope",
             ),
             Fieldset(
                 _("Revocation and expiry"),

@@ -129,6 +129,19 @@ class Consent(models.Model):
         EAP = "eap", _("Employee assistance program")
         PRESCRIBER = "prescriber", _("Prescriber")
         OTHER = "other", _("Other outside party")
+        # A health plan paying for the treatment (utilization review, claims).
+        PAYER = "payer", _("Health plan or payer")
+
+    class Scope(models.TextChoices):
+        """Which uses the consent is for. The 2024 Part 2 rule (42 CFR
+        2.31(a)(4)(i) and 2.33(b), DOMAIN.md section 13) lets a single
+        consent cover all future uses and disclosures for treatment, payment
+        and health care operations; a payment consent covers what a payer
+        needs to pay (utilization review)."""
+
+        SPECIFIC = "specific", _("The purpose described below")
+        PAYMENT = "payment", _("Payment")
+        TPO = "tpo", _("Treatment, payment and health care operations")
 
     class SignatureMethod(models.TextChoices):
         DRAWN = "drawn", _("Drawn signature")
@@ -161,6 +174,9 @@ class Consent(models.Model):
         _("recipient's address or contact"), max_length=300, blank=True
     )
     purpose = models.TextField(_("purpose of the disclosure"))
+    scope = models.CharField(
+        _("uses covered"), max_length=10, choices=Scope.choices, default=Scope.SPECIFIC
+    )
     revocation_instructions = models.TextField(_("right to revoke and how"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     expiry_event = models.CharField(_("or expires on the event"), max_length=200, blank=True)
@@ -243,6 +259,7 @@ class Disclosure(models.Model):
         CONJOINT = "conjoint", _("Conjoint session")
         EXPORT = "export", _("Release of information")
         REMINDER = "reminder", _("Family reminder")
+        REVIEW = "review", _("Utilization review with a payer")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")

@@ -189,6 +189,7 @@ def test_what_the_apps_register_is_in_the_registries_after_start_up():
         "safety-flags",
         "groups",
         "aftercare",
+        "billing-authorizations",
     ]
 
 

@@ -11,6 +11,7 @@ from django import forms
 from django.urls import get_resolver
 from django.utils import timezone
 
+from billing.models import Coverage
 from family.models import FamilyMember
 from groups.models import RecurringGroup, Track
 from iop.clients.models import Client, Objective
@@ -85,6 +86,7 @@ def _kwargs(cls) -> dict:
         "iop.accounts.mfa.forms.ReauthForm": {"request": None, "with_code": False},
         "iop.clients.diagnosis_forms.DischargeDiagnosisForm": {"diagnoses": []},
         "iop.clients.diagnosis_forms.ProblemForm": {"episode": None},
+        "billing.forms.authorizations.AuthorizationForm": {"coverages": Coverage.objects.none()},
     }.get(_name(cls), {})
 
 

@@ -1,4 +1,12 @@
-"""Prior authorizations and utilization review (DOMAIN.md section 13)."""
+"""Prior authorizations and utilization review (DOMAIN.md section 13).
+
+Both are append-only, like money: an authorization is never edited nor
+deleted. Units a payer grants at a concurrent review are a new
+Authorization row for the extension's period (`extends` names the one it
+continues), the common payer practice of certifying each review period
+with its own dates and units; a review's next review date is a fact of the
+review row, and the authorization's next review is read from its latest
+review (billing.selectors.authorizations.with_next_review)."""
 
 import uuid
 
@@ -9,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.codes import PROCEDURE_CODE_CHOICES
 from billing.models.coverage import Coverage
+from family.models import DisclosureCategory
+from iop.clients.models import LevelOfCare
 
 
 class Authorization(models.Model):
@@ -25,10 +35,16 @@ class Authorization(models.Model):
     units_authorized = models.PositiveIntegerField(_("units authorized"))
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
-    level_of_care = models.CharField(_("level of care"), max_length=8, blank=True)
+    level_of_care = models.CharField(
+        _("level of care"), max_length=8, choices=LevelOfCare.choices, blank=True
+    )
     reviewer_name = models.CharField(_("reviewer"), max_length=120, blank=True)
     reviewer_contact = models.CharField(_("reviewer's contact"), max_length=120, blank=True)
     next_review_on = models.DateField(_("next concurrent review"), null=True, blank=True)
+    # The authorization a review's granted units continue (None: an initial one).
+    extends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="extensions"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -44,6 +60,10 @@ class Authorization(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="authorization_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(units_authorized__gte=1) & models.Q(service_codes__len__gte=1),
+                name="authorization_units_and_codes",
             ),
         ]
 
@@ -70,6 +90,21 @@ class UtilizationReview(models.Model):
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     units_granted = models.PositiveIntegerField(_("units granted"), default=0)
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    # What of the record went to the payer: each one a disclosure category
+    # the consent must cover; `disclosure` is its row in the family ledger.
+    categories_sent = ArrayField(
+        models.CharField(max_length=20, choices=DisclosureCategory.choices),
+        verbose_name=_("information sent"),
+        default=list,
+        blank=True,
+    )
+    disclosure = models.ForeignKey(
+        "family.Disclosure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The authorization the granted units became (approved or partial).
+    extension = models.OneToOneField(
+        Authorization, null=True, blank=True, on_delete=models.PROTECT, related_name="granted_by"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -104,6 +104,8 @@ def _validity_errors(data: dict) -> dict[str, str]:
         )
     elif not categories:
         errors["categories"] = _("Choose at least one category of information.")
+    if (data.get("scope") or Consent.Scope.SPECIFIC) not in Consent.Scope.values:
+        errors["scope"] = _("Choose which uses the consent covers.")
     expires_on, signed_on = data.get("expires_on"), data.get("signed_on")
     if expires_on is None and not _text(data, "expiry_event"):
         errors["expires_on"] = _("Give an expiry date or an expiry event.")
@@ -147,6 +149,7 @@ def _validated(client: Client, data: dict) -> dict:
     return {
         **values,
         "categories": _categories(data),
+        "scope": data.get("scope") or Consent.Scope.SPECIFIC,
         "recipient_kind": kind,
         "recipient_member": member,
         "recipient_name": member.name if member else _text(data, "recipient_name"),

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from aftercare import selectors as aftercare_selectors
+from billing.selectors.authorizations import counselor_alerts
 from groups import selectors as group_selectors
 from iop import horizon
 from iop.accounts import roles
@@ -171,11 +172,14 @@ def worklists(request):
         )
         if supervisor
         else [],
+        # Authorizations of the clients the user is primary counselor of.
+        "authorization_alerts": counselor_alerts(user, timezone.localdate()),
     }
     notes = [note for note in context["unsigned_notes"] if note.client_visible]
     notes += context["cosign_notes"] + context["stranded_drafts"]
     named = [note.appointment.client for note in notes]
     named += [plan.client for plan in context["reviews_due"]] + context["tests_due"]
+    named += [alert.client for alert in context["authorization_alerts"]]
     audit_list_view(request, clients=named, name="worklists")
     return render(request, "dashboard/worklists.html", context)
 

@@ -22,8 +22,9 @@ URL = reverse("dashboard:worklists")
 # Every signed-in page 7; unsigned session notes, unsigned group sessions,
 # the reviews' count and page, the random-test candidates; for a supervisor
 # the two co-signature queues and the drafts their author can no longer open;
-# one insert of the view events of the clients named.
-SUPERVISOR_WORKLISTS_QUERIES = 7 + 5 + 3 + 1
+# the authorization alerts of one's own clients; one insert of the view
+# events of the clients named.
+SUPERVISOR_WORKLISTS_QUERIES = 7 + 6 + 3 + 1
 
 
 def _due_plans(count, counselor):

@@ -33,6 +33,7 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         diagnoses.seed_diagnoses,
         audit.seed_emergency_access,
         billing.seed_engine_charges,
+        billing.seed_authorizations,
         dashboard.seed_program_summary,
         audit.seed_chain_verification,
     )

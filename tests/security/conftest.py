@@ -29,6 +29,8 @@ from iop.clients.services.treatment import drug_test_record, medication_add, mee
 from screening import services as screening_services
 from screening.models import SafetyFlag
 from tests.aftercare.factories import missed, numbered, record, stepped_down
+from tests.billing.authorization_factories import authorization as billing_authorization
+from tests.billing.authorization_factories import coverage as billing_coverage
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 from tests.family.factories import consent_for, family_member
 from tests.groups.factories import EnrollmentFactory, GroupSessionFactory, RecurringGroupFactory
@@ -166,8 +168,14 @@ def _build() -> World:
     task = OutreachTask.objects.get(check_in=first)
     check_in = numbered(aftercare_plan, 4)
 
+    # A coverage of the main client, with an authorization to review.
+    coverage = billing_coverage(main)
+    authorization = billing_authorization(coverage)
+
     values = {
         "client_id": main.public_id,
+        "coverage_id": coverage.public_id,
+        "authorization_id": authorization.public_id,
         "episode_id": episode.public_id,
         "appointment_id": appointment.public_id,
         "medication_id": medication.public_id,

@@ -469,6 +469,30 @@ POSTS = {
         data=lambda w, s: {"client": w.main.mrn, "confirm": "yes"},
         client=_main,
         prepare=setups.ready_charge_of_main,
+    # billing: an authorization of the main client's coverage, a review of one
+    "billing:client-authorizations": Post(
+        "administrator",
+        data=lambda w, s: {
+            "coverage": str(w.values["coverage_id"]),
+            "number": "PA-POST-1",
+            "service_codes": ["H0015"],
+            "units_authorized": "20",
+            "starts_on": _today(),
+            "ends_on": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
+        },
+        client=_main,
+    ),
+    "billing:authorization-review": Post(
+        "administrator",
+        data=lambda w, s: {
+            "reviewed_on": _today(),
+            "reviewer": "Payer reviewer",
+            "categories_sent": ["attendance"],
+            "information_sent": "Attendance for the period.",
+            "decision": "pending",
+        },
+        client=_main,
+        prepare=setups.payment_consent,
     ),
 }
 

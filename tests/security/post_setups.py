@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.services import episode_discharge_with_summary
+from billing.models import Coverage
 from family.models import Consent
 from groups.models import Enrollment, GroupSession
 from groups.services.sessions import Line, session_lines_save, session_sign
@@ -23,6 +24,7 @@ from iop.clients.services.plans import plan_add_goal, plan_add_objective, plan_s
 from screening import services as screening_services
 from screening.models import SafetyFlag, Screening
 from tests.billing.factories import ChargeFactory, CoverageFactory
+from tests.billing.authorization_factories import payment_consent as billing_payment_consent
 from tests.family.factories import consent_for, family_member, family_session
 from tests.groups.factories import RecurringGroupFactory, track
 from tests.screening.helpers import RATINGS_2_1, ratings
@@ -280,3 +282,11 @@ def held_charge_of_main(world, browser):
 
 def ready_charge_of_main(world, browser):
     return _charge_of_main(world, status="ready")
+
+
+def payment_consent(world, browser):
+    """The main client's consent to their health plan for treatment,
+    payment and health care operations (a utilization review needs it)."""
+    coverage = Coverage.objects.get(public_id=world.values["coverage_id"])
+    billing_payment_consent(world.main, coverage.payer, actor=world.users["counselor_a"])
+    return {}

@@ -154,6 +154,8 @@ FORM_ROUTES = {
     "billing:charge-release": (),
     "billing:charge-void": ("reason",),
     "billing:charges-mark-exported": ("status", "payer", "start", "end", "client"),
+    "billing:client-authorizations": (),
+    "billing:authorization-review": (),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).

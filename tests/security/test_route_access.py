@@ -30,6 +30,7 @@ PROGRAM = (SUPERVISOR, ADMINISTRATOR)
 BILLING = "billing"
 BILLING_STAFF = (BILLING, ADMINISTRATOR)
 
+
 # The cast's role, as ACCESS names it.
 ROLE_OF = {
     "intake": INTAKE,
@@ -219,6 +220,10 @@ ACCESS = {
     "billing:charge-release": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
     "billing:charge-void": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
     "billing:superbill": client_route(BILLING_STAFF),
+    # billing: authorizations and utilization review
+    "billing:authorizations": Access(BILLING_STAFF),
+    "billing:client-authorizations": client_route(BILLING_STAFF),
+    "billing:authorization-review": client_route(BILLING_STAFF),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).

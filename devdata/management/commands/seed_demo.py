@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from devdata.demo.aftercare import seed_aftercare
 from devdata.demo.audit import seed_chain_verification, seed_emergency_access
-from devdata.demo.billing import seed_engine_charges
+from devdata.demo.billing import seed_authorizations, seed_engine_charges
 from devdata.demo.clients import seed_clinical
 from devdata.demo.clients_data import (
     DEMO_CLIENTS,
@@ -71,9 +71,11 @@ EXTRA_SEEDERS = (
     seed_family,
     seed_diagnoses,
     seed_emergency_access,
-    # After every billing seeder (payers, coverages, authorizations): the
-    # charges of the documented history are re-evaluated against them.
+    # After the payers and coverages: the charges of the documented history
+    # are re-evaluated against them; then authorizations, sized from and
+    # drawn on by those charges.
     seed_engine_charges,
+    seed_authorizations,
     # Last: they read what the seeders above wrote.
     seed_program_summary,
     seed_chain_verification,
