@@ -469,6 +469,7 @@ POSTS = {
         data=lambda w, s: {"client": w.main.mrn, "confirm": "yes"},
         client=_main,
         prepare=setups.ready_charge_of_main,
+    ),
     # billing: an authorization of the main client's coverage, a review of one
     "billing:client-authorizations": Post(
         "administrator",

@@ -23,8 +23,8 @@ from iop.clients.services.diagnoses import diagnosis_add_code
 from iop.clients.services.plans import plan_add_goal, plan_add_objective, plan_sign
 from screening import services as screening_services
 from screening.models import SafetyFlag, Screening
-from tests.billing.factories import ChargeFactory, CoverageFactory
 from tests.billing.authorization_factories import payment_consent as billing_payment_consent
+from tests.billing.factories import ChargeFactory, CoverageFactory
 from tests.family.factories import consent_for, family_member, family_session
 from tests.groups.factories import RecurringGroupFactory, track
 from tests.screening.helpers import RATINGS_2_1, ratings
