@@ -29,6 +29,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("family/", include("family.urls")),
     path("aftercare/", include("aftercare.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
     # Browsers ask for it at the root whatever the page links.
