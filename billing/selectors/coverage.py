@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
-from billing.models import Coverage, CoverageVerification
+from billing.models import Coverage, CoverageVerification, Payer
 
 # The most rows a worklist of the billing home page shows.
 LISTED = 100
@@ -49,7 +49,8 @@ def coverages_ending(visible_clients, day, *, within_days: int = 30) -> list[Cov
 
 def coverages_unverified(visible_clients, day) -> list[Coverage]:
     """Coverages in force on `day` never verified, or whose last verification
-    did not find them active (one query)."""
+    did not find them active (one query). Self-pay and grant coverage has no
+    payer to verify with: left out."""
     last_result = Subquery(
         CoverageVerification.objects.filter(coverage=OuterRef("pk"))
         .order_by("-verified_on", "-id")
@@ -58,6 +59,7 @@ def coverages_unverified(visible_clients, day) -> list[Coverage]:
     return list(
         Coverage.objects.on(day)
         .filter(client__in=visible_clients)
+        .exclude(payer__kind__in=[Payer.Kind.SELF_PAY, Payer.Kind.GRANT])
         .annotate(last_result=last_result)
         .filter(Q(last_result__isnull=True) | ~Q(last_result=CoverageVerification.Result.ACTIVE))
         .select_related("client", "payer")

@@ -32,6 +32,10 @@ PAYER_FIELDS = (
 )
 
 
+def _default(field: str):
+    return Payer._meta.get_field(field).default
+
+
 def _validate(data: dict, *, payer: Payer | None) -> None:
     errors = {}
     name = (data.get("name") or "").strip()
@@ -42,10 +46,12 @@ def _validate(data: dict, *, payer: Payer | None) -> None:
     unknown = [code for code in data.get("accepted_codes") or [] if code not in PROCEDURE_CODES]
     if unknown:
         errors["accepted_codes"] = _("Unknown codes: %s.") % ", ".join(unknown)
-    if data.get("pays_per_diem"):
-        if not data.get("per_diem_minutes"):
+    if data.get("pays_per_diem", True):
+        # Left out: the model's default rule (DOMAIN.md section 13).
+        minutes = data.get("per_diem_minutes", _default("per_diem_minutes"))
+        days = data.get("per_diem_days_per_week", _default("per_diem_days_per_week"))
+        if not minutes or minutes > 24 * 60:
             errors["per_diem_minutes"] = _("A per diem needs the minutes of a qualifying day.")
-        days = data.get("per_diem_days_per_week")
         if not days or days > 7:
             errors["per_diem_days_per_week"] = _("Between 1 and 7 qualifying days a week.")
     if errors:

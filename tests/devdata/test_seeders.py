@@ -8,6 +8,7 @@ import random
 from devdata.demo import (
     aftercare,
     audit,
+    billing,
     clients,
     dashboard,
     demographics,
@@ -31,6 +32,8 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         family.seed_family,
         diagnoses.seed_diagnoses,
         audit.seed_emergency_access,
+        billing.seed_access_payers,
+        billing.seed_access_coverage,
         dashboard.seed_program_summary,
         audit.seed_chain_verification,
     )
