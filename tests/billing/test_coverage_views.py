@@ -357,3 +357,24 @@ def test_the_billing_page_makes_the_same_queries_whatever_the_coverage(
         browser.get(url)
 
     assert len(many) == len(few)
+
+
+def test_billing_home_makes_the_same_queries_whatever_the_number_of_coverages(
+    login, billing_user, administrator, medicaid
+):
+    browser = login(billing_user)
+    url = reverse("billing:home")
+    coverage_of(EpisodeFactory().client, medicaid, actor=administrator, to=TODAY() + 5 * DAY)
+    coverage_of(EpisodeFactory().client, medicaid, actor=administrator)
+    browser.get(url)
+    with CaptureQueriesContext(connection) as few:
+        browser.get(url)
+    for _ in range(10):
+        coverage_of(EpisodeFactory().client, medicaid, actor=administrator, to=TODAY() + 9 * DAY)
+        coverage_of(EpisodeFactory().client, medicaid, actor=administrator)
+
+    with CaptureQueriesContext(connection) as many:
+        response = browser.get(url)
+
+    assert len(response.context["ending"]) == 11 and len(response.context["unverified"]) == 22
+    assert len(many) == len(few)
