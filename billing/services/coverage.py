@@ -104,8 +104,8 @@ def coverage_add(
     validate_card(card_back, "card_back")
     values = {key: data[key] for key in COVERAGE_FIELDS if key in data}
     if values.get("subscriber_relationship") == Coverage.Relationship.SELF:
-        # The client is the subscriber: their own name and birth date.
-        values["subscriber_name"] = values.get("subscriber_name") or client.display_name
+        # The client is the subscriber: their legal name (as on the card) and birth date.
+        values["subscriber_name"] = values.get("subscriber_name") or client.legal_name
         values["subscriber_birth_date"] = (
             values.get("subscriber_birth_date") or client.date_of_birth
         )

@@ -55,14 +55,21 @@ def client_context(request, client) -> dict:
         .only("icd10_code", "description", "rank", "kind", "date_made", "episode__number")
         .order_by("episode_id", "rank", "pk")
     )
+    today = timezone.localdate()
+    coverages = client_coverages(client)
+    for coverage in coverages:
+        # Each coverage's small forms: ids of their own on the one page.
+        auto_id = f"id_%s_{coverage.public_id.hex[:8]}"
+        coverage.end_form = CoverageEndForm(auto_id=auto_id)
+        coverage.verification_form = VerificationForm(
+            auto_id=auto_id, initial={"verified_on": today}
+        )
     return {
         "client": client,
         "episodes": episodes,
         "diagnoses": diagnoses,
-        "coverages": client_coverages(client),
-        "today": timezone.localdate(),
-        "end_form": CoverageEndForm(),
-        "verification_form": VerificationForm(initial={"verified_on": timezone.localdate()}),
+        "coverages": coverages,
+        "today": today,
     }
 
 

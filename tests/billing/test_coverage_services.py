@@ -51,7 +51,7 @@ def test_coverage_is_added_with_its_cards_and_audited(
 
     assert coverages_on(client_of_counselor1, TODAY()) == [coverage]
     # The client is the subscriber: their own name and date of birth.
-    assert coverage.subscriber_name == client_of_counselor1.display_name
+    assert coverage.subscriber_name == client_of_counselor1.legal_name
     assert coverage.subscriber_birth_date == client_of_counselor1.date_of_birth
     assert str(private_media) in coverage.card_front.path
     with pytest.raises(ValueError, match="no URL"):
