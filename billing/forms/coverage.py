@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import Coverage, CoverageVerification, Payer
 from billing.services.coverage import validate_card
+from iop import horizon
 
-DATE = forms.DateInput(attrs={"type": "date"})
 CARD = forms.FileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
 
 
@@ -27,11 +27,15 @@ class CoverageForm(forms.ModelForm):
             "card_back",
         )
         widgets = {
-            "subscriber_birth_date": DATE,
-            "effective_from": DATE,
-            "effective_to": DATE,
             "card_front": CARD,
             "card_back": CARD,
+        }
+        # Dates within the program's horizon (iop/horizon.py): a coverage
+        # starts and ends within OUTER, a subscriber was born in BIRTH.
+        field_classes = {
+            "subscriber_birth_date": horizon.BirthDateField,
+            "effective_from": horizon.QueryDateField,
+            "effective_to": horizon.QueryDateField,
         }
         help_texts = {
             "subscriber_name": _("Left empty when the client is the subscriber: their own name."),
@@ -75,11 +79,12 @@ class CoverageForm(forms.ModelForm):
 
 
 class CoverageEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("Last covered day"), widget=DATE)
+    ends_on = horizon.QueryDateField(label=_("Last covered day"))
 
 
 class VerificationForm(forms.ModelForm):
     class Meta:
         model = CoverageVerification
         fields = ("verified_on", "method", "result", "notes")
-        widgets = {"verified_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"verified_on": horizon.PastDateField}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}

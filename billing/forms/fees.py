@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.codes import PROCEDURE_CODE_CHOICES, Modifier
 from billing.models import Payer
+from iop import horizon
 
 
 class FeeRateForm(forms.Form):
@@ -20,13 +21,10 @@ class FeeRateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     amount = forms.DecimalField(label=_("Rate per unit ($)"), max_digits=9, decimal_places=2)
-    effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    effective_to = forms.DateField(
+    effective_from = horizon.QueryDateField(label=_("Effective from"))
+    effective_to = horizon.QueryDateField(
         label=_("Effective to"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for a rate in force until a new one replaces it."),
     )
 

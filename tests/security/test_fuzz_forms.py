@@ -150,6 +150,12 @@ FORM_ROUTES = {
     "aftercare:discharge": (),
     "aftercare:readmit": ("reason",),
     "aftercare:summary-addendum": ("text",),
+    "billing:coverage-add": (),
+    "billing:coverage-end": ("ends_on",),
+    "billing:verification-add": ("verified_on", "method", "result", "notes"),
+    "billing:payer-create": (),
+    "billing:payer-edit": (),
+    "billing:fee-add": (),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).
