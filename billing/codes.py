@@ -6,6 +6,13 @@ update file (www.cms.gov/medicare/coding-billing/healthcare-common-procedure-sys
 CPT codes from the AMA's CPT code set, with descriptions in our own short
 words (the AMA's descriptors are licensed); places of service from CMS's
 Place of Service Code Set (www.cms.gov/medicare/coding-billing/place-of-service-codes).
+
+Checked: the modifiers' meanings against the HCPCS Level II modifier list
+(HQ group setting, HF substance abuse program, HO/HN/HM by degree level,
+GT interactive audio and video, 95 synchronous telemedicine, as CPT
+Appendix P and CMS's telehealth list use it); the places of service against
+CMS's code set and CMS Transmittal 11045 (Change Request 12427, effective
+January 1, 2022), which created POS 10 and renamed POS 02.
 """
 
 from dataclasses import dataclass

@@ -1,14 +1,27 @@
 from django.urls import path
 
-from billing.views import authorizations, charges, dashboard, superbill
+from billing.views import authorizations, charges, coverage, dashboard, fees, payers, superbill
 
 app_name = "billing"
 
 CLIENT = "clients/<uuid:client_id>/"
+COVERAGE = CLIENT + "coverages/<uuid:coverage_id>/"
 
 urlpatterns = [
+    # Billing's home, a client's billing page, coverage, payers and the fee schedule.
+    path("", coverage.home, name="home"),
+    path(CLIENT, coverage.client_page, name="client"),
+    path(CLIENT + "coverages/new/", coverage.coverage_add, name="coverage-add"),
+    path(COVERAGE + "end/", coverage.coverage_end, name="coverage-end"),
+    path(COVERAGE + "verifications/", coverage.verification_add, name="verification-add"),
+    path(COVERAGE + "card/<slug:side>/", coverage.coverage_card, name="coverage-card"),
+    path("payers/", payers.payer_list, name="payer-list"),
+    path("payers/new/", payers.payer_create, name="payer-create"),
+    path("payers/<uuid:payer_id>/", payers.payer_edit, name="payer-edit"),
+    path("fees/", fees.fee_list, name="fee-list"),
+    path("fees/new/", fees.fee_add, name="fee-add"),
     # The dashboard, the worklist, a charge and its actions, the charge export.
-    path("", dashboard.billing_dashboard, name="dashboard"),
+    path("dashboard/", dashboard.billing_dashboard, name="dashboard"),
     path("charges/", charges.worklist, name="charges"),
     path("charges/export/", charges.charges_export, name="charges-export"),
     path("charges/mark-exported/", charges.charges_mark_exported, name="charges-mark-exported"),

@@ -390,6 +390,43 @@ INTAKE_SCOPES: Registry[ClientScope] = Registry(
 )
 
 
+# --- roles that do not read the clinical record ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RolePages:
+    """Where a role that does not open the chart (iop.accounts.roles.RECORD_ROLES)
+    goes instead: its home page and its page of one client, as URL names
+    (the client's page takes `client_id`)."""
+
+    roles: tuple[str, ...]
+    home: str
+    client: str
+
+
+ROLE_PAGES: Registry[RolePages] = Registry(
+    "role pages",
+    """The home page and client page of a role that may not open the chart
+    (billing: billing:home and billing:client), so the core's landing page
+    and client search send such a user where they may go, never to a page
+    that answers 403 (DESIGN.md: no link to what the viewer cannot open).
+
+    Entry: a RolePages. The first entry, in order, whose roles the user holds
+    wins; a user holding a role that reads the record never asks.
+
+    Called: by the home page (iop.dashboard.views.home, a redirect) and the
+    client list (iop.clients.views.records.client_list, each row's link).
+
+    Query budget: none (URL names only).
+    """,
+)
+
+
+def role_pages_for(user) -> RolePages | None:
+    """The pages of the first registered role `user` holds, if any."""
+    return next((pages for pages in ROLE_PAGES if user.has_role(*pages.roles)), None)
+
+
 # --- reminders and the staff digest -----------------------------------------------------------
 
 

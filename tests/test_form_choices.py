@@ -48,6 +48,10 @@ STATED_DEFAULTS = {
     # The program's usual panel (DRUG_TEST_SPECIMEN), a setting that makes a
     # routine test two actions; results themselves start empty.
     ("iop.clients.clinical_forms.DrugTestForm", "specimen"): "the program's usual panel",
+    # A payer's billing rules are settings (DOMAIN.md section 13): a new
+    # payer starts from the usual rule, H0005 for groups, H0004 for sessions.
+    ("billing.forms.payers.PayerForm", "group_code"): "the usual billing rule",
+    ("billing.forms.payers.PayerForm", "individual_code_basis"): "the usual billing rule",
 }
 
 

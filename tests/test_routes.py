@@ -232,7 +232,7 @@ def test_every_client_page_writes_a_view_event(login, supervisor, client_of_coun
 
 
 @pytest.mark.parametrize(
-    "role", ["intake", "counselor1", "counselor2", "supervisor", "administrator"]
+    "role", ["intake", "counselor1", "counselor2", "supervisor", "administrator", "billing_user"]
 )
 def test_every_authenticated_response_is_no_store(request, login, client_of_counselor1, role):
     browser = login(request.getfixturevalue(role))

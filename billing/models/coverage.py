@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from billing.models.payers import Payer
+from billing.storage import private_storage
 from iop.clients.models import Client
 
 
@@ -26,11 +27,20 @@ class Coverage(models.Model):
         SECONDARY = 2, _("Secondary")
         TERTIARY = 3, _("Tertiary")
 
-    # X12 837P SBR02 / PAT01, Individual Relationship Code (005010X222A1).
+    # X12 837P Individual Relationship Code (data element 1069), as the
+    # 005010X222A1 guide uses it: 18 in loop 2000B SBR02 when the client is
+    # the subscriber; otherwise PAT01 in loop 2000C, which allows 01, 19, 20,
+    # 21, 39, 40, 53 and G8 (the donor codes 39 and 40 have no use in an
+    # outpatient program and are left out). Checked against the X12 element
+    # 1069 code list (doc.chinlinktech.com/x12/003050/element/1069) and the
+    # CMS HIPAA individual relationship codes (CMS transmittal R9MSP).
     class Relationship(models.TextChoices):
         SELF = "18", _("Self")
         SPOUSE = "01", _("Spouse")
         CHILD = "19", _("Child")
+        EMPLOYEE = "20", _("Employee")
+        UNKNOWN = "21", _("Unknown")
+        LIFE_PARTNER = "53", _("Life partner")
         OTHER = "G8", _("Other relationship")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -49,8 +59,12 @@ class Coverage(models.Model):
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     # The card's images: stored under PRIVATE_MEDIA_ROOT, never under a
     # public URL; served only by a view that applies the access policy.
-    card_front = models.FileField(_("card, front"), upload_to="coverage-cards/", blank=True)
-    card_back = models.FileField(_("card, back"), upload_to="coverage-cards/", blank=True)
+    card_front = models.FileField(
+        _("card, front"), upload_to="coverage-cards/", storage=private_storage, blank=True
+    )
+    card_back = models.FileField(
+        _("card, back"), upload_to="coverage-cards/", storage=private_storage, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -20,18 +20,35 @@ class Payer(models.Model):
         SELF_PAY = "self_pay", _("Self-pay")
         GRANT = "grant", _("Grant or state funded")
 
-    # X12 837P SBR09, Claim Filing Indicator Code (005010X222A1).
+    # X12 837P loop 2000B SBR09, Claim Filing Indicator Code (data element
+    # 1032), the whole list the 005010X222A1 guide allows; checked against
+    # Stedi's claims code lists (stedi.com/docs/healthcare/claims-code-lists)
+    # and the X12 element's code list. 11 is also what state-funded and grant
+    # programs are filed under; ZZ is "mutually defined" with the payer.
     class FilingIndicator(models.TextChoices):
         OTHER_NON_FEDERAL = "11", _("11 Other non-federal programs")
-        PPO = "12", _("12 Preferred provider organization")
-        POS = "13", _("13 Point of service")
-        EPO = "14", _("14 Exclusive provider organization")
-        HMO_MEDICARE_RISK = "16", _("16 HMO Medicare risk")
+        PPO = "12", _("12 Preferred provider organization (PPO)")
+        POS = "13", _("13 Point of service (POS)")
+        EPO = "14", _("14 Exclusive provider organization (EPO)")
+        INDEMNITY = "15", _("15 Indemnity insurance")
+        HMO_MEDICARE_RISK = "16", _("16 Health maintenance organization (HMO) Medicare risk")
+        DMO = "17", _("17 Dental maintenance organization")
+        AUTOMOBILE_MEDICAL = "AM", _("AM Automobile medical")
         BLUE_CROSS = "BL", _("BL Blue Cross/Blue Shield")
+        CHAMPUS = "CH", _("CH CHAMPUS (TRICARE)")
         COMMERCIAL = "CI", _("CI Commercial insurance company")
+        DISABILITY = "DS", _("DS Disability")
+        FEDERAL_EMPLOYEES = "FI", _("FI Federal Employees Program")
         HMO = "HM", _("HM Health maintenance organization")
+        LIABILITY_MEDICAL = "LM", _("LM Liability medical")
+        MEDICARE_A = "MA", _("MA Medicare Part A")
         MEDICARE_B = "MB", _("MB Medicare Part B")
         MEDICAID = "MC", _("MC Medicaid")
+        OTHER_FEDERAL = "OF", _("OF Other federal program")
+        TITLE_V = "TV", _("TV Title V")
+        VETERANS = "VA", _("VA Veterans Affairs plan")
+        WORKERS_COMPENSATION = "WC", _("WC Workers' compensation health claim")
+        MUTUALLY_DEFINED = "ZZ", _("ZZ Mutually defined")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120, unique=True)

@@ -1,226 +1,268 @@
 """Demo billing data, run by `manage.py seed_demo` (its EXTRA_SEEDERS).
 
-seed_engine_charges: the demo's documented history is signed through the
-services (groups and session notes) before the demo has payers, coverages
-and diagnoses, and the group seeder then dates each signature back to when
-it was made; so the charges drafted at signing are re-evaluated here, once
-everything they rest on exists: every week of every admitted episode, in
-one re-evaluation (billing.drafting.service.charges_redraft). Idempotent:
-a second run finds every day already as its services call for and writes
-nothing.
-
-seed_authorizations (authorizations and utilization review): runs after
-the payers, the coverages and the charges are seeded; where a demo client in the intensive
-phase has no coverage yet it gets a primary one with one of the two demo
-health plans (looked up or created by name). Their authorizations tell the
-stories the billing office's alerts are about: one running out (at least
-80 % of its units drawn by the client's charges: it is sized from them,
-and the client's days are re-evaluated so the charges draw on it), one expired, one whose concurrent
-review is due within 3 days, the rest healthy; one client has a consent
-covering treatment, payment and health care operations for their plan,
-and a utilization review recorded under it (its disclosure in the ledger).
-
-Idempotent: a client who has an authorization is left alone.
+Payers (a Medicaid managed care plan, a commercial PPO, a
+commercial HMO, self-pay and a state grant, all fictional), their fee
+schedules and the program's own rates (for self-pay and grant clients), with
+a rate change on January 1 so a rate history shows; and a coverage for every
+admitted demo client: most Medicaid, some commercial (a few with a
+secondary), a few self-pay or grant; most verified, one ending within the
+month and one never verified, so billing's home page has work on it.
+Everything goes through the services, so the audit trail looks as staff
+would have left it. Idempotent: existing payers keep their rates, a client
+with a coverage is left alone.
 """
 
-import math
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 
-from billing.drafting.service import charges_redraft
-from billing.models import Authorization, Coverage, Payer
-from billing.selectors.authorizations import live_charges
-from billing.services.authorizations import utilization_review_record
-from family.forms import REVOCATION_STATEMENT
-from family.models import Consent
-from family.services import consent_record
+from billing.models import Coverage, CoverageVerification, FeeRate, Payer
+from billing.services.coverage import coverage_add, verification_record
+from billing.services.fees import fee_rate_add
+from billing.services.payers import payer_create
 from iop.clients.models import Client, Episode
 
+MEDICAID = "Evergreen Health Plan (Medicaid)"
+PPO = "Summit Mutual Insurance (PPO)"
+HMO = "Cardinal Choice Health (HMO)"
+SELF_PAY = "Self-pay"
+GRANT = "State Opioid Response grant"
 
-def seed_engine_charges(*, users: dict, rng: random.Random, today: date) -> str:
-    episodes = list(
-        Episode.objects.filter(admission_date__isnull=False).values_list(
-            "client_id", "admission_date", "discharge_date"
+# Payer name -> its fields (payer_create's data). Addresses and payer IDs
+# are invented for the demo.
+PAYERS = {
+    MEDICAID: {
+        "kind": Payer.Kind.MEDICAID,
+        "electronic_payer_id": "EVGHP1",
+        "address_line1": "PO Box 30210",
+        "city": "Austin",
+        "state": "TX",
+        "postal_code": "78755",
+        "claim_filing_indicator": Payer.FilingIndicator.MEDICAID,
+        "requires_authorization": True,
+        "credential_modifier": True,
+    },
+    PPO: {
+        "kind": Payer.Kind.COMMERCIAL,
+        "electronic_payer_id": "SMIC7",
+        "address_line1": "PO Box 44870",
+        "city": "Dallas",
+        "state": "TX",
+        "postal_code": "75244",
+        "claim_filing_indicator": Payer.FilingIndicator.PPO,
+        "requires_authorization": True,
+        "individual_code_basis": "9083x",
+        "group_code": "90853",
+    },
+    HMO: {
+        "kind": Payer.Kind.MANAGED_CARE,
+        "electronic_payer_id": "CCH22",
+        "address_line1": "1200 Commerce Parkway",
+        "city": "San Antonio",
+        "state": "TX",
+        "postal_code": "78216",
+        "claim_filing_indicator": Payer.FilingIndicator.HMO,
+        "requires_authorization": True,
+    },
+    SELF_PAY: {"kind": Payer.Kind.SELF_PAY, "pays_per_diem": True},
+    GRANT: {
+        "kind": Payer.Kind.GRANT,
+        "claim_filing_indicator": Payer.FilingIndicator.OTHER_NON_FEDERAL,
+    },
+}
+
+# Rates per unit, this year's; (code, modifiers) -> amount. Last year's
+# per diem was lower: a new rate from January 1 ended it.
+RATES = {
+    MEDICAID: {
+        ("H0015", ()): "215.00",
+        ("H0005", ("HQ",)): "38.50",
+        ("H0004", ()): "24.75",
+        ("H0001", ()): "165.00",
+        ("H0048", ()): "12.50",
+        ("90791", ()): "175.00",
+        ("90846", ()): "88.00",
+        ("90847", ()): "92.00",
+        ("80305", ()): "14.97",
+    },
+    PPO: {
+        ("H0015", ()): "245.00",
+        ("90853", ()): "42.00",
+        ("90832", ()): "78.00",
+        ("90834", ()): "112.00",
+        ("90837", ()): "158.00",
+        ("90791", ()): "205.00",
+        ("90847", ()): "118.00",
+        ("80305", ()): "18.00",
+    },
+    HMO: {
+        ("H0015", ()): "228.00",
+        ("H0005", ()): "41.00",
+        ("H0004", ()): "27.50",
+        ("H0001", ()): "180.00",
+        ("80305", ()): "16.50",
+    },
+}
+# The program's own rates (payer None): self-pay statements, grant reporting.
+PROGRAM_RATES = {
+    ("H0015", ()): "180.00",
+    ("H0005", ()): "35.00",
+    ("H0004", ()): "22.00",
+    ("H0001", ()): "150.00",
+    ("H0048", ()): "10.00",
+    ("90791", ()): "160.00",
+    ("80305", ()): "12.00",
+}
+LAST_YEARS_PER_DIEM = {MEDICAID: "205.00", PPO: "235.00", HMO: "220.00", None: "170.00"}
+
+METHODS = (
+    CoverageVerification.Method.PORTAL,
+    CoverageVerification.Method.PORTAL,
+    CoverageVerification.Method.ELIGIBILITY_270,
+    CoverageVerification.Method.PHONE,
+)
+SPOUSE_FIRST_NAMES = ("Daniel", "Maria", "Chris", "Angela", "Robert", "Linda")
+
+
+def _add_rates(*, actor, payer, rates, today: date) -> int:
+    this_year = date(today.year, 1, 1)
+    last_year = date(today.year - 1, 1, 1)
+    made = 0
+    name = payer.name if payer else None
+    for (code, modifiers), amount in rates.items():
+        if code == "H0015":
+            fee_rate_add(
+                actor=actor,
+                payer=payer,
+                code=code,
+                modifiers=list(modifiers),
+                amount=Decimal(LAST_YEARS_PER_DIEM[name]),
+                effective_from=last_year,
+            )
+            made += 1
+        fee_rate_add(
+            actor=actor,
+            payer=payer,
+            code=code,
+            modifiers=list(modifiers),
+            amount=Decimal(amount),
+            effective_from=this_year,
         )
-    )
-    if not episodes:
-        return "Charges: no admitted episode"
-    first = min(admitted for _client, admitted, _discharged in episodes)
-    weeks = [first + timedelta(weeks=n) for n in range((today - first).days // 7 + 1)]
-    result = charges_redraft(
-        client_ids={client for client, _admitted, _discharged in episodes},
-        dates=[*weeks, today],
-        actor=users.get("billing"),
-    )
-    held = live_charges().filter(hold_reason__gt="").count()
-    return (
-        f"Charges: {live_charges().count():,} live ({held:,} held), "
-        f"{result['written']:,} written now"
-    )
+        made += 1
+    return made
 
 
-EVERGREEN = ("Evergreen Health Plan (Medicaid)", Payer.Kind.MEDICAID)
-SUMMIT = ("Summit Commercial PPO", Payer.Kind.COMMERCIAL)
-RUNNING_OUT, EXPIRED, REVIEW_DUE, REVIEWED = range(4)
-SHOWN = 8
+def seed_access_payers(*, users, rng: random.Random, today: date) -> str:
+    admin = users["admin"]
+    payers = rates = 0
+    with transaction.atomic():
+        for name, fields in PAYERS.items():
+            payer = Payer.objects.filter(name=name).first()
+            if payer is None:
+                payer = payer_create(actor=admin, data={"name": name, **fields})
+                payers += 1
+            if name in RATES and not FeeRate.objects.filter(payer=payer).exists():
+                rates += _add_rates(actor=admin, payer=payer, rates=RATES[name], today=today)
+        if not FeeRate.objects.filter(payer__isnull=True).exists():
+            rates += _add_rates(actor=admin, payer=None, rates=PROGRAM_RATES, today=today)
+    return f"Billing: {payers} payers and {rates} fee rates added."
 
 
-def seed_authorizations(*, users, rng: random.Random, today: date) -> str:
-    """Seed coverages where missing, authorizations, a TPO consent and a
-    utilization review; returns a summary line."""
-    actor = users.get("billing") or users["admin"]
+def _member_id(rng, prefix: str, digits: int) -> str:
+    return prefix + "".join(str(rng.randrange(10)) for _ in range(digits))
+
+
+def _coverage_data(payer, *, start, rng, client, order=Coverage.Order.PRIMARY, spouse=False):
+    data = {
+        "payer": payer,
+        "order": order,
+        "effective_from": start,
+        "effective_to": None,
+        "subscriber_relationship": Coverage.Relationship.SELF,
+        "subscriber_name": "",
+        "subscriber_birth_date": None,
+    }
+    if payer.name == MEDICAID:
+        data.update(plan_name="STAR Adult", member_id=_member_id(rng, "EVG", 9))
+    elif payer.name == PPO:
+        data.update(
+            plan_name="Summit Choice PPO 1500",
+            member_id=_member_id(rng, "SMT", 8),
+            group_number=f"GRP-{rng.randrange(1000, 9999)}",
+        )
+    elif payer.name == HMO:
+        data.update(
+            plan_name="Cardinal Select HMO",
+            member_id=_member_id(rng, "CC", 10),
+            group_number=f"{rng.randrange(100000, 999999)}",
+        )
+    elif payer.name == GRANT:
+        data.update(plan_name="SOR treatment funds", member_id="")
+    if spouse:
+        data.update(
+            subscriber_relationship=Coverage.Relationship.SPOUSE,
+            subscriber_name=f"{rng.choice(SPOUSE_FIRST_NAMES)} {client.legal_last_name}",
+            subscriber_birth_date=client.date_of_birth + timedelta(days=rng.randrange(-900, 900)),
+        )
+    return data
+
+
+def seed_access_coverage(*, users, rng: random.Random, today: date) -> str:
+    actor = users["billing"]
+    payers = {payer.name: payer for payer in Payer.objects.filter(name__in=PAYERS)}
     episodes = list(
-        Episode.objects.filter(phase=Episode.Phase.INTENSIVE, admission_date__isnull=False)
-        .select_related("client", "primary_counselor")
-        .order_by("client__legal_last_name", "client__legal_first_name")[:SHOWN]
+        Episode.objects.filter(
+            admission_date__isnull=False,
+            client__in=Client.objects.filter(email__endswith="@example.org"),
+            client__coverages__isnull=True,
+        )
+        .select_related("client")
+        .order_by("client__legal_last_name", "client__legal_first_name", "-admission_date")
     )
-    seeded = 0
+    seen, made, verified = set(), 0, 0
     for number, episode in enumerate(episodes):
         client = episode.client
-        if Authorization.objects.filter(coverage__client=client).exists():
+        if client.pk in seen:
             continue
+        seen.add(client.pk)
+        start = episode.admission_date - timedelta(days=rng.randrange(30, 400))
+        draw = rng.random()
         with transaction.atomic():
-            coverage = _coverage(client, number, actor, episode.admission_date)
-            _story(number, coverage, episode, actor, today, users)
-        seeded += 1
-    return f"billing: authorizations for {seeded} clients"
-
-
-def _coverage(client: Client, number: int, actor, admitted: date) -> Coverage:
-    existing = client.coverages.filter(order=Coverage.Order.PRIMARY).first()
-    if existing is not None:
-        return existing
-    name, kind = EVERGREEN if number % 2 == 0 else SUMMIT
-    payer = Payer.objects.get_or_create(name=name, defaults={"kind": kind})[0]
-    return Coverage.objects.create(
-        client=client,
-        payer=payer,
-        member_id=f"DEMO{client.pk:06d}",
-        order=Coverage.Order.PRIMARY,
-        effective_from=admitted - timedelta(days=90),
-        created_by=actor,
-    )
-
-
-def _authorization(coverage, actor, *, number, units, starts, ends, review=None):
-    return Authorization.objects.create(
-        coverage=coverage,
-        number=f"PA-DEMO-{number:03d}",
-        service_codes=["H0015", "H0004", "H0005"],
-        units_authorized=units,
-        starts_on=max(starts, coverage.effective_from),
-        ends_on=ends,
-        level_of_care="2.1",
-        reviewer_name="Utilization management, " + coverage.payer.name,
-        reviewer_contact="1-800-555-0142",
-        next_review_on=review,
-        created_by=actor,
-    )
-
-
-def _units_charged(coverage, start: date, end: date, codes) -> int:
-    """Units of the coverage's live charges between two dates, of `codes`."""
-    charges = live_charges().filter(
-        coverage=coverage, service_date__range=(start, end), code__in=codes
-    )
-    return charges.aggregate(units=Sum("units"))["units"] or 0
-
-
-def _draw(authorization, episode, actor) -> None:
-    """The client's days in the authorization's period, re-evaluated: their
-    charges now draw on it (the payer requires an authorization)."""
-    days = (authorization.ends_on - authorization.starts_on).days
-    dates = [authorization.starts_on + timedelta(days=n) for n in range(0, days + 1, 7)]
-    charges_redraft(client_ids=[episode.client_id], dates=dates, actor=actor)
-
-
-def _story(number, coverage, episode, actor, today, users) -> None:
-    start = today - timedelta(days=28)
-    codes = ["H0015", "H0004", "H0005"]
-    if number == RUNNING_OUT:
-        # About 85 % of the units already charged in the period.
-        used = _units_charged(coverage, max(start, coverage.effective_from), today, codes)
-        authorization = _authorization(
-            coverage,
-            actor,
-            number=number,
-            units=max(1, math.ceil(used / 0.85)),
-            starts=start,
-            ends=today + timedelta(days=30),
-        )
-        _draw(authorization, episode, actor)
-    elif number == EXPIRED:
-        _authorization(
-            coverage,
-            actor,
-            number=number,
-            units=20,
-            starts=today - timedelta(days=60),
-            ends=today - timedelta(days=10),
-        )
-    elif number == REVIEW_DUE:
-        _authorization(
-            coverage,
-            actor,
-            number=number,
-            units=40,
-            starts=start,
-            ends=today + timedelta(days=30),
-            review=today + timedelta(days=2),
-        )
-    else:
-        authorization = _authorization(
-            coverage,
-            actor,
-            number=number,
-            units=60,
-            starts=start,
-            ends=today + timedelta(days=45),
-            review=today + timedelta(days=20),
-        )
-        _draw(authorization, episode, actor)
-        if number == REVIEWED:
-            _reviewed(authorization, episode, actor, today, users)
-
-
-def _reviewed(authorization, episode, actor, today, users) -> None:
-    """A TPO consent for the client's plan, and a review sent under it."""
-    payer = authorization.coverage.payer
-    consent_record(
-        actor=episode.primary_counselor or users["supervisor"],
-        client=episode.client,
-        data={
-            "recipient_kind": Consent.RecipientKind.PAYER,
-            "recipient_name": payer.name,
-            "recipient_organization": payer.name,
-            "recipient_contact": "Utilization management, 1-800-555-0142",
-            "discloser": "The program's clinical and billing staff",
-            "categories": ["attendance", "progress", "treatment_plan"],
-            "description": "Attendance, progress in treatment and the treatment plan.",
-            "purpose": "Treatment, payment and health care operations.",
-            "scope": Consent.Scope.TPO,
-            "revocation_instructions": str(REVOCATION_STATEMENT),
-            "expires_on": None,
-            "expiry_event": "One year after discharge from the program",
-            "signed_on": today,
-            "signature_name": episode.client.display_name,
-            "signature_method": Consent.SignatureMethod.CONFIRMED,
-            "signature_confirmed": True,
-        },
-    )
-    utilization_review_record(
-        actor=actor,
-        authorization=authorization,
-        data={
-            "reviewed_on": today,
-            "reviewer": "R. Okafor, RN, utilization reviewer",
-            "information_sent": "Attendance for the period and the updated treatment plan.",
-            "categories_sent": ["attendance", "treatment_plan"],
-            "decision": "pending",
-            "units_granted": 0,
-            "next_review_on": today + timedelta(days=14),
-        },
-    )
+            if draw < 0.62:
+                plan = [(payers[MEDICAID], False)]
+            elif draw < 0.84:
+                commercial = payers[PPO] if rng.random() < 0.6 else payers[HMO]
+                plan = [(commercial, rng.random() < 0.3)]
+                if rng.random() < 0.4:
+                    plan.append((payers[MEDICAID], False))
+            elif draw < 0.92:
+                plan = [(payers[SELF_PAY], False)]
+            else:
+                plan = [(payers[GRANT], False)]
+            coverages = []
+            for order, (payer, spouse) in enumerate(plan, start=1):
+                data = _coverage_data(
+                    payer, start=start, rng=rng, client=client, order=order, spouse=spouse
+                )
+                if number == 1 and order == 1:
+                    # One coverage runs out this month: billing's home page shows it.
+                    data["effective_to"] = today + timedelta(days=12)
+                coverages.append(coverage_add(actor=actor, client=client, data=data))
+                made += 1
+            for coverage in coverages:
+                if coverage.payer.bills_clients or number == 2:
+                    # Self-pay and grant are not verified with a payer; and
+                    # one client's coverage is still waiting on its check.
+                    continue
+                verification_record(
+                    actor=actor,
+                    coverage=coverage,
+                    verified_on=max(coverage.effective_from, today - timedelta(rng.randrange(60))),
+                    method=rng.choice(METHODS),
+                    result=CoverageVerification.Result.ACTIVE,
+                    notes="Eligible; IOP benefit confirmed." if rng.random() < 0.5 else "",
+                )
+                verified += 1
+    return f"Billing: {made} coverages for {len(seen)} clients, {verified} verified."

@@ -53,6 +53,8 @@ DEMO_USERS = (
     # A counselor in training, so co-signature by the supervisor can be tried;
     # not licensed to diagnose, so the diagnoses they record are proposed.
     DemoUser("counselor2", "Jamal", "Prescott", roles.COUNSELOR, "LCDC-I", in_training=True),
+    # Billing staff: coverage, fee schedule and charges, never the chart.
+    DemoUser("billing", "Renee", "Castillo", roles.BILLING),
 )
 
 # Forty clients. PHASE_PLAN below gives them their phase by position.

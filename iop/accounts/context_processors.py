@@ -20,8 +20,8 @@ MENU_LABELS = {
     HOME: gettext_lazy("Home"),
     MY_WORK: gettext_lazy("My work"),
     CLIENTS: gettext_lazy("Clients"),
-    PROGRAM: gettext_lazy("Program"),
     BILLING: gettext_lazy("Billing"),
+    PROGRAM: gettext_lazy("Program"),
 }
 
 
@@ -60,8 +60,16 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
     if user.has_role(roles.INTAKE, roles.SUPERVISOR):
         entries.append((CLIENTS, _("Screening worklist"), reverse("screening:worklist")))
         entries.append((CLIENTS, _("New referral"), reverse("screening:referral-create")))
-    if may_break_glass:
+    if may_break_glass and user.has_role(*roles.RECORD_ROLES):
         entries.append((CLIENTS, _("Emergency access"), reverse("audit:emergency-access")))
+    if user.has_role(*roles.BILLING_STAFF):
+        # URL names, not imports: the core does not import the billing app.
+        entries.append((BILLING, _("Billing home"), reverse("billing:home")))
+        entries.append((BILLING, _("Charges"), reverse("billing:charges")))
+        entries.append((BILLING, _("Authorizations"), reverse("billing:authorizations")))
+        entries.append((BILLING, _("Billing dashboard"), reverse("billing:dashboard")))
+        entries.append((BILLING, _("Payers"), reverse("billing:payer-list")))
+        entries.append((BILLING, _("Fee schedule"), reverse("billing:fee-list")))
     if user.has_role(roles.ADMINISTRATOR, roles.SUPERVISOR):
         entries.append((PROGRAM, _("Program dashboard"), reverse("dashboard:program")))
     if user.has_role(roles.ADMINISTRATOR):
@@ -69,9 +77,6 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         entries.append((PROGRAM, _("System status"), reverse("dashboard:system-status")))
         entries.append((PROGRAM, _("Staff"), reverse("admin:accounts_user_changelist")))
         entries.append((PROGRAM, _("Lockouts"), reverse("accounts:lockout-list")))
-    if user.has_role(roles.BILLING, roles.ADMINISTRATOR):
-        entries.append((BILLING, _("Billing dashboard"), reverse("billing:dashboard")))
-        entries.append((BILLING, _("Charges"), reverse("billing:charges")))
     return entries
 
 

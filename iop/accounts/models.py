@@ -59,8 +59,18 @@ class User(AbstractUser):
         return self.has_role(roles.ADMINISTRATOR)
 
     @property
+    def is_billing(self) -> bool:
+        return self.has_role(roles.BILLING)
+
+    @property
     def sees_whole_program(self) -> bool:
         return self.has_role(*roles.PROGRAM_WIDE_ROLES)
+
+    @property
+    def sees_every_client(self) -> bool:
+        """Every client of the program is in the access policy: the
+        program-wide roles, and billing (whose views show billing facts only)."""
+        return self.has_role(*roles.EVERY_CLIENT_ROLES)
 
 
 class UserSession(models.Model):

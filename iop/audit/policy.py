@@ -1,6 +1,8 @@
 """The one access policy: which clients a staff member may see.
 
-DESIGN.md: supervisors and administrators see the whole program; intake
+DESIGN.md: supervisors and administrators see the whole program; billing
+staff see every client too, but only through the billing pages that declare
+their role (minimum necessary; holds_record is False for them); intake
 staff see clients still in screening; a counselor sees:
 
 - caseload: clients of the open episodes where they are the primary counselor;
@@ -120,7 +122,7 @@ def clients_visible_to(user) -> QuerySet[Client]:
     """The clients `user` may see, as a queryset to filter further."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Client.objects.none()
-    if user.sees_whole_program:
+    if user.sees_every_client:
         return Client.objects.all()
     return Client.objects.filter(reduce(operator.or_, scopes_of(user).values()))
 
@@ -135,7 +137,7 @@ def client_get_for_user(user, public_id: UUID | str) -> Client:
     caseload can say so in the audit trail."""
     clients = clients_visible_to(user)
     scopes = {}
-    if getattr(user, "is_authenticated", False) and not user.sees_whole_program:
+    if getattr(user, "is_authenticated", False) and not user.sees_every_client:
         scopes = scopes_of(user)
         clients = clients.annotate(
             **{

@@ -64,11 +64,12 @@ def event_list(request):
     )
 
 
-@role_required(*roles.ALL_ROLES)
+@role_required(*roles.RECORD_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def emergency_access(request):
     """Break the glass: open one client's record, named exactly, for an hour.
-    Any staff role, and only users holding the break-glass permission."""
+    Any role that reads the record (billing never does), and only users
+    holding the break-glass permission."""
     if not may_break_glass(request.user):
         raise PermissionDenied
     form = EmergencyAccessForm(request.POST or None)

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,6 +25,7 @@ from iop.clients.models import Client, Episode
 from iop.clients.selectors import clinical
 from iop.dashboard import apps, caseload, drilldown, program, selectors, teds
 from iop.exports import export_response
+from iop.extensions import role_pages_for
 from iop.formtools import plain_text_400
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
@@ -55,6 +56,11 @@ def _heartbeat_status() -> dict:
 
 @role_required(*roles.ALL_ROLES)
 def home(request):
+    if not request.user.has_role(*roles.RECORD_ROLES):
+        # A role that does not read the record (billing) has its own home.
+        pages = role_pages_for(request.user)
+        if pages is not None:
+            return redirect(pages.home)
     visible = clients_visible_to(request.user)
     context = {}
     if request.user.is_counselor and not request.user.sees_whole_program:

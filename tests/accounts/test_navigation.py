@@ -1,5 +1,5 @@
 """The navigation bar's menus (iop/accounts/context_processors.py): each
-role's pages grouped into "My work", "Clients" and "Program", so the bar
+role's pages grouped into "My work", "Clients", "Billing" and "Program", so the bar
 stays on one line; the browser checks its width in
 tests/e2e/test_navigation.py."""
 
@@ -53,15 +53,48 @@ def test_an_administrator_has_a_program_menu(login, administrator):
     assert menus == {
         "Home": ["Home"],
         "Clients": ["Find a client"],
+        "Billing": [
+            "Billing home",
+            "Charges",
+            "Authorizations",
+            "Billing dashboard",
+            "Payers",
+            "Fee schedule",
+        ],
         "Program": ["Program dashboard", "Audit trail", "System status", "Staff", "Lockouts"],
-        "Billing": ["Billing dashboard", "Charges"],
     }
 
 
-def test_billing_staff_have_a_billing_menu(login, billing_user):
-    menus = _menus(login(billing_user).get(reverse("billing:charges")))
+def test_billing_staff_have_the_billing_menu_and_no_clinical_page(login, billing_user):
+    # Billing's home is billing's own page: the menus are those of any page.
+    menus = _menus(login(billing_user).get(reverse("billing:home")))
 
-    assert menus["Billing"] == ["Billing dashboard", "Charges"]
+    assert menus == {
+        "Home": ["Home"],
+        "Clients": ["Find a client"],
+        "Billing": [
+            "Billing home",
+            "Charges",
+            "Authorizations",
+            "Billing dashboard",
+            "Payers",
+            "Fee schedule",
+        ],
+    }
+
+
+def test_emergency_access_is_not_offered_to_billing_staff(login, billing_user):
+    billing_user.user_permissions.add(
+        Permission.objects.get(codename="break_glass", content_type__app_label="audit")
+    )
+    browser = login(billing_user)
+    session = browser.session
+    session["audit.may_break_glass"] = True
+    session.save()
+
+    menus = _menus(browser.get(reverse("billing:home")))
+
+    assert menus["Clients"] == ["Find a client"]
 
 
 def test_emergency_access_is_in_the_clients_menu_of_a_designated_user(login, counselor2):

@@ -28,6 +28,7 @@ DEMO_ROLES = {
     "intake": roles.INTAKE,
     "counselor1": roles.COUNSELOR,
     "counselor2": roles.COUNSELOR,
+    "billing": roles.BILLING,
 }
 
 

@@ -20,6 +20,7 @@ PEOPLE = {
     "counselor": [roles.COUNSELOR],
     "supervisor": [roles.SUPERVISOR],
     "admin": [roles.ADMINISTRATOR],
+    "billing": [roles.BILLING],
     # Every role at once, and emergency access: the widest navigation there is.
     "everything": list(roles.ALL_ROLES),
 }

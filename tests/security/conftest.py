@@ -1,6 +1,6 @@
 """A populated program shared by the security tests of a module: the fixed
 cast (intake, counselors A and B with disjoint caseloads, a supervisor, an
-administrator) and, on counselor A's caseload, a client with one record of
+administrator, billing staff) and, on counselor A's caseload, a client with one record of
 every kind a route can address, a client in screening with a safety flag and
 a client in aftercare with an outreach task; on counselor B's caseload, an
 outsider whose name must never reach anyone who may not see it.
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftercare.models import OutreachTask
+from billing.models import Coverage, Payer
 from iop.accounts import roles
 from iop.clients.models import Appointment, Episode, SessionNote
 from iop.clients.services import appointment_schedule
@@ -30,14 +31,13 @@ from screening import services as screening_services
 from screening.models import SafetyFlag
 from tests.aftercare.factories import missed, numbered, record, stepped_down
 from tests.billing.authorization_factories import authorization as billing_authorization
-from tests.billing.authorization_factories import coverage as billing_coverage
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 from tests.family.factories import consent_for, family_member
 from tests.groups.factories import EnrollmentFactory, GroupSessionFactory, RecurringGroupFactory
 from tests.groups.factories import track as track_of
 from tests.screening.helpers import phq9
 
-ROLES = ("intake", "counselor_a", "counselor_b", "supervisor", "administrator")
+ROLES = ("intake", "counselor_a", "counselor_b", "supervisor", "administrator", "billing")
 
 
 @dataclass
@@ -60,6 +60,7 @@ def _build() -> World:
         "administrator": UserFactory(
             username="sec-admin", roles=[roles.ADMINISTRATOR], is_staff=True
         ),
+        "billing": UserFactory(username="sec-billing", roles=[roles.BILLING]),
     }
     # Break-glass access is for holders of this permission; the page is
     # checked (and fuzzed) for every role.
@@ -168,14 +169,26 @@ def _build() -> World:
     task = OutreachTask.objects.get(check_in=first)
     check_in = numbered(aftercare_plan, 4)
 
-    # A coverage of the main client, with an authorization to review.
-    coverage = billing_coverage(main)
+    # Billing: a payer and the main client's coverage, verified once.
+    payer = Payer.objects.create(name="Security Health Plan", kind=Payer.Kind.MEDICAID)
+    coverage = Coverage.objects.create(
+        client=main,
+        payer=payer,
+        member_id="M-1",
+        subscriber_relationship=Coverage.Relationship.SELF,
+        order=Coverage.Order.PRIMARY,
+        effective_from=today - datetime.timedelta(days=60),
+        created_by=users["administrator"],
+    )
+    # An authorization of it, to review.
     authorization = billing_authorization(coverage)
 
     values = {
         "client_id": main.public_id,
+        "payer_id": payer.public_id,
         "coverage_id": coverage.public_id,
         "authorization_id": authorization.public_id,
+        "side": "front",
         "episode_id": episode.public_id,
         "appointment_id": appointment.public_id,
         "medication_id": medication.public_id,

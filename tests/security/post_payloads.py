@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
+from billing.models import Payer
 from family.models import Consent
 from iop.audit.models import EmergencyAccess
 from tests.aftercare.factories import PLAN_TEXT
@@ -496,6 +497,64 @@ POSTS = {
         prepare=setups.payment_consent,
     ),
 }
+
+
+def _payer_pk(world, state=None) -> int:
+    return Payer.objects.get(name="Security Health Plan").pk
+
+
+PAYER_FORM = {
+    "name": "Security Health Plan",
+    "kind": "medicaid",
+    "electronic_payer_id": "SHP01",
+    "claim_filing_indicator": "MC",
+    "pays_per_diem": "on",
+    "per_diem_minutes": "180",
+    "per_diem_days_per_week": "3",
+    "group_code": "H0005",
+    "individual_code_basis": "H0004",
+    "active": "on",
+}
+
+POSTS.update(
+    {
+        "billing:coverage-add": Post(
+            "billing",
+            data=lambda w, s: {
+                "payer": _payer_pk(w),
+                "order": "2",
+                "subscriber_relationship": "18",
+                "member_id": "S-2",
+                "effective_from": _today(),
+            },
+        ),
+        "billing:coverage-end": Post("billing", data=lambda w, s: {"ends_on": _today()}),
+        "billing:verification-add": Post(
+            "billing",
+            data=lambda w, s: {"verified_on": _today(), "method": "portal", "result": "active"},
+        ),
+        "billing:payer-create": Post(
+            "administrator",
+            data=lambda w, s: {**PAYER_FORM, "name": "Second Health Plan"},
+            client=None,
+        ),
+        "billing:payer-edit": Post(
+            "administrator",
+            data=lambda w, s: {**PAYER_FORM, "electronic_payer_id": "SHP02"},
+            client=None,
+        ),
+        "billing:fee-add": Post(
+            "administrator",
+            data=lambda w, s: {
+                "payer": _payer_pk(w),
+                "code": "H0015",
+                "amount": "215.00",
+                "effective_from": _today(),
+            },
+            client=None,
+        ),
+    }
+)
 
 # Routes that take a POST and change no client record.
 MFA = "one's own second factor, no client record; audited and tested in tests/accounts/"

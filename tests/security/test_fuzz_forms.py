@@ -156,6 +156,12 @@ FORM_ROUTES = {
     "billing:charges-mark-exported": ("status", "payer", "start", "end", "client"),
     "billing:client-authorizations": (),
     "billing:authorization-review": (),
+    "billing:coverage-add": (),
+    "billing:coverage-end": ("ends_on",),
+    "billing:verification-add": ("verified_on", "method", "result", "notes"),
+    "billing:payer-create": (),
+    "billing:payer-edit": (),
+    "billing:fee-add": (),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from groups.models import RecurringGroup
 from groups.selectors import groups_visible_to
+from iop.accounts import roles
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, Episode
 from tests.factories import EpisodeFactory, UserFactory
@@ -93,9 +94,17 @@ def _world_group(world):
 
 def _start_pages(world, user) -> list[str]:
     pages = []
+    reads_record = user.has_role(*roles.RECORD_ROLES)
     for client in (world.main, world.in_screening, world.in_aftercare):
         if clients_visible_to(user).filter(pk=client.pk).exists():
-            pages += [reverse(f"clients:{name}", args=[client.public_id]) for name in CHART_PAGES]
+            if reads_record:
+                pages += [
+                    reverse(f"clients:{name}", args=[client.public_id]) for name in CHART_PAGES
+                ]
+            if user.has_role(*roles.BILLING_STAFF):
+                pages.append(reverse("billing:client", args=[client.public_id]))
+    if user.has_role(*roles.BILLING_STAFF):
+        pages += [reverse("billing:home"), reverse("clients:client-list")]
     if user.has_role("Counselor", "Supervisor"):
         pages.append(reverse("groups:group-list"))
         for group in groups_visible_to(user):

@@ -21,7 +21,11 @@ from tests.test_routes import ADMIN_LOGIN_PATH, LOGIN_PATH, PUBLIC_ROUTES, ROUTE
 pytestmark = pytest.mark.django_db
 
 INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR = "intake", "counselor", "supervisor", "admin"
-EVERYONE = (INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR)
+BILLING = "billing"
+EVERYONE = (INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR, BILLING)
+# Every role that reads the clinical record: all but billing (minimum necessary).
+RECORD = (INTAKE, COUNSELOR, SUPERVISOR, ADMINISTRATOR)
+BILLING_STAFF = (BILLING, ADMINISTRATOR)
 CLINICIANS = (COUNSELOR, SUPERVISOR)
 SCREENERS = (INTAKE, SUPERVISOR)
 CLINICAL = (INTAKE, COUNSELOR, SUPERVISOR)
@@ -38,6 +42,7 @@ ROLE_OF = {
     "counselor_b": COUNSELOR,
     "supervisor": SUPERVISOR,
     "administrator": ADMINISTRATOR,
+    "billing": BILLING,
 }
 
 PAGE, POST_ONLY = 200, 405
@@ -103,7 +108,8 @@ ACCESS = {
     "accounts:lockout-list": Access((ADMINISTRATOR,)),
     "accounts:lockout-unlock": Access((ADMINISTRATOR,), POST_ONLY),
     # dashboard
-    "dashboard:home": Access(EVERYONE),
+    # Billing has a home of its own (billing:home): sent there.
+    "dashboard:home": Access(EVERYONE, allowed_get={BILLING: 302}),
     "dashboard:system-status": Access((ADMINISTRATOR,)),
     "dashboard:my-day": Access(CLINICIANS),
     "dashboard:worklists": Access(CLINICIANS),
@@ -116,11 +122,11 @@ ACCESS = {
     # clients
     "clients:client-list": Access(EVERYONE),
     "clients:client-create": Access(SCREENERS),
-    "clients:client-detail": client_route(EVERYONE),
+    "clients:client-detail": client_route(RECORD),
     "clients:client-update": client_route(SCREENERS),
-    "clients:client-print": client_route(EVERYONE),
-    "clients:client-timeline": client_route(EVERYONE),
-    "clients:client-section": client_route(EVERYONE),
+    "clients:client-print": client_route(RECORD),
+    "clients:client-timeline": client_route(RECORD),
+    "clients:client-section": client_route(RECORD),
     "clients:demographics-edit": client_route(CLINICAL),
     "clients:episode-assign": client_route((SUPERVISOR,)),
     "clients:appointment-new": client_route(CLINICIANS),
@@ -140,7 +146,7 @@ ACCESS = {
     "clients:medication-new": client_route(CLINICIANS),
     "clients:medication-stop": client_route(CLINICIANS, POST_ONLY),
     "clients:meeting-new": client_route(CLINICIANS),
-    "clients:diagnoses": client_route(EVERYONE),
+    "clients:diagnoses": client_route(RECORD),
     "clients:diagnosis-add-sud": client_route(CLINICAL, POST_ONLY),
     "clients:diagnosis-add-code": client_route(CLINICAL, POST_ONLY),
     "clients:diagnosis-confirm": client_route(CLINICIANS, POST_ONLY),
@@ -152,8 +158,9 @@ ACCESS = {
     "clients:icd10-search": Access(CLINICAL),
     # audit
     "audit:event-list": Access((ADMINISTRATOR,)),
-    # Every role, for holders of the break-glass permission (the whole cast here).
-    "audit:emergency-access": Access(EVERYONE),
+    # Every role that reads the record, for holders of the break-glass
+    # permission (the whole cast here, billing included: refused all the same).
+    "audit:emergency-access": Access(RECORD),
     # screening
     "screening:worklist": Access(SCREENERS),
     "screening:referral-create": Access(SCREENERS),
@@ -224,6 +231,19 @@ ACCESS = {
     "billing:authorizations": Access(BILLING_STAFF),
     "billing:client-authorizations": client_route(BILLING_STAFF),
     "billing:authorization-review": client_route(BILLING_STAFF),
+    # billing
+    "billing:home": Access(BILLING_STAFF),
+    "billing:client": client_route(BILLING_STAFF),
+    "billing:coverage-add": client_route(BILLING_STAFF),
+    "billing:coverage-end": client_route(BILLING_STAFF, POST_ONLY),
+    "billing:verification-add": client_route(BILLING_STAFF, POST_ONLY),
+    # The world's coverage has no card image to show.
+    "billing:coverage-card": client_route(BILLING_STAFF, 404),
+    "billing:payer-list": Access(BILLING_STAFF),
+    "billing:payer-create": Access((ADMINISTRATOR,)),
+    "billing:payer-edit": Access((ADMINISTRATOR,)),
+    "billing:fee-list": Access(BILLING_STAFF),
+    "billing:fee-add": Access((ADMINISTRATOR,)),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).
@@ -236,8 +256,22 @@ PUBLIC = {
     "favicon": dict.fromkeys((None, *EVERYONE), 302),
     "reminders:sms-inbound": dict.fromkeys((None, *EVERYONE), 405),
     # The admin's own sign-in and sign-out pages.
-    "admin:login": {None: 200, INTAKE: 200, COUNSELOR: 200, SUPERVISOR: 200, ADMINISTRATOR: 302},
-    "admin:logout": {None: 302, INTAKE: 302, COUNSELOR: 302, SUPERVISOR: 302, ADMINISTRATOR: 405},
+    "admin:login": {
+        None: 200,
+        INTAKE: 200,
+        COUNSELOR: 200,
+        SUPERVISOR: 200,
+        ADMINISTRATOR: 302,
+        BILLING: 200,
+    },
+    "admin:logout": {
+        None: 302,
+        INTAKE: 302,
+        COUNSELOR: 302,
+        SUPERVISOR: 302,
+        ADMINISTRATOR: 405,
+        BILLING: 302,
+    },
 }
 
 

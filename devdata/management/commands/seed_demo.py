@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from devdata.demo.aftercare import seed_aftercare
 from devdata.demo.audit import seed_chain_verification, seed_emergency_access
-from devdata.demo.billing import seed_authorizations, seed_engine_charges
+from devdata.demo.billing import seed_access_coverage, seed_access_payers
+from devdata.demo.billing_charges import seed_authorizations, seed_engine_charges
 from devdata.demo.clients import seed_clinical
 from devdata.demo.clients_data import (
     DEMO_CLIENTS,
@@ -71,9 +72,11 @@ EXTRA_SEEDERS = (
     seed_family,
     seed_diagnoses,
     seed_emergency_access,
-    # After the payers and coverages: the charges of the documented history
-    # are re-evaluated against them; then authorizations, sized from and
-    # drawn on by those charges.
+    # Billing: payers and fee schedules, then coverage; then the charges of
+    # the documented history, re-evaluated against them; then
+    # authorizations, sized from and drawn on by those charges.
+    seed_access_payers,
+    seed_access_coverage,
     seed_engine_charges,
     seed_authorizations,
     # Last: they read what the seeders above wrote.
@@ -181,14 +184,14 @@ def client_data(rng: random.Random, demo, *, number: int) -> dict:
 
 
 def seed_users() -> dict[str, User]:
-    """The five demo accounts, by username. Existing users keep their
+    """The demo accounts, by username. Existing users keep their
     password unless they have none usable; each gets its role group."""
     groups = Group.objects.in_bulk([spec.role for spec in DEMO_USERS], field_name="name")
     missing = {spec.role for spec in DEMO_USERS} - set(groups)
     if missing:
         raise CommandError(f"Role groups missing ({', '.join(sorted(missing))}): run migrate.")
     users = {}
-    # Hashed once for all five accounts: the password is public anyway, and
+    # Hashed once for all the accounts: the password is public anyway, and
     # each PBKDF2 hash at production cost takes over half a second.
     hashed = None
     with transaction.atomic():

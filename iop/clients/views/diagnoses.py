@@ -71,7 +71,7 @@ def _render(request, client, *, sud_form=None, code_form=None, status=200):
     return render(request, "clients/diagnoses.html", context, status=status)
 
 
-@client_view(*roles.ALL_ROLES)
+@client_view(*roles.RECORD_ROLES)
 @require_safe
 def diagnoses(request, client):
     return _render(request, client)

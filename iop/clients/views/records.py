@@ -29,6 +29,7 @@ from iop.clients.selectors.clinical import current_medications
 from iop.clients.selectors.diagnoses import chart_diagnoses
 from iop.clients.views import chart_redirect
 from iop.clients.views.demographics import DEMOGRAPHICS_EDITORS
+from iop.extensions import role_pages_for
 from iop.formtools import form_saved
 
 CLIENTS_PER_PAGE = 25
@@ -56,8 +57,22 @@ def client_list(request):
     return render(
         request,
         "clients/client_list.html",
-        {"filters": filters, "page": page, "query_string": query_string.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "query_string": query_string.urlencode(),
+            "client_page": _client_page(request.user),
+        },
     )
+
+
+def _client_page(user) -> str:
+    """The URL name each row links to: the chart, or for a role that may not
+    open it (billing) that role's own page of the client, else no link."""
+    if user.has_role(*roles.RECORD_ROLES):
+        return "clients:client-detail"
+    pages = role_pages_for(user)
+    return pages.client if pages else ""
 
 
 @role_required(*EDITORS)
@@ -103,7 +118,7 @@ def chart_context(request, client, *, printing: bool = False, section: str = "")
     return context
 
 
-@client_view(*roles.ALL_ROLES)
+@client_view(*roles.RECORD_ROLES)
 @require_safe
 def client_detail(request, client):
     context = chart_context(request, client, section=request.GET.get("section", ""))
@@ -113,7 +128,7 @@ def client_detail(request, client):
     return render(request, "clients/client_detail.html", context)
 
 
-@client_view(*roles.ALL_ROLES, fragment=True)
+@client_view(*roles.RECORD_ROLES, fragment=True)
 @require_safe
 def client_section(request, client, section):
     """htmx: one tab of the chart's section navigation, loaded when opened.
@@ -133,7 +148,7 @@ def client_section(request, client, section):
 TIMELINE_PER_PAGE = 100
 
 
-@client_view(*roles.ALL_ROLES)
+@client_view(*roles.RECORD_ROLES)
 @require_safe
 def client_timeline(request, client):
     """Everything documented for the client, newest first, a page at a time

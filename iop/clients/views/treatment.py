@@ -102,7 +102,7 @@ def meeting_new(request, client):
     return _form_page(request, client, form, _("Record a mutual-help meeting"))
 
 
-@client_view(*roles.ALL_ROLES)
+@client_view(*roles.RECORD_ROLES)
 @require_safe
 def chart_print(request, client):
     """The whole chart laid out for paper; printing is audited as a print."""

@@ -1,0 +1,73 @@
+"""The billing part of manage.py seed_demo (access slice): payers, fee
+schedules with a rate history, the program's rates, coverage for every
+admitted demo client, most verified; the billing account; safe to run again."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from billing.models import Coverage, CoverageVerification, FeeRate, Payer
+from billing.selectors.coverage import coverages_unverified
+from billing.selectors.fees import rate_on
+from iop.accounts import roles
+from iop.accounts.models import User
+from iop.audit.policy import clients_visible_to
+from iop.clients.models import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _counts():
+    models = (Payer, FeeRate, Coverage, CoverageVerification)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_seeded_billing_data_is_realistic_and_idempotent():
+    output = _seed()
+    today = timezone.localdate()
+
+    assert "Billing:" in output
+    kinds = set(Payer.objects.values_list("kind", flat=True))
+    assert {"medicaid", "commercial", "self_pay", "grant"} <= kinds
+    medicaid = Payer.objects.get(name="Evergreen Health Plan (Medicaid)")
+    per_diem = rate_on(medicaid, "H0015", [], today)
+    assert 180 <= per_diem.amount <= 250
+    # Last year's per diem ended the day before this year's began.
+    assert FeeRate.objects.filter(payer=medicaid, code="H0015").count() == 2
+    assert rate_on(None, "H0015", [], today) is not None
+    assert rate_on(medicaid, "H0005", ["HQ"], today) is not None
+
+    admitted = Client.objects.filter(
+        email__endswith="@example.org", episodes__admission_date__isnull=False
+    ).distinct()
+    covered = admitted.filter(coverages__isnull=False).distinct()
+    assert covered.count() == admitted.count()
+    by_kind = {
+        kind: Coverage.objects.filter(order=1, payer__kind=kind).count()
+        for kind in ("medicaid", "commercial", "managed_care", "self_pay", "grant")
+    }
+    assert by_kind["medicaid"] > by_kind["commercial"] + by_kind["managed_care"] > 0
+    assert Coverage.objects.filter(order=2).exists()
+    assert CoverageVerification.objects.count() >= Coverage.objects.count() // 2
+    assert coverages_unverified(Client.objects.all(), today)
+
+    first = _counts()
+    _seed()
+    assert _counts() == first
+
+
+def test_the_demo_billing_account_sees_every_client_but_not_the_chart():
+    _seed()
+    billing = User.objects.get(username="billing")
+
+    assert billing.role_names == {roles.BILLING}
+    assert clients_visible_to(billing).count() == Client.objects.count()
+    assert not billing.has_role(*roles.RECORD_ROLES)
