@@ -153,9 +153,8 @@ def _story(number, coverage, episode, actor, today, users) -> None:
             starts=start,
             ends=today + timedelta(days=30),
         )
-        _draw(authorization, episode, actor)
     elif number == EXPIRED:
-        _authorization(
+        authorization = _authorization(
             coverage,
             actor,
             number=number,
@@ -164,7 +163,7 @@ def _story(number, coverage, episode, actor, today, users) -> None:
             ends=today - timedelta(days=10),
         )
     elif number == REVIEW_DUE:
-        _authorization(
+        authorization = _authorization(
             coverage,
             actor,
             number=number,
@@ -183,9 +182,11 @@ def _story(number, coverage, episode, actor, today, users) -> None:
             ends=today + timedelta(days=45),
             review=today + timedelta(days=20),
         )
-        _draw(authorization, episode, actor)
-        if number == REVIEWED:
-            _reviewed(authorization, episode, actor, today, users)
+    # Every authorization is drawn on by the charges of its period, as
+    # signing would have done had it been recorded first.
+    _draw(authorization, episode, actor)
+    if number == REVIEWED:
+        _reviewed(authorization, episode, actor, today, users)
 
 
 def _reviewed(authorization, episode, actor, today, users) -> None:

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from billing.models import Coverage, CoverageVerification, FeeRate, Payer
+from billing.models import Charge, Coverage, CoverageVerification, FeeRate, Payer
+from billing.selectors.authorizations import live_charges
 from billing.selectors.coverage import coverages_unverified
 from billing.selectors.fees import rate_on
 from iop.accounts import roles
@@ -43,7 +44,10 @@ def test_seeded_billing_data_is_realistic_and_idempotent():
     # Last year's per diem ended the day before this year's began.
     assert FeeRate.objects.filter(payer=medicaid, code="H0015").count() == 2
     assert rate_on(None, "H0015", [], today) is not None
-    assert rate_on(medicaid, "H0005", ["HQ"], today) is not None
+    assert rate_on(medicaid, "H0005", [], today) is not None
+    # Every code the demo's services are billed by has a rate.
+    assert live_charges().exists()
+    assert not live_charges().filter(hold_reason=Charge.HoldReason.NO_RATE).exists()
 
     admitted = Client.objects.filter(
         email__endswith="@example.org", episodes__admission_date__isnull=False
