@@ -65,6 +65,18 @@ def test_billing_sees_a_clients_identity_diagnosis_codes_and_coverage(
     ).exists()
 
 
+def test_the_billing_page_leads_to_the_clients_charges_authorizations_and_superbill(
+    login, billing_user, client_of_counselor1
+):
+    page = login(billing_user).get(client_url(client_of_counselor1)).content.decode()
+
+    charges = reverse("billing:charges") + f"?client={client_of_counselor1.mrn}"
+    authorizations = reverse("billing:client-authorizations", args=[client_of_counselor1.public_id])
+    superbill = reverse("billing:superbill", args=[client_of_counselor1.public_id])
+    for url in (charges, authorizations, superbill):
+        assert f'href="{url}"' in page
+
+
 def test_administrators_open_the_billing_page_from_the_chart(
     login, administrator, client_of_counselor1
 ):
