@@ -4,10 +4,13 @@
 clinic with `n` clients into the database `using`: staff, clients and
 episodes (TEDS outcomes and lengths of stay), screenings, treatment plans,
 appointments and notes, drug tests, medications, mutual-help meetings,
-Matrix groups with sessions and attendance, aftercare, the reminder outbox
-and the audit trail (about 200 events per client). Everything scales with
+Matrix groups with sessions and attendance, aftercare, the reminder outbox,
+the audit trail (about 200 events per client), and billing: diagnoses,
+payers, coverage, authorizations and the last quarter's charges, drafted
+from the documented services by the billing engine. Everything scales with
 `n` (Scale), ids and foreign keys are made in Python and rows go in with
-PostgreSQL COPY. The same seed and `now` give the same data.
+PostgreSQL COPY (the charges through the engine's own bulk inserts). The
+same seed and `now` give the same data.
 
 It writes whatever database it is given: `manage.py seed_load` is the safe
 way in, as it only ever targets a separate load database.
@@ -24,6 +27,7 @@ from django.utils import timezone
 from devdata.load import (
     aftercare,
     audit,
+    billing,
     clinical,
     groups,
     outbox,
@@ -41,7 +45,8 @@ DEFAULT_SEED = 2026
 
 # In order: each phase reads what the earlier ones left on the context
 # (plans before groups and notes, which link objectives; medications before
-# drug tests, which expect their positives).
+# drug tests, which expect their positives; billing last, as its engine
+# audits through the application onto the sealed chain).
 PHASES: tuple[tuple[str, Callable[[Ctx], None]], ...] = (
     ("staff", people.seed_staff),
     ("clients and episodes", people.seed_clients),
@@ -56,6 +61,7 @@ PHASES: tuple[tuple[str, Callable[[Ctx], None]], ...] = (
     ("discharge summaries", aftercare.seed_discharge_summaries),
     ("reminders", outbox.seed_reminders),
     ("audit trail", audit.seed_audit),
+    ("billing", billing.seed_billing),
 )
 
 

@@ -48,6 +48,10 @@ class Scale:
         return max(1, self.clients // 2500)
 
     @property
+    def billing(self) -> int:
+        return max(1, self.clients // 1500)
+
+    @property
     def groups(self) -> int:
         return max(8, self.clients // 33)
 
@@ -108,6 +112,7 @@ class Staff:
     supervisors: list[int] = field(default_factory=list)
     intake: list[int] = field(default_factory=list)
     administrators: list[int] = field(default_factory=list)
+    billing: list[int] = field(default_factory=list)
     in_training: set[int] = field(default_factory=set)
     usernames: dict[int, str] = field(default_factory=dict)
 

@@ -69,6 +69,7 @@ def seed_staff(ctx: Ctx) -> None:
         (roles.SUPERVISOR, "supervisor", scale.supervisors, staff.supervisors),
         (roles.INTAKE, "intake", scale.intake, staff.intake),
         (roles.ADMINISTRATOR, "admin", scale.administrators, staff.administrators),
+        (roles.BILLING, "billing", scale.billing, staff.billing),
     ]
     total = sum(count for _, _, count, _ in plan)
     next_id = ctx.loader.reserve(User, total)
@@ -85,7 +86,8 @@ def seed_staff(ctx: Ctx) -> None:
             # About one counselor in eight is in training (notes need co-signing).
             training = role == roles.COUNSELOR and rng.random() < 0.12
             joined = clock.ts((clock.start - rng.randint(0, 900)) * DAY + 9 * 60)
-            credential = rng.choice(text.CREDENTIALS) if role != roles.INTAKE else ""
+            clinical = role not in (roles.INTAKE, roles.BILLING)
+            credential = rng.choice(text.CREDENTIALS) if clinical else ""
             users.append(
                 (
                     user_id,

@@ -2,7 +2,8 @@
 test database: it scales with the number of clients, keeps every
 constraint, writes the audit trail and is reproducible from its seed."""
 
-from datetime import UTC, datetime
+import datetime
+from datetime import UTC
 
 import pytest
 from django.core.management.base import CommandError
@@ -10,7 +11,11 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
 from aftercare.models import AftercarePlan, CheckIn
+from billing.drafting.service import charges_redraft
+from billing.models import Authorization, Charge, Coverage
+from billing.selectors.authorizations import live_charges
 from devdata.load import Scale, build
+from devdata.load.billing import BILLING_WEEKS
 from devdata.load.database import (
     database_url,
     ensure_not_default,
@@ -31,7 +36,7 @@ from iop.clients.models import (
 )
 from iop.reminders.models import Reminder
 
-NOW = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
+NOW = datetime.datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
 CLIENTS = 60
 
 
@@ -52,11 +57,16 @@ def test_build_writes_a_clinic_of_the_size_asked(clinic):
     assert CLIENTS <= Episode.objects.count() <= CLIENTS * 1.4
     assert User.objects.filter(groups__name="Counselor").count() == 4
     assert RecurringGroup.objects.count() == 8
-    assert AuditEvent.objects.count() == CLIENTS * 200
+    # The trail's 200 a client, then the billing engine's own events.
+    drafted = AuditEvent.objects.filter(details__charges_redrafted=True)
+    assert AuditEvent.objects.exclude(pk__in=drafted).count() == CLIENTS * 200
+    assert drafted.exists()
+    assert User.objects.filter(groups__name="Billing").count() == 1
     # The counts reported are the rows that are there.
     assert clinic.counts["clients.Client"] == CLIENTS
     assert clinic.counts["groups.Attendance"] == Attendance.objects.count()
-    assert [name for name, _ in clinic.timings][-1] == "audit trail"
+    assert clinic.counts["billing.Charge"] == Charge.objects.count()
+    assert [name for name, _ in clinic.timings][-2:] == ["audit trail", "billing"]
 
 
 def test_build_fills_every_part_of_the_record(clinic):
@@ -77,6 +87,36 @@ def test_build_fills_every_part_of_the_record(clinic):
     attended = Attendance.objects.filter(status__in=["present", "late"]).count()
     counted = Attendance.objects.exclude(status="excused").count()
     assert 0.65 < attended / counted < 0.95
+
+
+def test_build_bills_the_last_weeks_from_the_documented_services(clinic):
+    admitted = Episode.objects.filter(admission_date__isnull=False)
+    # Every admitted episode has its confirmed primary diagnosis, every
+    # admitted client a primary coverage.
+    assert not admitted.exclude(diagnoses__status="confirmed", diagnoses__rank=1).exists()
+    assert set(Coverage.objects.filter(order=1).values_list("client", flat=True)) == set(
+        admitted.values_list("client", flat=True)
+    )
+    assert Authorization.objects.exists()
+    charges = live_charges()
+    assert charges.count() > CLIENTS
+    first_monday = NOW.date() - datetime.timedelta(weeks=BILLING_WEEKS + 1)
+    assert not charges.filter(service_date__lt=first_monday).exists()
+    assert not charges.filter(service_date__gt=NOW.date()).exists()
+    # Drafted by the engine: each charge rests on documented services.
+    assert not charges.filter(evidence__isnull=True).exists()
+    statuses = set(charges.values_list("status", flat=True))
+    assert {"exported", "ready", "held"} <= statuses
+    assert charges.filter(status="held").count() < charges.count() / 3
+    # The engine agrees with what was written: drafting again changes nothing.
+    clients = set(charges.values_list("client", flat=True))
+    assert charges_redraft(
+        client_ids=clients,
+        dates=[NOW.date() - datetime.timedelta(weeks=w) for w in range(BILLING_WEEKS + 1)],
+    ) == {
+        "written": 0,
+        "superseded": 0,
+    }
 
 
 def test_build_keeps_the_constraints(clinic):
@@ -113,6 +153,12 @@ def test_build_is_reproducible_from_its_seed(db):
             "positives": DrugTestResult.objects.filter(result="positive").count(),
             "reminders": dict(Reminder.objects.values_list("status").annotate(n=Count("id"))),
             "audit": dict(AuditEvent.objects.values_list("action").annotate(n=Count("id"))),
+            "charges": dict(
+                live_charges()
+                .values_list("code")
+                .annotate(n=Count("id"), units=Sum("units"))
+                .values_list("code", "units")
+            ),
         }
 
     with transaction.atomic():

@@ -121,12 +121,28 @@ def manage(args: list[str], env: dict[str, str], timeout: float) -> None:
     )
 
 
+def has_charges(url: str) -> bool:
+    """Whether the load database has billing's charges: one built before
+    billing existed has none, and its billing pages would measure nothing."""
+    connection = _connect(url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('billing_charge') IS NOT NULL")
+            if not cursor.fetchone()[0]:
+                return False
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM billing_charge)")
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
 def ensure_load_database() -> tuple[str, int]:
     """The load database's URL and client count, building it first (with
-    OPENIOP_BENCH_CLIENTS clients, default 5,000) when it holds none."""
+    OPENIOP_BENCH_CLIENTS clients, default 5,000) when it holds none, or
+    holds no charges (built before billing)."""
     url = load_database_url()
     count = client_count(url)
-    if count == 0:
+    if count == 0 or not has_charges(url):
         wanted = bench_clients()
         print(f"\nBuilding the load database ({wanted} clients) in {database_label(url)}...")
         # seed_load refuses the application's own database and only builds

@@ -9,6 +9,8 @@ shuffled order each round so that drift touches all of them alike:
 - as counselors spread over the range of caseload sizes: their dashboard
   (/), My day, a client chart of their caseload and the page of a recent
   session of a group they run;
+- the billing worklist (/billing/charges/, the last quarter's charges of
+  the whole program) as the billing staff;
 - the framework floor: /reminders/notifications/ for a counselor with no
   notifications (sign-in check, role check, navigation, the unread count,
   the session write and the base template; no page work).
@@ -76,6 +78,8 @@ def _pages(plan: dict) -> tuple[Page, list[Page]]:
     names = [entry["username"] for entry in counselors]
     admins = [entry["username"] for entry in plan["accounts"]["Administrator"]]
     assert admins, "no administrator in the load database"
+    billers = [entry["username"] for entry in plan["accounts"]["Billing"]]
+    assert billers, "no billing account in the load database"
 
     def same(path, users):
         return {user: [path] for user in users}
@@ -103,6 +107,14 @@ def _pages(plan: dict) -> tuple[Page, list[Page]]:
         Page("client_chart", "Client chart", "/clients/<id>/", counselor, names, charts),
         Page(
             "group_session", "Group session", "/groups/sessions/<id>/", counselor, names, sessions
+        ),
+        Page(
+            "billing_worklist",
+            "Billing worklist",
+            "/billing/charges/",
+            report.BILLING_P95_MS,
+            billers,
+            same("/billing/charges/", billers),
         ),
     ]
     return floor, pages
@@ -221,6 +233,7 @@ def test_page_server_times(bench):
         "targets": {
             "admin_dashboard_p95_ms": report.ADMIN_P95_MS,
             "counselor_pages_p95_ms": report.COUNSELOR_P95_MS,
+            "billing_worklist_p95_ms": report.BILLING_P95_MS,
             "max_ratio_to_floor_p95": report.MAX_FLOOR_RATIO,
         },
         "floor": floor_figures,
