@@ -8,7 +8,8 @@ words (the AMA's descriptors are licensed); places of service from CMS's
 Place of Service Code Set (www.cms.gov/medicare/coding-billing/place-of-service-codes).
 
 Checked: the modifiers' meanings against the HCPCS Level II modifier list
-(HQ group setting, HF substance abuse program, HO/HN/HM by degree level,
+(HQ group setting, HF substance abuse program, HP/HO/HN/HM by degree level:
+doctoral, master's, bachelor's, less than bachelor's,
 GT interactive audio and video, 95 synchronous telemedicine, as CPT
 Appendix P and CMS's telehealth list use it); the places of service against
 CMS's code set and CMS Transmittal 11045 (Change Request 12427, effective
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from iop.accounts.models import DegreeLevel
 
 
 class UnitBasis(models.TextChoices):
@@ -82,9 +85,19 @@ class Modifier(models.TextChoices):
     HF = "HF", _("HF Substance abuse program")
     TELEHEALTH_95 = "95", _("95 Synchronous telemedicine")
     GT = "GT", _("GT Interactive audio and video telecommunication")
+    HP = "HP", _("HP Doctoral level")
     HO = "HO", _("HO Master's degree level")
     HN = "HN", _("HN Bachelor's degree level")
     HM = "HM", _("HM Less than bachelor's degree level")
+
+
+# A clinician's degree level (accounts.User.degree_level) -> its modifier.
+DEGREE_MODIFIERS = {
+    DegreeLevel.DOCTORAL: Modifier.HP,
+    DegreeLevel.MASTERS: Modifier.HO,
+    DegreeLevel.BACHELORS: Modifier.HN,
+    DegreeLevel.BELOW_BACHELORS: Modifier.HM,
+}
 
 
 class PlaceOfService(models.TextChoices):

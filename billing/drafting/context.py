@@ -9,10 +9,13 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from billing.codes import DEGREE_MODIFIERS
 from billing.models import Authorization, Charge, Coverage, FeeRate, Payer
 from billing.selectors.authorizations import live_charges, with_units_used
 from iop.clients.models import Diagnosis
 from iop.extensions import BILLABLE_SERVICES, ServiceFact
+
+DEGREE_LEVEL_MODIFIERS = frozenset(modifier.value for modifier in DEGREE_MODIFIERS.values())
 
 
 @dataclass
@@ -25,7 +28,8 @@ class DraftingContext:
     rates: list[FeeRate] = field(default_factory=list)
     authorizations: dict[int, list[Authorization]] = field(default_factory=dict)
     live: dict[tuple[int, date], list[Charge]] = field(default_factory=dict)
-    credentials: dict[int, str] = field(default_factory=dict)
+    # Rendering clinicians: pk -> (credentials, degree level).
+    clinicians: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def primary_coverage(self, client_id: int, day: date) -> Coverage | None:
         """The client's coverage in force on `day`, primary first (the same
@@ -40,8 +44,10 @@ class DraftingContext:
 
     def rate(self, payer: Payer | None, code: str, modifiers: list[str], day: date):
         """The rate of the code with exactly these modifiers on `day`, else
-        the code's rate without modifiers; self-pay and grant payers (and no
-        payer) use the program's rate (FeeRate with no payer)."""
+        without the degree-level modifier (it names who rendered the service,
+        and a schedule may or may not price it apart), else the code's rate
+        without modifiers; self-pay and grant payers (and no payer) use the
+        program's rate (FeeRate with no payer)."""
         payer_id = None if payer is None or payer.bills_clients else payer.pk
         wanted = sorted(modifiers)
         candidates = [
@@ -52,7 +58,8 @@ class DraftingContext:
             and r.effective_from <= day
             and (r.effective_to is None or r.effective_to >= day)
         ]
-        for match in (wanted, []):
+        without_degree = [m for m in wanted if m not in DEGREE_LEVEL_MODIFIERS]
+        for match in (wanted, without_degree, []):
             found = [r for r in candidates if sorted(r.modifiers) == match]
             if found:
                 return max(found, key=lambda r: r.effective_from)
@@ -112,7 +119,10 @@ def drafting_context(client_ids: set[int], start: date, end: date) -> DraftingCo
         context.live.setdefault((charge.client_id, charge.service_date), []).append(charge)
     if any(c.payer.credential_modifier for c in coverages):
         clinician_ids = {fact.clinician_id for fact in context.facts if fact.clinician_id}
-        context.credentials = dict(
-            get_user_model().objects.filter(pk__in=clinician_ids).values_list("pk", "credentials")
-        )
+        context.clinicians = {
+            pk: (credentials, degree)
+            for pk, credentials, degree in get_user_model()
+            .objects.filter(pk__in=clinician_ids)
+            .values_list("pk", "credentials", "degree_level")
+        }
     return context

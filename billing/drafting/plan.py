@@ -19,6 +19,9 @@ Codes and modifiers, and where each is checked:
   audio and video telecommunications system", AMA CPT Appendix P).
 - In person: settings.BILLING_PLACE_OF_SERVICE, by default 57
   ("non-residential substance abuse treatment facility", CMS POS code set).
+- Degree level, for payers that want it (Payer.credential_modifier): HP
+  doctoral, HO master's, HN bachelor's, HM less than bachelor's (HCPCS
+  Level II modifiers), from the rendering clinician's recorded degree level.
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from billing.codes import DEGREE_MODIFIERS
 from billing.drafting.context import DraftingContext
 from billing.drafting.rules import psychotherapy_code, units_by_8_minute_rule
 from billing.models import Charge
@@ -169,6 +173,8 @@ def _price_and_hold(context: DraftingContext, charge: DesiredCharge, *, day_fact
         charge.hold(Charge.HoldReason.NO_COVERAGE, "no coverage in force on the date of service")
     elif payer.accepted_codes and charge.code not in payer.accepted_codes:
         charge.hold(Charge.HoldReason.NOT_ACCEPTED, f"{payer} does not accept {charge.code}")
+    if payer is not None and payer.credential_modifier and not payer.bills_clients:
+        _add_degree_modifier(context, charge)
     rate = context.rate(payer, charge.code, charge.modifiers, charge.service_date)
     if rate is None:
         charge.hold(Charge.HoldReason.NO_RATE, f"no rate for {charge.code} on the date of service")
@@ -178,17 +184,25 @@ def _price_and_hold(context: DraftingContext, charge: DesiredCharge, *, day_fact
     charge.diagnosis_codes = context.diagnosis_codes(charge.episode_id, charge.service_date)
     if not charge.diagnosis_codes:
         charge.hold(Charge.HoldReason.NO_DIAGNOSIS, "the episode has no confirmed diagnosis")
-    if payer is not None and payer.credential_modifier and not payer.bills_clients:
-        credential = context.credentials.get(charge.rendering_clinician_id, "")
-        # The user model records a license title (LCDC, LPC-A...), not the
-        # degree level HO/HN/HM describe: never guess it.
-        charge.hold(
-            Charge.HoldReason.CREDENTIAL,
-            f"the payer wants HO/HN/HM; the clinician's degree level is not recorded"
-            f"{f' (credentials: {credential})' if credential else ''}",
-        )
     if payer is not None and payer.requires_authorization and not payer.bills_clients:
         _authorize(context, charge)
+
+
+def _add_degree_modifier(context: DraftingContext, charge: DesiredCharge) -> None:
+    """The rendering clinician's degree-level modifier (HP, HO, HN, HM),
+    before pricing: a payer may rate the code per degree level. Held when
+    the degree level is not recorded: a license title (LCDC, LPC-A...) does
+    not tell it, and it is never guessed."""
+    credentials, degree = context.clinicians.get(charge.rendering_clinician_id, ("", ""))
+    modifier = DEGREE_MODIFIERS.get(degree)
+    if modifier is None:
+        charge.hold(
+            Charge.HoldReason.CREDENTIAL,
+            "the payer wants HP/HO/HN/HM; the clinician's degree level is not recorded"
+            f"{f' (credentials: {credentials})' if credentials else ''}",
+        )
+    elif modifier not in charge.modifiers:
+        charge.modifiers.append(modifier.value)
 
 
 def _authorize(context: DraftingContext, charge: DesiredCharge) -> None:

@@ -30,7 +30,17 @@ class UserAdmin(DjangoUserAdmin):
     actions = (mfa_reset_action,)
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Clinical"), {"fields": ("credentials", "in_training", "licensed_to_diagnose")}),
+        (
+            _("Clinical"),
+            {
+                "fields": (
+                    "credentials",
+                    "degree_level",
+                    "in_training",
+                    "licensed_to_diagnose",
+                )
+            },
+        ),
     )
 
     @admin.display(description=_("roles"))

@@ -7,11 +7,30 @@ from django.utils.translation import gettext_lazy as _
 from iop.accounts import roles
 
 
+class DegreeLevel(models.TextChoices):
+    # The highest degree of a clinician, which some payers (many Medicaid
+    # plans) want on each claim line as a HCPCS modifier (billing.codes).
+    DOCTORAL = "doctoral", _("Doctoral")
+    MASTERS = "masters", _("Master's degree")
+    BACHELORS = "bachelors", _("Bachelor's degree")
+    BELOW_BACHELORS = "below_bachelors", _("Less than a bachelor's degree")
+
+
 class User(AbstractUser):
     """A staff member. Clients and family members are not users."""
 
     credentials = models.CharField(
         _("credentials"), max_length=60, blank=True, help_text=_("e.g. LCDC, LPC-A, CADC")
+    )
+    degree_level = models.CharField(
+        _("degree level"),
+        max_length=16,
+        choices=DegreeLevel.choices,
+        blank=True,
+        help_text=_(
+            "The highest degree, for payers that want the degree-level modifier "
+            "(HP, HO, HN, HM) on claims; a license title does not tell it."
+        ),
     )
     in_training = models.BooleanField(
         _("counselor in training"),

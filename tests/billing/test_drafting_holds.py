@@ -158,6 +158,51 @@ def test_a_payer_wanting_the_credential_modifier_holds_rather_than_guesses():
     assert "LCDC" in charge.hold_detail
 
 
+@pytest.mark.parametrize(
+    ("degree", "modifier"),
+    [("doctoral", "HP"), ("masters", "HO"), ("bachelors", "HN"), ("below_bachelors", "HM")],
+)
+def test_the_degree_level_gives_the_modifier_the_payer_wants(degree, modifier):
+    episode = billable_episode(payer(credential_modifier=True))
+    counselor = staff()
+    counselor.credentials, counselor.degree_level = "LPC", degree
+    counselor.save()
+    individual_service(episode, DAYS[0], 30, counselor=counselor)
+
+    (charge,) = _draft(episode)
+
+    assert charge.status == Charge.Status.DRAFTED
+    assert charge.modifiers == sorted(["HF", modifier])
+    # Priced at the code's H0004-HF rate: the schedule has no HO rate of its own.
+    assert (charge.unit_rate, charge.amount) == (Decimal("30.00"), Decimal("60.00"))
+
+
+def test_a_rate_for_the_degree_level_is_preferred_to_the_codes_plain_rate():
+    the_payer = payer(credential_modifier=True)
+    rates(the_payer, {"H0004": Decimal("36.00")}, modifiers={"H0004": ["HF", "HO"]})
+    episode = billable_episode(the_payer)
+    counselor = staff()
+    counselor.degree_level = "masters"
+    counselor.save()
+    individual_service(episode, DAYS[0], 30, counselor=counselor)
+
+    (charge,) = _draft(episode)
+
+    assert charge.unit_rate == Decimal("36.00")
+
+
+def test_without_the_payers_wish_no_degree_modifier_is_added():
+    episode = billable_episode(payer())
+    counselor = staff()
+    counselor.degree_level = "masters"
+    counselor.save()
+    individual_service(episode, DAYS[0], 30, counselor=counselor)
+
+    (charge,) = _draft(episode)
+
+    assert charge.modifiers == ["HF"]
+
+
 def _authorized(episode, payer_, *, units, codes=("H0005",)):
     coverage = episode.client.coverages.get(payer=payer_)
     return Authorization.objects.create(
