@@ -66,9 +66,8 @@ def seed_billing(ctx: Ctx) -> None:
 
 
 def _seed_payers(ctx: Ctx) -> dict[str, Payer]:
-    """The demo's payers, but none asks for degree-level modifiers: the
-    clinic's staff records carry license titles, not degree levels, and the
-    engine holds every such charge rather than guess one."""
+    """The demo's payers (the Medicaid plan wants the degree-level modifier:
+    the staff's degree levels are recorded, bar a few) and fee schedules."""
     since = _date(ctx.clock.start)
     admin = ctx.staff.administrators[0]
     payers = {}

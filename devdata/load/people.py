@@ -21,7 +21,7 @@ from django.db import connections
 from devdata.load import context, text
 from devdata.load.context import DAY, Ctx, new_uuid
 from iop.accounts import roles
-from iop.accounts.models import User
+from iop.accounts.models import DegreeLevel, User
 from iop.clients.models import CaseloadAssignment, Client, Episode
 from iop.clients.services.records import (
     EMAIL_CONSENT_WORDING,
@@ -30,6 +30,9 @@ from iop.clients.services.records import (
 )
 
 # The one password of every generated account (a load database only).
+# Licenses that require a master's degree (LPC-A: the associate license of
+# a counselor who holds one).
+MASTERS_LICENSES = frozenset({"LPC", "LPC-A", "LCSW", "LMSW", "LMFT"})
 LOAD_PASSWORD = "openiop-load-2026"  # noqa: S105 -- documented, synthetic data only
 
 Phase = Episode.Phase
@@ -76,6 +79,7 @@ def seed_staff(ctx: Ctx) -> None:
     groups = dict(Group.objects.using(ctx.loader.using).values_list("name", "pk"))
     password = make_password(LOAD_PASSWORD)
     users, memberships = [], []
+    degrees = ctx.rng("degrees")
     for role, prefix, count, ids in plan:
         for number in range(1, count + 1):
             user_id, next_id = next_id, next_id + 1
@@ -100,6 +104,7 @@ def seed_staff(ctx: Ctx) -> None:
                     True,
                     joined,
                     "LCDC-I" if training else credential,
+                    _degree_level(degrees, credential) if clinical and not training else "",
                     training,
                 )
             )
@@ -121,11 +126,31 @@ def seed_staff(ctx: Ctx) -> None:
             "is_active",
             "date_joined",
             "credentials",
+            "degree_level",
             "in_training",
         ),
         users,
     )
     ctx.loader.copy(User.groups.through, ("user_id", "group_id"), memberships)
+
+
+def _degree_level(rng, credential: str) -> str:
+    """A clinician's highest degree: the counseling and social work licenses
+    need a master's; an addiction counselor's license is held at several
+    degree levels. One in twenty-five leaves it unrecorded (their charges
+    for payers wanting it are held)."""
+    if rng.random() < 0.04:
+        return ""
+    if credential in MASTERS_LICENSES:
+        return DegreeLevel.DOCTORAL if rng.random() < 0.05 else DegreeLevel.MASTERS
+    return rng.choice(
+        (
+            DegreeLevel.MASTERS,
+            DegreeLevel.BACHELORS,
+            DegreeLevel.BACHELORS,
+            DegreeLevel.BELOW_BACHELORS,
+        )
+    )
 
 
 def _referral_day(rng, clock) -> int:
