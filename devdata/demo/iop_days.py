@@ -225,10 +225,9 @@ def _document_day(users, episode: Episode, entry: _Day, rng) -> None:
             actor=facilitator, session=session, summary=None, lines={client.pk: line}
         )
         session_sign(actor=facilitator, session=session, accept_identical=True)
-        when = session.starts_at + timedelta(minutes=session.duration_minutes + 30)
-        fields = signature_fields(actor=facilitator, service_started_at=session.starts_at, now=when)
+        # Signed with the group note, as every other line of the session.
         Attendance.objects.filter(session=session, client=client).update(
-            signed_at=fields["signed_at"], signed_late=fields["signed_late"]
+            signed_at=session.signed_at, signed_late=session.signed_late
         )
     if entry.individual:
         _individual(episode, entry, risk)
