@@ -214,7 +214,13 @@ def _document_day(users, episode: Episode, entry: _Day, rng) -> None:
             visible_clients=clients_visible_to(facilitator),
         )
         topic = f'"{session.topic.title}"' if session.topic else "today's topic"
-        remark = rng.choice(DROP_IN_REMARKS).format(risk=risk, topic=topic)
+        # Payers deny cloned notes: no other line of the session says the same.
+        taken = set(session.attendance.values_list("remark", flat=True))
+        remark = next(
+            text
+            for detail in [risk, *rng.sample(groups_data.RISKS, len(groups_data.RISKS))]
+            if (text := rng.choice(DROP_IN_REMARKS).format(risk=detail, topic=topic)) not in taken
+        )
         line = Line(
             status=Attendance.Status.PRESENT,
             minutes=session.duration_minutes,
