@@ -41,8 +41,9 @@ PAYERS = {
         "state": "TX",
         "postal_code": "78755",
         "claim_filing_indicator": Payer.FilingIndicator.MEDICAID,
+        # No credential modifiers: the demo's staff record a license title,
+        # not the degree level HO/HN/HM need, so every claim would be held.
         "requires_authorization": True,
-        "credential_modifier": True,
     },
     PPO: {
         "kind": Payer.Kind.COMMERCIAL,
@@ -127,6 +128,13 @@ METHODS = (
     CoverageVerification.Method.PHONE,
 )
 SPOUSE_FIRST_NAMES = ("Daniel", "Maria", "Chris", "Angela", "Robert", "Linda")
+
+
+def authorized_codes(payer) -> list[str]:
+    """The codes a demo authorization lists: the IOP services the payer's
+    fee schedule prices (the level of care is authorized, not one code)."""
+    rates = RATES.get(payer.name, PROGRAM_RATES)
+    return sorted({code for code, _modifiers in rates})
 
 
 def _add_rates(*, actor, payer, rates, today: date) -> int:

@@ -35,7 +35,7 @@ from billing.drafting.service import charges_redraft
 from billing.models import Authorization, Coverage, Payer
 from billing.selectors.authorizations import live_charges
 from billing.services.authorizations import utilization_review_record
-from devdata.demo.billing import MEDICAID, PPO
+from devdata.demo.billing import MEDICAID, PPO, authorized_codes
 from family.forms import REVOCATION_STATEMENT
 from family.models import Consent
 from family.services import consent_record
@@ -111,7 +111,7 @@ def _authorization(coverage, actor, *, number, units, starts, ends, review=None)
     return Authorization.objects.create(
         coverage=coverage,
         number=f"PA-DEMO-{number:03d}",
-        service_codes=["H0015", "H0004", "H0005"],
+        service_codes=authorized_codes(coverage.payer),
         units_authorized=units,
         starts_on=max(starts, coverage.effective_from),
         ends_on=ends,
@@ -141,7 +141,7 @@ def _draw(authorization, episode, actor) -> None:
 
 def _story(number, coverage, episode, actor, today, users) -> None:
     start = today - timedelta(days=28)
-    codes = ["H0015", "H0004", "H0005"]
+    codes = authorized_codes(coverage.payer)
     if number == RUNNING_OUT:
         # About 85 % of the units already charged in the period.
         used = _units_charged(coverage, max(start, coverage.effective_from), today, codes)

@@ -15,6 +15,7 @@ from iop.clients.models import (
     Client,
     Episode,
     MutualHelpMeeting,
+    SessionNote,
     Substance,
     TreatmentPlan,
 )
@@ -22,6 +23,7 @@ from iop.clients.services import appointment_schedule
 from iop.clients.services import plans as plan_services
 from iop.clients.services import sessions as session_services
 from iop.clients.services import treatment as treatment_services
+from iop.clients.signing import signature_fields
 from iop.reminders.services.planning import staff_digests_queue
 
 PROBLEMS = [
@@ -196,9 +198,24 @@ def _sessions(client, episode, counselor, rng, today) -> int:
         )
         if attended:
             session_services.session_note_sign(actor=counselor, note=note)
+            _date_signature(
+                note, counselor, when=_at(day, 13) + timedelta(minutes=rng.randint(0, 180))
+            )
         count += 1
         day = _weekday(day + timedelta(days=rng.randint(10, 16)))
     return count
+
+
+def _date_signature(note: SessionNote, counselor, *, when: datetime) -> None:
+    """Give the signature just made the time the counselor wrote the note,
+    the afternoon of the session: signed now, every past note would be late
+    (DOMAIN.md section 5), which a clinic's notes usually are not."""
+    fields = signature_fields(
+        actor=counselor, service_started_at=note.appointment.starts_at, now=when
+    )
+    SessionNote.objects.filter(pk=note.pk).update(
+        signed_at=fields["signed_at"], signed_late=fields["signed_late"]
+    )
 
 
 def _tests(client, episode, counselor, rng, today, *, buprenorphine: bool) -> int:

@@ -7,7 +7,7 @@ recurrent major depressive disorder, F33.1). One client on buprenorphine has
 an opioid use disorder in early remission on maintenance therapy. counselor1
 and the supervisor are licensed to diagnose, counselor2 (in training) is
 not: counselor2's diagnoses are proposed, and the supervisor confirmed them
-all but those of counselor2's first open episode, which wait on the
+all but those of counselor2's latest admission, which wait on the
 Proposed diagnoses list. Discharged episodes record their primary diagnosis
 at discharge. Everything goes through the services. Idempotent: an episode
 with a diagnosis is left alone.
@@ -62,8 +62,9 @@ def _criteria(rng: random.Random, klass, count: int) -> list[str]:
 
 
 def _made_on(episode: Episode, rng: random.Random, today: date) -> date:
-    latest = episode.discharge_date or today
-    return min(episode.admission_date + timedelta(days=rng.randint(0, 4)), latest)
+    """At the intake assessment, in the days before admission: the services
+    from the first day on have a diagnosis to be billed under."""
+    return episode.admission_date - timedelta(days=rng.randint(0, 4))
 
 
 def _seed_episode(episode, *, users, rng, today, co_occurring: str, maintenance: bool) -> int:
@@ -129,10 +130,14 @@ def seed_diagnoses(*, users: dict, rng: random.Random, today: date) -> str:
     maintenance = next(
         (e.pk for e in episodes if e.client_id in on_buprenorphine and e.is_open), None
     )
-    # The client whose diagnoses stay proposed: counselor2's first open episode.
-    left_proposed = next(
-        (e.pk for e in episodes if e.primary_counselor == users["counselor2"] and e.is_open), None
+    # The client whose diagnoses stay proposed: counselor2's latest
+    # admission, so billing holds the days of a week or two, not of months.
+    left_proposed = max(
+        (e for e in episodes if e.primary_counselor == users["counselor2"] and e.is_open),
+        key=lambda e: (e.admission_date, e.pk),
+        default=None,
     )
+    left_proposed = left_proposed.pk if left_proposed else None
     made = 0
     turn = 0
     supervisor = users["supervisor"]

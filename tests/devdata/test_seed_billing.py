@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from billing.models import Charge, Coverage, CoverageVerification, FeeRate, Payer
@@ -66,6 +67,27 @@ def test_seeded_billing_data_is_realistic_and_idempotent():
     first = _counts()
     _seed()
     assert _counts() == first
+
+
+def test_the_demo_bills_iop_per_diem_days_and_holds_only_a_few_charges():
+    _seed()
+    live = live_charges()
+
+    # Full program days (3 hours, 3 days a week) bill the per diem...
+    per_diem = live.filter(code="H0015").annotate(minutes=Sum("evidence__minutes"))
+    assert per_diem.values("client").distinct().count() >= 3
+    assert per_diem.values("service_date__week").distinct().count() >= 2
+    assert all(charge.minutes >= 180 for charge in per_diem)
+    assert per_diem.filter(status=Charge.Status.DRAFTED).count() >= per_diem.count() * 3 // 4
+    # ... while the other days bill component codes.
+    assert live.filter(code__in=["H0005", "90853"]).count() > per_diem.count()
+    # Holds are the exception, for several plausible reasons.
+    held = live.filter(status=Charge.Status.HELD)
+    assert held.count() < live.count() / 4
+    reasons = dict(held.values_list("hold_reason").annotate(n=Count("id")).order_by())
+    assert len(reasons) >= 3
+    assert max(reasons.values()) < held.count() * 3 // 4
+    assert Charge.HoldReason.CREDENTIAL not in reasons
 
 
 def test_the_demo_billing_account_sees_every_client_but_not_the_chart():

@@ -10,12 +10,15 @@ from devdata.demo import (
     audit,
     billing,
     billing_charges,
+    billing_episodes,
     clients,
+    cosign,
     dashboard,
     demographics,
     diagnoses,
     family,
     groups,
+    iop_days,
     screening,
 )
 from devdata.management.commands import seed_demo
@@ -28,6 +31,8 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         screening.seed_screenings,
         groups.seed_groups,
         clients.seed_clinical,
+        iop_days.seed_iop_days,
+        cosign.seed_cosignatures,
         aftercare.seed_aftercare,
         demographics.seed_demographics,
         family.seed_family,
@@ -37,6 +42,7 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         billing.seed_access_coverage,
         billing_charges.seed_engine_charges,
         billing_charges.seed_authorizations,
+        billing_episodes.seed_episode_authorizations,
         dashboard.seed_program_summary,
         audit.seed_chain_verification,
     )

@@ -26,6 +26,7 @@ from devdata.demo.aftercare import seed_aftercare
 from devdata.demo.audit import seed_chain_verification, seed_emergency_access
 from devdata.demo.billing import seed_access_coverage, seed_access_payers
 from devdata.demo.billing_charges import seed_authorizations, seed_engine_charges
+from devdata.demo.billing_episodes import seed_episode_authorizations
 from devdata.demo.clients import seed_clinical
 from devdata.demo.clients_data import (
     DEMO_CLIENTS,
@@ -35,11 +36,13 @@ from devdata.demo.clients_data import (
     READMISSIONS,
     STREETS,
 )
+from devdata.demo.cosign import seed_cosignatures
 from devdata.demo.dashboard import seed_program_summary
 from devdata.demo.demographics import seed_demographics
 from devdata.demo.diagnoses import seed_diagnoses
 from devdata.demo.family import seed_family
 from devdata.demo.groups import seed_groups
+from devdata.demo.iop_days import seed_iop_days
 from devdata.demo.screening import seed_screenings
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
@@ -66,6 +69,10 @@ EXTRA_SEEDERS = (
     seed_screenings,
     seed_groups,
     seed_clinical,
+    # Full program days for some clients, then the supervisor's
+    # co-signatures of everything documented so far.
+    seed_iop_days,
+    seed_cosignatures,
     seed_aftercare,
     # After aftercare: the discharges' arrests are recorded once discharged.
     seed_demographics,
@@ -74,11 +81,13 @@ EXTRA_SEEDERS = (
     seed_emergency_access,
     # Billing: payers and fee schedules, then coverage; then the charges of
     # the documented history, re-evaluated against them; then
-    # authorizations, sized from and drawn on by those charges.
+    # authorizations, sized from and drawn on by those charges: the stories
+    # first, then every other episode's.
     seed_access_payers,
     seed_access_coverage,
     seed_engine_charges,
     seed_authorizations,
+    seed_episode_authorizations,
     # Last: they read what the seeders above wrote.
     seed_program_summary,
     seed_chain_verification,
