@@ -41,9 +41,10 @@ PAYERS = {
         "state": "TX",
         "postal_code": "78755",
         "claim_filing_indicator": Payer.FilingIndicator.MEDICAID,
-        # No credential modifiers: the demo's staff record a license title,
-        # not the degree level HO/HN/HM need, so every claim would be held.
         "requires_authorization": True,
+        # Like many Medicaid plans: the clinician's degree-level modifier
+        # (HP/HO/HN/HM), from the demo staff's recorded degree levels.
+        "credential_modifier": True,
     },
     PPO: {
         "kind": Payer.Kind.COMMERCIAL,

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from django.db.models import Min, Sum
 
 from billing.drafting.service import charges_redraft
-from billing.models import Authorization, Coverage
+from billing.models import Authorization, Charge, Coverage
 from billing.selectors.authorizations import live_charges
 from devdata.demo.billing import authorized_codes
 from iop.clients.models import Episode
@@ -96,4 +96,8 @@ def seed_episode_authorizations(*, users, rng: random.Random, today: date) -> st
             dates=[*(first + timedelta(weeks=n) for n in weeks), today],
             actor=actor,
         )
-    return f"Billing: {made} episode authorizations for {len(clients)} clients."
+    live = live_charges()
+    return (
+        f"Billing: {made} episode authorizations for {len(clients)} clients; charges now "
+        f"{live.count():,} live, {live.filter(status=Charge.Status.HELD).count():,} held."
+    )

@@ -24,6 +24,7 @@ class DemoUser(NamedTuple):
     in_training: bool = False
     is_staff: bool = False
     licensed_to_diagnose: bool = False
+    degree_level: str = ""  # accounts.DegreeLevel value
 
 
 class DemoClient(NamedTuple):
@@ -39,7 +40,15 @@ class DemoClient(NamedTuple):
 DEMO_USERS = (
     # is_staff lets the administrator into the Django admin, where staff and
     # roles are managed through the Administrator group's model permissions.
-    DemoUser("admin", "Diane", "Holloway", roles.ADMINISTRATOR, "LCSW", is_staff=True),
+    DemoUser(
+        "admin",
+        "Diane",
+        "Holloway",
+        roles.ADMINISTRATOR,
+        "LCSW",
+        is_staff=True,
+        degree_level="masters",
+    ),
     DemoUser(
         "supervisor",
         "Gloria",
@@ -47,12 +56,29 @@ DEMO_USERS = (
         roles.SUPERVISOR,
         "LPC-S, LCDC",
         licensed_to_diagnose=True,
+        degree_level="masters",
     ),
     DemoUser("intake", "Kevin", "Tran", roles.INTAKE),
-    DemoUser("counselor1", "Sarah", "Lindgren", roles.COUNSELOR, "LCDC", licensed_to_diagnose=True),
+    DemoUser(
+        "counselor1",
+        "Sarah",
+        "Lindgren",
+        roles.COUNSELOR,
+        "LCDC",
+        licensed_to_diagnose=True,
+        degree_level="bachelors",
+    ),
     # A counselor in training, so co-signature by the supervisor can be tried;
     # not licensed to diagnose, so the diagnoses they record are proposed.
-    DemoUser("counselor2", "Jamal", "Prescott", roles.COUNSELOR, "LCDC-I", in_training=True),
+    DemoUser(
+        "counselor2",
+        "Jamal",
+        "Prescott",
+        roles.COUNSELOR,
+        "LCDC-I",
+        in_training=True,
+        degree_level="below_bachelors",
+    ),
     # Billing staff: coverage, fee schedule and charges, never the chart.
     DemoUser("billing", "Renee", "Castillo", roles.BILLING),
 )

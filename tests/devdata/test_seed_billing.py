@@ -88,6 +88,11 @@ def test_the_demo_bills_iop_per_diem_days_and_holds_only_a_few_charges():
     assert len(reasons) >= 3
     assert max(reasons.values()) < held.count() * 3 // 4
     assert Charge.HoldReason.CREDENTIAL not in reasons
+    # The Medicaid plan wants the degree level: its charges carry it.
+    medicaid_lines = live.filter(payer__credential_modifier=True)
+    assert medicaid_lines.exists()
+    for modifiers in medicaid_lines.values_list("modifiers", flat=True):
+        assert {"HO", "HN", "HM", "HP"} & set(modifiers)
 
 
 def test_the_demo_billing_account_sees_every_client_but_not_the_chart():

@@ -212,6 +212,7 @@ def seed_users() -> dict[str, User]:
                     "last_name": spec.last_name,
                     "email": f"{spec.username}@openiop.example",
                     "credentials": spec.credentials,
+                    "degree_level": spec.degree_level,
                     "in_training": spec.in_training,
                     "licensed_to_diagnose": spec.licensed_to_diagnose,
                     "is_staff": spec.is_staff,
