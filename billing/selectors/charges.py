@@ -1,7 +1,7 @@
 """The billing worklist's reads: charges within the access policy, filtered,
 with everything a row shows in the listing query."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from billing.models import Charge
 from iop.audit.policy import clients_visible_to
@@ -25,6 +25,14 @@ def charges_visible_to(user) -> QuerySet[Charge]:
     return Charge.objects.filter(client__in=clients_visible_to(user))
 
 
+def _current() -> Q:
+    """The rows whose status still stands: a row superseded by a redraft
+    keeps the status it had then (a held charge replaced by a drafted one
+    is not held any more), except a voided charge, which its void row
+    supersedes."""
+    return Q(superseded=False) | Q(status=Charge.Status.VOIDED)
+
+
 def filter_charges(charges: QuerySet[Charge], filters: dict) -> QuerySet[Charge]:
     """Apply the worklist's cleaned filters (billing.forms.ChargeFilterForm)."""
     status = filters.get("status")
@@ -34,9 +42,11 @@ def filter_charges(charges: QuerySet[Charge], filters: dict) -> QuerySet[Charge]
             kind=Charge.Kind.VOID
         )
     elif status:
-        charges = charges.filter(status=status)
+        charges = charges.filter(status=status).filter(_current())
     if filters.get("hold_reason"):
-        charges = charges.filter(status=Charge.Status.HELD, hold_reason=filters["hold_reason"])
+        charges = charges.filter(
+            status=Charge.Status.HELD, hold_reason=filters["hold_reason"], superseded=False
+        )
     if filters.get("payer"):
         charges = charges.filter(payer=filters["payer"])
     if filters.get("clinician"):
@@ -58,8 +68,9 @@ def worklist_rows(charges: QuerySet[Charge]) -> QuerySet[Charge]:
 
 
 def status_counts(charges: QuerySet[Charge]) -> dict[str, int]:
-    """How many charges of each status (one query), for the tabs."""
-    rows = charges.order_by().values("status").annotate(n=Count("id"))
+    """How many charges of each status whose status still stands (one
+    query), for the tabs."""
+    rows = charges.filter(_current()).order_by().values("status").annotate(n=Count("id"))
     counts = dict.fromkeys(Charge.Status.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts

@@ -76,6 +76,27 @@ def test_the_status_tabs_filter_and_count(login, administrator):
     assert counts["voided"] == 0
 
 
+def test_a_status_tab_lists_only_charges_whose_status_still_stands(login, administrator):
+    # A held charge a redraft replaced is history, not work; a voided
+    # charge is superseded by its void row and stays voided.
+    replaced = ChargeFactory(status=Charge.Status.HELD, hold_reason="unsigned", superseded=True)
+    current = ChargeFactory(
+        status=Charge.Status.DRAFTED, client=replaced.client, episode=replaced.episode
+    )
+    voided = ChargeFactory(status=Charge.Status.VOIDED, superseded=True)
+    browser = login(administrator)
+
+    assert _rows(browser.get(WORKLIST, {"status": "held"})) == []
+    assert _rows(browser.get(WORKLIST, {"status": "held", "hold_reason": "unsigned"})) == []
+    assert _rows(browser.get(WORKLIST, {"status": "drafted"})) == [current]
+    response = browser.get(WORKLIST, {"status": "voided"})
+    assert _rows(response) == [voided]
+    counts = {value: count for value, _label, count in response.context["tabs"]}
+    assert (counts["held"], counts["drafted"], counts["voided"]) == (0, 1, 1)
+    # All shows the history too.
+    assert len(_rows(browser.get(WORKLIST))) == 3
+
+
 def test_filters_by_payer_clinician_dates_client_and_hold_reason(login, administrator):
     today = timezone.localdate()
     other_payer = PayerFactory(name="Commercial Plan", kind="commercial")
