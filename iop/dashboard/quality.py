@@ -6,7 +6,7 @@ number of queries whatever the number of episodes."""
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -27,18 +27,39 @@ MAT_DRUGS = tuple(drug for drug in Medication.Drug.values if drug != Medication.
 
 
 def _service_dates(episodes: QuerySet[Episode]) -> dict[int, list[date]]:
-    """Each episode's days with an attended treatment service: a group
-    session attended or an appointment attended. Two queries."""
+    """Each episode's days with an attended treatment service within the
+    measure's reach (from its referral to the end of the latest engagement
+    window, a day's slack either side for the time zone): a group session
+    attended or an appointment attended. Two queries, unordered, so the
+    database neither sorts nor joins more than the window's rows."""
     tz = timezone.get_current_timezone()
+    # The last day counts (+1), and a local day may end after UTC midnight (+1).
+    reach = timedelta(days=INITIATION_DAYS + ENGAGEMENT_DAYS + 2)
+
+    def within(field: str) -> dict:
+        referral = F("episode__referral_date")
+        return {
+            f"{field}__gte": ExpressionWrapper(
+                referral - timedelta(days=1), output_field=DateTimeField()
+            ),
+            f"{field}__lt": ExpressionWrapper(referral + reach, output_field=DateTimeField()),
+        }
+
     dates: dict[int, set[date]] = defaultdict(set)
     groups = (
-        Attendance.objects.filter(episode__in=episodes, status__in=Attendance.ATTENDED)
+        Attendance.objects.filter(
+            episode__in=episodes, status__in=Attendance.ATTENDED, **within("session__starts_at")
+        )
         .annotate(day=TruncDate("session__starts_at", tzinfo=tz))
+        .order_by()
         .values_list("episode_id", "day")
     )
     appointments = (
-        Appointment.objects.filter(episode__in=episodes, status=Appointment.Status.ATTENDED)
+        Appointment.objects.filter(
+            episode__in=episodes, status=Appointment.Status.ATTENDED, **within("starts_at")
+        )
         .annotate(day=TruncDate("starts_at", tzinfo=tz))
+        .order_by()
         .values_list("episode_id", "day")
     )
     for episode_id, day in [*groups, *appointments]:

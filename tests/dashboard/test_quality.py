@@ -96,6 +96,45 @@ def test_two_further_services_by_day_34_after_initiation_engage(counselor1):
     assert figures["not_engaged_ids"] == sorted([one_late.pk, same_day.pk])
 
 
+def test_the_furthest_days_the_measure_reaches_count_late_in_the_evening(counselor1):
+    # Initiated on day 14; day 14 + 34 is the last of its engagement window,
+    # and 23:30 there is after UTC midnight in a time zone west of Greenwich.
+    # The first episode's services on that day (one day, however many
+    # services) and the day after make one further day: not engaged.
+    episode = _admitted(counselor1)
+    _service(episode, 14)
+    last = REFERRED + datetime.timedelta(days=14 + 34)
+    evening = timezone.make_aware(datetime.datetime.combine(last, datetime.time(23, 30)))
+    Appointment.objects.create(
+        client=episode.client,
+        episode=episode,
+        kind=Appointment.Kind.INDIVIDUAL,
+        starts_at=evening,
+        counselor=counselor1,
+        status=Appointment.Status.ATTENDED,
+    )
+    session = GroupSessionFactory(starts_at=evening - datetime.timedelta(hours=3))
+    AttendanceFactory(session=session, episode=episode)
+    _service(episode, 14 + 35)
+
+    figures = quality.initiation_and_engagement(_episodes())
+
+    assert (figures["initiated"], figures["engaged"]) == (1, 0)
+    # The second's day 20 and that evening are two: engaged.
+    second = _admitted(counselor1)
+    _service(second, 14)
+    _service(second, 20)
+    Appointment.objects.create(
+        client=second.client,
+        episode=second,
+        kind=Appointment.Kind.INDIVIDUAL,
+        starts_at=evening,
+        counselor=counselor1,
+        status=Appointment.Status.ATTENDED,
+    )
+    assert quality.initiation_and_engagement(_episodes())["engaged"] == 1
+
+
 def test_medication_for_the_use_disorder_engages(counselor1):
     on_mat = _admitted(counselor1)
     _service(on_mat, 1)
