@@ -21,8 +21,11 @@ URL = reverse("dashboard:program")
 CLIENTS_URL = reverse("dashboard:program-clients")
 
 
-def _at(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+MORNING = datetime.time(10, 0)
+
+
+def _at(day: datetime.date, hour: datetime.time = MORNING) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, hour))
 
 
 def _admitted(counselor, **fields) -> Episode:
@@ -34,12 +37,12 @@ def _admitted(counselor, **fields) -> Episode:
     )
 
 
-def _service(episode, day_after_referral, *, status=Appointment.Status.ATTENDED):
+def _service(episode, day_after_referral, *, status=Appointment.Status.ATTENDED, hour=MORNING):
     return Appointment.objects.create(
         client=episode.client,
         episode=episode,
         kind=Appointment.Kind.INDIVIDUAL,
-        starts_at=_at(REFERRED + datetime.timedelta(days=day_after_referral)),
+        starts_at=_at(REFERRED + datetime.timedelta(days=day_after_referral), hour),
         counselor=episode.primary_counselor,
         status=status,
     )
@@ -103,17 +106,11 @@ def test_the_furthest_days_the_measure_reaches_count_late_in_the_evening(counsel
     # services) and the day after make one further day: not engaged.
     episode = _admitted(counselor1)
     _service(episode, 14)
-    last = REFERRED + datetime.timedelta(days=14 + 34)
-    evening = timezone.make_aware(datetime.datetime.combine(last, datetime.time(23, 30)))
-    Appointment.objects.create(
-        client=episode.client,
-        episode=episode,
-        kind=Appointment.Kind.INDIVIDUAL,
-        starts_at=evening,
-        counselor=counselor1,
-        status=Appointment.Status.ATTENDED,
+    evening = datetime.time(23, 30)
+    _service(episode, 14 + 34, hour=evening)
+    session = GroupSessionFactory(
+        starts_at=_at(REFERRED + datetime.timedelta(days=14 + 34), datetime.time(20, 30))
     )
-    session = GroupSessionFactory(starts_at=evening - datetime.timedelta(hours=3))
     AttendanceFactory(session=session, episode=episode)
     _service(episode, 14 + 35)
 
@@ -124,14 +121,7 @@ def test_the_furthest_days_the_measure_reaches_count_late_in_the_evening(counsel
     second = _admitted(counselor1)
     _service(second, 14)
     _service(second, 20)
-    Appointment.objects.create(
-        client=second.client,
-        episode=second,
-        kind=Appointment.Kind.INDIVIDUAL,
-        starts_at=evening,
-        counselor=counselor1,
-        status=Appointment.Status.ATTENDED,
-    )
+    _service(second, 14 + 34, hour=evening)
     assert quality.initiation_and_engagement(_episodes())["engaged"] == 1
 
 
