@@ -21,6 +21,7 @@ class Charge(models.Model):
         DRAFTED = "drafted", _("Drafted")
         HELD = "held", _("Held")
         READY = "ready", _("Ready")
+        BATCHED = "batched", _("In a claim batch")
         EXPORTED = "exported", _("Exported or sent")
         PAID = "paid", _("Paid")
         DENIED = "denied", _("Denied")

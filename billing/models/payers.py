@@ -94,6 +94,19 @@ class Payer(models.Model):
     credential_modifier = models.BooleanField(
         _("wants the rendering clinician's credential modifier"), default=False
     )
+    # How charges become claims: one claim per date of service, or one per
+    # calendar month of services (a payer's billing instructions say which).
+    claim_span = models.CharField(
+        _("one claim per"),
+        max_length=5,
+        choices=[("day", _("date of service")), ("month", _("calendar month"))],
+        default="day",
+    )
+    # Days from the date of service within which the payer must receive the
+    # claim (its contract's timely filing limit); the claims worklist warns.
+    timely_filing_days = models.PositiveSmallIntegerField(
+        _("timely filing limit (days)"), default=90
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
