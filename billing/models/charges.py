@@ -43,6 +43,8 @@ class Charge(models.Model):
         NOT_ACCEPTED = "not_accepted", _("The payer does not accept the code")
         NO_DIAGNOSIS = "no_diagnosis", _("No confirmed diagnosis")
         CREDENTIAL = "credential", _("The rendering clinician's credential modifier is unknown")
+        NO_NPI = "no_npi", _("The rendering clinician has no NPI recorded")
+        REJECTED = "rejected", _("The claim was rejected; correct and resubmit")
         MANUAL = "manual", _("Held by billing staff")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

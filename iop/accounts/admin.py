@@ -36,6 +36,7 @@ class UserAdmin(DjangoUserAdmin):
                 "fields": (
                     "credentials",
                     "degree_level",
+                    "npi",
                     "in_training",
                     "licensed_to_diagnose",
                 )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from iop.accounts import roles
+from iop.accounts.npi import validate_npi
 
 
 class DegreeLevel(models.TextChoices):
@@ -31,6 +32,11 @@ class User(AbstractUser):
             "The highest degree, for payers that want the degree-level modifier "
             "(HP, HO, HN, HM) on claims; a license title does not tell it."
         ),
+    )
+    # The individual (type 1) NPI, for claims that name the rendering
+    # clinician (837P loop 2310B).
+    npi = models.CharField(
+        _("individual NPI"), max_length=10, blank=True, validators=[validate_npi]
     )
     in_training = models.BooleanField(
         _("counselor in training"),

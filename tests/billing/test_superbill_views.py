@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import Charge
-from billing.provider import check_billing_provider, npi_check_digit, npi_is_valid
+from billing.provider import check_billing_provider
 from billing.services.charges import charge_void
+from iop.accounts.npi import npi_check_digit, npi_is_valid
 from iop.audit.models import AuditEvent
 from iop.clients.models import Diagnosis
 from iop.exports import PART2_NOTICE
