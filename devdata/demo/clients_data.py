@@ -25,6 +25,10 @@ class DemoUser(NamedTuple):
     is_staff: bool = False
     licensed_to_diagnose: bool = False
     degree_level: str = ""  # accounts.DegreeLevel value
+    # Fictitious individual NPIs near CMS's check-digit example 1234567893,
+    # each with a valid check digit, so the demo's claims name a rendering
+    # clinician (iop.accounts.npi).
+    npi: str = ""
 
 
 class DemoClient(NamedTuple):
@@ -48,6 +52,7 @@ DEMO_USERS = (
         "LCSW",
         is_staff=True,
         degree_level="masters",
+        npi="1234567802",
     ),
     DemoUser(
         "supervisor",
@@ -57,6 +62,7 @@ DEMO_USERS = (
         "LPC-S, LCDC",
         licensed_to_diagnose=True,
         degree_level="masters",
+        npi="1234567810",
     ),
     DemoUser("intake", "Kevin", "Tran", roles.INTAKE),
     DemoUser(
@@ -67,6 +73,7 @@ DEMO_USERS = (
         "LCDC",
         licensed_to_diagnose=True,
         degree_level="bachelors",
+        npi="1234567828",
     ),
     # A counselor in training, so co-signature by the supervisor can be tried;
     # not licensed to diagnose, so the diagnoses they record are proposed.
@@ -78,6 +85,7 @@ DEMO_USERS = (
         "LCDC-I",
         in_training=True,
         degree_level="below_bachelors",
+        npi="1234567844",
     ),
     # Billing staff: coverage, fee schedule and charges, never the chart.
     DemoUser("billing", "Renee", "Castillo", roles.BILLING),

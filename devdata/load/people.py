@@ -22,6 +22,7 @@ from devdata.load import context, text
 from devdata.load.context import DAY, Ctx, new_uuid
 from iop.accounts import roles
 from iop.accounts.models import DegreeLevel, User
+from iop.accounts.npi import npi_check_digit
 from iop.clients.models import CaseloadAssignment, Client, Episode
 from iop.clients.services.records import (
     EMAIL_CONSENT_WORDING,
@@ -106,6 +107,7 @@ def seed_staff(ctx: Ctx) -> None:
                     "LCDC-I" if training else credential,
                     _degree_level(degrees, credential) if clinical and not training else "",
                     training,
+                    _npi(user_id) if clinical else "",
                 )
             )
             memberships.append((user_id, groups[role]))
@@ -128,10 +130,17 @@ def seed_staff(ctx: Ctx) -> None:
             "credentials",
             "degree_level",
             "in_training",
+            "npi",
         ),
         users,
     )
     ctx.loader.copy(User.groups.through, ("user_id", "group_id"), memberships)
+
+
+def _npi(user_id: int) -> str:
+    """A fictitious individual NPI per clinician, with a valid check digit."""
+    first_nine = f"1{user_id % 10**8:08d}"
+    return first_nine + str(npi_check_digit(first_nine))
 
 
 def _degree_level(rng, credential: str) -> str:

@@ -213,6 +213,7 @@ def seed_users() -> dict[str, User]:
                     "email": f"{spec.username}@openiop.example",
                     "credentials": spec.credentials,
                     "degree_level": spec.degree_level,
+                    "npi": spec.npi,
                     "in_training": spec.in_training,
                     "licensed_to_diagnose": spec.licensed_to_diagnose,
                     "is_staff": spec.is_staff,
