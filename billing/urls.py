@@ -1,6 +1,16 @@
 from django.urls import path
 
-from billing.views import authorizations, charges, coverage, dashboard, fees, payers, superbill
+from billing.views import (
+    authorizations,
+    charges,
+    coverage,
+    dashboard,
+    fees,
+    payers,
+    receivables,
+    statements,
+    superbill,
+)
 
 app_name = "billing"
 
@@ -41,5 +51,20 @@ urlpatterns = [
         CLIENT + "authorizations/<uuid:authorization_id>/",
         authorizations.authorization_review,
         name="authorization-review",
+    ),
+    # Accounts receivable and statements.
+    path("receivables/", receivables.receivables, name="receivables"),
+    path("receivables/charges/", receivables.receivables_charges, name="receivables-charges"),
+    path("receivables/export/", receivables.receivables_export, name="receivables-export"),
+    path(CLIENT + "statement/", statements.client_statement, name="client-statement"),
+    path(
+        CLIENT + "statement/payments/",
+        statements.client_payment_add,
+        name="client-payment-add",
+    ),
+    path(
+        CLIENT + "statement/payments/reverse/",
+        statements.client_payment_reverse,
+        name="client-payment-reverse",
     ),
 ]
