@@ -92,13 +92,15 @@ def totals(rows: QuerySet[Charge], *, as_of: datetime.date) -> Totals:
     """The A/R totals and days in A/R, in one query.
 
     Days in A/R = total accounts receivable / average daily gross charges,
-    the average taken over the last 90 days: the MGMA formula ("Days in A/R
-    = Total A/R / Average Daily Charges", average daily charges = the
-    period's charges / its days), as HFMA's MAP keys and the AAPC and Eide
-    Bailly (2017, "Are You Looking at Days in Accounts Receivable?") write
-    it. Total A/R is net of credit balances here (a credit offsets what
-    else is owed); gross charges are the amounts counted (billed, not
-    cancelled) of the charges whose date of service falls in the 90 days.
+    the average taken over the last 90 days: the practice-management
+    formula MGMA benchmarks ("Days in A/R = Total A/R / Average Daily
+    Charges", average daily charges = the period's gross charges / its
+    days), as Eide Bailly ("Are You Looking at Days in Accounts
+    Receivable?", 2017) and AAPC write it. (HFMA's MAP Key for hospitals,
+    net days in A/R, divides net A/R by net revenue instead.) Total A/R is
+    net of credit balances here (a credit offsets what else is owed);
+    gross charges are the amounts counted (billed, not cancelled) of the
+    charges whose date of service falls in the 90 days.
     None when nothing was charged in the period."""
     start = as_of - datetime.timedelta(days=DAYS_IN_AR_PERIOD - 1)
     in_period = Q(service_date__gte=start)
