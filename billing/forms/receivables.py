@@ -37,7 +37,7 @@ class DrillDownForm(AsOfForm):
     charges without one; "clients" for what clients owe) and a bucket."""
 
     payer = forms.CharField(max_length=36)
-    bucket = forms.ChoiceField(choices=[(key, label) for key, label, *_rest in BUCKETS])
+    bucket = forms.ChoiceField(choices=choose([(key, label) for key, label, *_rest in BUCKETS]))
 
     def clean_payer(self):
         value = self.cleaned_data["payer"].strip().lower()
