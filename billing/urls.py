@@ -1,16 +1,8 @@
 from django.urls import path
 
-from billing.views import (
-    authorizations,
-    charges,
-    coverage,
-    dashboard,
-    fees,
-    payers,
-    receivables,
-    statements,
-    superbill,
-)
+from billing.views import authorizations, charges, coverage, dashboard, fees, payers, superbill
+from billing.views import receivables as receivable_views
+from billing.views import statements as statement_views
 
 app_name = "billing"
 
@@ -53,18 +45,18 @@ urlpatterns = [
         name="authorization-review",
     ),
     # Accounts receivable and statements.
-    path("receivables/", receivables.receivables, name="receivables"),
-    path("receivables/charges/", receivables.receivables_charges, name="receivables-charges"),
-    path("receivables/export/", receivables.receivables_export, name="receivables-export"),
-    path(CLIENT + "statement/", statements.client_statement, name="client-statement"),
+    path("receivables/", receivable_views.receivables, name="receivables"),
+    path("receivables/charges/", receivable_views.receivables_charges, name="receivables-charges"),
+    path("receivables/export/", receivable_views.receivables_export, name="receivables-export"),
+    path(CLIENT + "statement/", statement_views.client_statement, name="client-statement"),
     path(
         CLIENT + "statement/payments/",
-        statements.client_payment_add,
+        statement_views.client_payment_add,
         name="client-payment-add",
     ),
     path(
         CLIENT + "statement/payments/reverse/",
-        statements.client_payment_reverse,
+        statement_views.client_payment_reverse,
         name="client-payment-reverse",
     ),
 ]
