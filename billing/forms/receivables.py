@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.selectors.receivables.ledger import BUCKETS
 from billing.selectors.receivables.report import CLIENTS
-from billing.services.payments import MAX_DAYS_BACK, METHODS
+from billing.services.payments import MAX_DAYS_BACK
 from iop import horizon
 from iop.formtools import choose
 
@@ -61,7 +61,10 @@ class ClientPaymentForm(forms.Form):
         label=_("Received on"),
         help_text=_("Within the last %(days)s days.") % {"days": MAX_DAYS_BACK},
     )
-    method = forms.ChoiceField(label=_("Method"), choices=choose(METHODS.items()))
+    method = forms.ChoiceField(
+        label=_("Method"),
+        choices=choose([("cash", _("Cash")), ("check", _("Check")), ("card", _("Card"))]),
+    )
     reference = forms.CharField(
         label=_("Reference (check or receipt number)"), required=False, max_length=60
     )

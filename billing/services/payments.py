@@ -29,6 +29,8 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.models import Client
 
+# The methods a client pays by, as the payment's rows note them (in English:
+# a row's note is data; the form shows them translated).
 METHODS = {"cash": "Cash", "check": "Check", "card": "Card"}
 REVERSAL_PREFIX = "Reversal of payment "
 # A payment dated more than a year back is a mistyped year, not a late entry.

@@ -56,7 +56,7 @@ def _figures(request, as_of: datetime.date) -> dict:
     }
 
 
-def _chart_data(figures: dict, as_of: datetime.date) -> dict:
+def _chart_data(figures: dict) -> dict:
     """The series the charts draw; the tables beside them hold the same."""
     return {
         "buckets": [label for _key, label, *_rest in BUCKETS],
@@ -100,7 +100,7 @@ def receivables(request):
         "as_of_param": as_of.isoformat(),
         "buckets": BUCKETS,
         "page": page,
-        "charts": _chart_data(figures, as_of),
+        "charts": _chart_data(figures),
     }
     return render(request, "billing/receivables/receivables.html", context)
 
