@@ -1,6 +1,8 @@
 from django.urls import path
 
 from billing.views import authorizations, charges, coverage, dashboard, fees, payers, superbill
+from billing.views import receivables as receivable_views
+from billing.views import statements as statement_views
 
 app_name = "billing"
 
@@ -41,5 +43,20 @@ urlpatterns = [
         CLIENT + "authorizations/<uuid:authorization_id>/",
         authorizations.authorization_review,
         name="authorization-review",
+    ),
+    # Accounts receivable and statements.
+    path("receivables/", receivable_views.receivables, name="receivables"),
+    path("receivables/charges/", receivable_views.receivables_charges, name="receivables-charges"),
+    path("receivables/export/", receivable_views.receivables_export, name="receivables-export"),
+    path(CLIENT + "statement/", statement_views.client_statement, name="client-statement"),
+    path(
+        CLIENT + "statement/payments/",
+        statement_views.client_payment_add,
+        name="client-payment-add",
+    ),
+    path(
+        CLIENT + "statement/payments/reverse/",
+        statement_views.client_payment_reverse,
+        name="client-payment-reverse",
     ),
 ]

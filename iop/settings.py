@@ -48,6 +48,12 @@ BILLING_PROVIDER_TAX_ID = env("BILLING_PROVIDER_TAX_ID", default="12-3456789")
 # NUCC Health Care Provider Taxonomy: 261QR0405X, Ambulatory Health Care
 # Facilities / Clinic/Center / Rehabilitation, Substance Use Disorder.
 BILLING_PROVIDER_TAXONOMY = env("BILLING_PROVIDER_TAXONOMY", default="261QR0405X")
+# What a client statement shows on its outside (the envelope window, the
+# header): a neutral name and a remit-to address that say nothing of
+# substance use treatment (42 CFR Part 2); the provider's legal name above
+# may. Defaults are demo values.
+BILLING_STATEMENT_NAME = env("BILLING_STATEMENT_NAME", default="Springfield Health Services")
+BILLING_STATEMENT_ADDRESS = env("BILLING_STATEMENT_ADDRESS", default=BILLING_PROVIDER_ADDRESS)
 
 # The program's usual drug-test panel: the specimen the test form starts with
 # and the substances its "All negative" shortcut records (codes of

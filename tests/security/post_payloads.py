@@ -553,6 +553,18 @@ POSTS.update(
             },
             client=None,
         ),
+        "billing:client-payment-add": Post(
+            "billing",
+            data=lambda w, s: {"amount": "20.00", "received_on": _today(), "method": "cash"},
+            client=_main,
+            prepare=setups.client_balance_of_main,
+        ),
+        "billing:client-payment-reverse": Post(
+            "billing",
+            data=lambda w, s: {"number": s["number"], "reason": "Recorded twice."},
+            client=_main,
+            prepare=setups.client_payment_of_main,
+        ),
     }
 )
 

@@ -7,12 +7,14 @@ it holds URL values of its own."""
 
 import datetime
 import time
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.services import episode_discharge_with_summary
-from billing.models import Coverage
+from billing.models import Coverage, Posting
+from billing.services.payments import client_payment_record
 from family.models import Consent
 from groups.models import Enrollment, GroupSession
 from groups.services.sessions import Line, session_lines_save, session_sign
@@ -290,3 +292,34 @@ def payment_consent(world, browser):
     coverage = Coverage.objects.get(public_id=world.values["coverage_id"])
     billing_payment_consent(world.main, coverage.payer, actor=world.users["counselor_a"])
     return {}
+
+
+def client_balance_of_main(world, browser):
+    """A sent charge of the main client with 50.00 of it the client's to pay."""
+    coverage = CoverageFactory(client=world.main)
+    charge = ChargeFactory(coverage=coverage, status="exported")
+    Posting.objects.create(
+        charge=charge,
+        client=world.main,
+        payer=charge.payer,
+        kind=Posting.Kind.PATIENT_RESPONSIBILITY,
+        amount="50.00",
+        group_code="PR",
+        reason_code="2",
+        posted_on=timezone.localdate(),
+    )
+    return {}
+
+
+def client_payment_of_main(world, browser):
+    """A 20.00 payment of the main client, to reverse."""
+
+    client_balance_of_main(world, browser)
+    (row,) = client_payment_record(
+        actor=world.users["billing"],
+        client=world.main,
+        amount=Decimal("20.00"),
+        received_on=timezone.localdate(),
+        method="cash",
+    )
+    return {"number": row.note.split()[1]}

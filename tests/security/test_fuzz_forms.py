@@ -162,6 +162,8 @@ FORM_ROUTES = {
     "billing:payer-create": (),
     "billing:payer-edit": (),
     "billing:fee-add": (),
+    "billing:client-payment-add": ("amount", "received_on", "method", "reference"),
+    "billing:client-payment-reverse": ("number", "reason"),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).

@@ -244,6 +244,14 @@ ACCESS = {
     "billing:payer-edit": Access((ADMINISTRATOR,)),
     "billing:fee-list": Access(BILLING_STAFF),
     "billing:fee-add": Access((ADMINISTRATOR,)),
+    # billing: accounts receivable and statements (a drill-down names its
+    # aging cell in the query string: without one, a plain 400)
+    "billing:receivables": Access(BILLING_STAFF),
+    "billing:receivables-charges": Access(BILLING_STAFF, 400),
+    "billing:receivables-export": Access(BILLING_STAFF),
+    "billing:client-statement": client_route(BILLING_STAFF),
+    "billing:client-payment-add": client_route(BILLING_STAFF, POST_ONLY),
+    "billing:client-payment-reverse": client_route(BILLING_STAFF, POST_ONLY),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).
