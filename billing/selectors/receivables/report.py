@@ -96,8 +96,9 @@ def totals(rows: QuerySet[Charge], *, as_of: datetime.date) -> Totals:
     formula MGMA benchmarks ("Days in A/R = Total A/R / Average Daily
     Charges", average daily charges = the period's gross charges / its
     days), as Eide Bailly ("Are You Looking at Days in Accounts
-    Receivable?", 2017) and AAPC write it. (HFMA's MAP Key for hospitals,
-    net days in A/R, divides net A/R by net revenue instead.) Total A/R is
+    Receivable?", 2017) and AAPC write it. (HFMA's MAP Key "Net Days in
+    A/R" divides net A/R by average daily net patient service revenue
+    instead: HFMA MAP Keys definitions, hfma.org/MAP/mapkeys.) Total A/R is
     net of credit balances here (a credit offsets what else is owed);
     gross charges are the amounts counted (billed, not cancelled) of the
     charges whose date of service falls in the 90 days.
