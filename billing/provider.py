@@ -72,16 +72,18 @@ def _x12_errors(provider: Provider) -> list[checks.CheckMessage]:
                 id="billing.E007",
             )
         )
-    for name in ("X12_SENDER_ID", "X12_RECEIVER_ID"):
-        if not INTERCHANGE_ID.match(getattr(settings, name)):
-            errors.append(
-                checks.Error(
-                    f"{name} must be 1 to 15 capital letters, digits or spaces.", id="billing.E008"
-                )
-            )
+    errors.extend(
+        checks.Error(
+            f"{name} must be 1 to 15 capital letters, digits or spaces.", id="billing.E008"
+        )
+        for name in ("X12_SENDER_ID", "X12_RECEIVER_ID")
+        if not INTERCHANGE_ID.match(getattr(settings, name))
+    )
     if settings.X12_USAGE_INDICATOR not in ("T", "P"):
         errors.append(
-            checks.Error("X12_USAGE_INDICATOR must be T (test) or P (production).", id="billing.E009")
+            checks.Error(
+                "X12_USAGE_INDICATOR must be T (test) or P (production).", id="billing.E009"
+            )
         )
     return errors
 
