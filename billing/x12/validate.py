@@ -183,7 +183,7 @@ def pyx12_findings(text: str) -> list[dict]:
         )
         name = seg.get("seg_id") or "?"
         segment = f"{name} (line {line})" if line else name
-        findings.append(_finding(claim, segment, plain, error.get("err_str", "")))
+        findings.append(_finding(claim, segment, str(plain), error.get("err_str", "")))
     if not ok and not findings:
         findings.append(_finding(None, "ISA", _("The file could not be read as X12.")))
     return findings
