@@ -139,6 +139,14 @@ def batch_build(
     )
     _hold(no_diagnosis, Charge.HoldReason.NO_DIAGNOSIS, _("No diagnosis on the charge."))
     held = len(no_npi) + len(no_diagnosis)
+    if held:
+        audit_record_many(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            clients={c.client_id: c.client for c in no_npi + no_diagnosis}.values(),
+            request=request,
+            details={"charges_held": held, "reasons": "no_npi/no_diagnosis"},
+        )
     held_ids = npi_ids | {c.pk for c in no_diagnosis}
     groups: dict[tuple, list[Charge]] = defaultdict(list)
     for charge in candidates:
