@@ -105,8 +105,10 @@ def batch_send(*, actor, batch: ClaimBatch, request=None) -> ClaimBatch:
     if not clearinghouse.enabled():
         raise ValidationError(_("No clearinghouse channel is configured: download the file."))
     batch = _locked(batch)
+    if batch.status == ClaimBatch.Status.INVALID:
+        raise ValidationError(_("This batch has errors: correct them and build again."))
     if batch.status != ClaimBatch.Status.VALID:
-        return _mark_sent(actor=actor, batch=batch, method="", reference="", request=request)
+        raise ValidationError(_("This batch was already sent or discarded."))
     try:
         reference = clearinghouse.send_claims(batch.content)
     except clearinghouse.ChannelError as error:
