@@ -229,3 +229,39 @@ def test_sending_is_refused_without_a_channel(administrator, lee, settings):
     ready(coverage, rendering=lee)
     with pytest.raises(ValidationError, match="No clearinghouse"):
         batch_send(actor=administrator, batch=batch_build(actor=administrator).batch)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_builds_at_once_never_claim_one_charge(administrator, lee):
+    import threading
+
+    from django.db import connection
+
+    for _ in range(5):
+        _client, coverage = covered_client()
+        ready(coverage, rendering=lee)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def build():
+        try:
+            barrier.wait()
+            results.append(batch_build(actor=administrator))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    claimed = [
+        line.charge_id
+        for result in results
+        if result.batch
+        for claim in result.batch.claims.all()
+        for line in claim.lines.all()
+    ]
+    assert sorted(claimed) == sorted(set(claimed))
+    assert len(claimed) == 5
+    assert set(Charge.objects.values_list("status", flat=True)) == {Charge.Status.BATCHED}
