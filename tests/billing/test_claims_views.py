@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from billing.models import Charge, ClaimBatch
+from billing.selectors import claims as selectors
 from billing.services.claims import batch_build
 from iop.audit.models import AuditEvent
 from tests.accounts.mfa_helpers import make_reauth_stale
@@ -14,6 +15,12 @@ pytestmark = pytest.mark.django_db
 CLAIMS = reverse("billing:claims")
 BATCHES = reverse("billing:batches")
 BUILD = reverse("billing:batch-build")
+# Measured, then pinned: the session, the user and their roles, the page's
+# count and rows with their joins, the audit insert (claims), the tab counts
+# and the timely filing figures (claims), the unread notifications, the
+# filter form's payers (claims), the session save.
+LIST_QUERIES = {"billing:claims": 13, "billing:batches": 9}
+BATCH_QUERIES = 10
 
 
 @pytest.fixture
@@ -74,19 +81,25 @@ def test_wrong_methods_are_refused(login, administrator, lee):
     assert browser.get(reverse("billing:batch-send", args=[batch.public_id])).status_code == 405
 
 
-def test_a_claim_of_a_client_outside_the_policy_is_a_404(login, administrator, lee, billing_user):
-    batch = _batch(administrator, lee)
-    claim = batch.claims.get()
-    # An administrator sees every client; billing sees the program's. A
-    # clinician role never reaches the page (403 above); an unknown id is 404.
+def test_a_claim_outside_the_viewers_policy_is_not_listed_and_a_clinician_gets_403(
+    login, administrator, lee, counselor2
+):
+    # Billing staff see the whole program (iop/audit/policy.py); a clinical
+    # role never reaches the billing pages: the role check's 403, not a 404
+    # that would confirm the claim exists. The policy itself still keeps the
+    # claim from anyone who may not see its client.
+    claim = _batch(administrator, lee).claims.get()
+    assert not selectors.claims_visible_to(counselor2).filter(pk=claim.pk).exists()
+    url = reverse("billing:claim-detail", args=[claim.public_id])
+    assert login(counselor2).get(url).status_code == 403
+
+
+def test_an_unknown_claim_or_batch_is_a_404(login, billing_user):
     browser = login(billing_user)
-    assert browser.get(reverse("billing:claim-detail", args=[claim.public_id])).status_code in (
-        200,
-        404,
-    )
     unknown = "00000000-0000-0000-0000-000000000000"
     assert browser.get(reverse("billing:claim-detail", args=[unknown])).status_code == 404
     assert browser.get(reverse("billing:batch-detail", args=[unknown])).status_code == 404
+    assert browser.post(reverse("billing:claim-void", args=[unknown])).status_code == 404
 
 
 def test_the_download_needs_a_fresh_reauthentication(login, administrator, lee):
@@ -145,7 +158,7 @@ def test_list_pages_make_as_many_queries_at_two_sizes(login, administrator, lee,
     _batch(administrator, lee, n=10)
     with CaptureQueriesContext(connection) as large:
         browser.get(reverse(url_name))
-    assert len(small) == len(large)
+    assert len(small) == len(large) == LIST_QUERIES[url_name]
 
 
 def test_the_batch_page_makes_as_many_queries_at_two_sizes(login, administrator, lee):
@@ -159,4 +172,4 @@ def test_the_batch_page_makes_as_many_queries_at_two_sizes(login, administrator,
         browser.get(reverse("billing:batch-detail", args=[small_batch.public_id]))
     with CaptureQueriesContext(connection) as large:
         browser.get(reverse("billing:batch-detail", args=[large_batch.public_id]))
-    assert len(small) == len(large)
+    assert len(small) == len(large) == BATCH_QUERIES
