@@ -173,3 +173,22 @@ def test_the_batch_page_makes_as_many_queries_at_two_sizes(login, administrator,
     with CaptureQueriesContext(connection) as large:
         browser.get(reverse("billing:batch-detail", args=[large_batch.public_id]))
     assert len(small) == len(large) == BATCH_QUERIES
+
+
+def test_a_sent_claim_is_replaced_from_its_page_after_confirmation(login, administrator, lee):
+    from billing.models import Claim
+    from billing.services.claims import batch_mark_sent
+
+    batch = batch_mark_sent(actor=administrator, batch=_batch(administrator, lee))
+    claim = batch.claims.get()
+    Claim.objects.filter(pk=claim.pk).update(payer_claim_number="P-9")
+    browser = login(administrator)
+    page = browser.get(reverse("billing:claim-detail", args=[claim.public_id]))
+    assert b"Replace" in page.content
+    url = reverse("billing:claim-replace", args=[claim.public_id])
+    browser.post(url)
+    assert not Claim.objects.filter(replaces=claim).exists()
+    response = browser.post(url, {"confirm": "yes"})
+    replacement = Claim.objects.get(replaces=claim)
+    assert response.url == reverse("billing:batch-detail", args=[replacement.batch.public_id])
+    assert replacement.frequency == Claim.Frequency.REPLACEMENT

@@ -12,6 +12,7 @@ from billing.services.claims import batch_build, batch_mark_sent, claim_replace,
 from billing.x12.envelope import amount, clean, segment
 from billing.x12.validate import pyx12_findings
 from tests.billing.claims_data import DAY, clinician, covered_client, pin, ready
+from tests.billing.factories import AuthorizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +52,9 @@ def lee(db):
 
 @override_settings(**X12)
 def test_an_iop_per_diem_claim_is_written_byte_for_byte(administrator, lee):
-    _client, coverage = covered_client()
-    ready(coverage, rendering=lee, diagnosis=("F10.20", "F12.10"))
+    _client, coverage = covered_client(group_number="GRP-77")
+    authorization = AuthorizationFactory(coverage=coverage, number="AUTH-2026-001")
+    ready(coverage, rendering=lee, diagnosis=("F10.20", "F12.10"), authorization=authorization)
     result = batch_build(actor=administrator)
     assert result.batch.status == ClaimBatch.Status.VALID, result.batch.errors
     _matches_fixture("per_diem.txt", pin(result.batch))
