@@ -192,3 +192,19 @@ def test_a_sent_claim_is_replaced_from_its_page_after_confirmation(login, admini
     replacement = Claim.objects.get(replaces=claim)
     assert response.url == reverse("billing:batch-detail", args=[replacement.batch.public_id])
     assert replacement.frequency == Claim.Frequency.REPLACEMENT
+
+
+def test_ready_charges_near_the_timely_filing_limit_are_warned_of(login, administrator, lee):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.billing.claims_data import payer
+
+    _client, coverage = covered_client(payer_row=payer(timely_filing_days=90))
+    ready(coverage, rendering=lee, day=timezone.localdate() - datetime.timedelta(days=85))
+    browser = login(administrator)
+    for url in (CLAIMS, BUILD):
+        html = browser.get(url).content.decode()
+        assert "Timely filing limit within 7 days" in html
+        assert "Evergreen Health Plan" in html

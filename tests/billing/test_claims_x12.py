@@ -139,3 +139,12 @@ def test_elements_never_carry_a_delimiter():
 
 def test_the_day_used_is_the_fixed_one():
     assert DAY.isoformat() == "2026-03-02"
+
+
+def test_start_up_refuses_a_billing_provider_zip_without_nine_digits(settings):
+    from billing.provider import check_billing_provider
+
+    settings.BILLING_PROVIDER_ZIP = "62701"
+    assert "billing.E007" in {error.id for error in check_billing_provider()}
+    settings.BILLING_PROVIDER_ZIP = "627011234"
+    assert check_billing_provider() == []
