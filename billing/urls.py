@@ -1,6 +1,16 @@
 from django.urls import path
 
-from billing.views import authorizations, charges, coverage, dashboard, fees, payers, superbill
+from billing.views import (
+    authorizations,
+    batches,
+    charges,
+    claims,
+    coverage,
+    dashboard,
+    fees,
+    payers,
+    superbill,
+)
 from billing.views import receivables as receivable_views
 from billing.views import statements as statement_views
 
@@ -59,4 +69,18 @@ urlpatterns = [
         statement_views.client_payment_reverse,
         name="client-payment-reverse",
     ),
+]
+
+# Claims and batches.
+urlpatterns += [
+    path("claims/", claims.worklist, name="claims"),
+    path("claims/<uuid:claim_id>/", claims.claim_detail, name="claim-detail"),
+    path("claims/<uuid:claim_id>/replace/", claims.claim_replace, name="claim-replace"),
+    path("claims/<uuid:claim_id>/void/", claims.claim_void, name="claim-void"),
+    path("batches/", batches.batch_list, name="batches"),
+    path("batches/build/", batches.batch_build, name="batch-build"),
+    path("batches/<uuid:batch_id>/", batches.batch_detail, name="batch-detail"),
+    path("batches/<uuid:batch_id>/download/", batches.batch_download, name="batch-download"),
+    path("batches/<uuid:batch_id>/send/", batches.batch_send, name="batch-send"),
+    path("batches/<uuid:batch_id>/discard/", batches.batch_discard, name="batch-discard"),
 ]

@@ -54,6 +54,28 @@ BILLING_PROVIDER_TAXONOMY = env("BILLING_PROVIDER_TAXONOMY", default="261QR0405X
 # may. Defaults are demo values.
 BILLING_STATEMENT_NAME = env("BILLING_STATEMENT_NAME", default="Springfield Health Services")
 BILLING_STATEMENT_ADDRESS = env("BILLING_STATEMENT_ADDRESS", default=BILLING_PROVIDER_ADDRESS)
+# The billing provider's address as 837P loop 2010AA writes it (N3/N4): the
+# street, city, two-letter state and a nine-digit ZIP (ZIP+4, which
+# 005010X222A1 requires of the billing provider); checked at start-up.
+BILLING_PROVIDER_STREET = env("BILLING_PROVIDER_STREET", default="100 Main Street")
+BILLING_PROVIDER_CITY = env("BILLING_PROVIDER_CITY", default="Springfield")
+BILLING_PROVIDER_STATE = env("BILLING_PROVIDER_STATE", default="IL")
+BILLING_PROVIDER_ZIP = env("BILLING_PROVIDER_ZIP", default="627011234")
+# Electronic claims (ASC X12 837P 005010X222A1, billing/x12/): the
+# interchange sender and receiver ids (ISA06/ISA08, GS02/GS03, qualifier
+# ZZ), the receiver's name (loop 1000B), the submitter's contact (loop
+# 1000A PER), and ISA15 (T test, P production).
+X12_SENDER_ID = env("X12_SENDER_ID", default="OPENIOPDEMO")
+X12_RECEIVER_ID = env("X12_RECEIVER_ID", default="CLEARINGHOUSE")
+X12_RECEIVER_NAME = env("X12_RECEIVER_NAME", default="Demo Clearinghouse")
+X12_CONTACT_NAME = env("X12_CONTACT_NAME", default="Billing Office")
+X12_CONTACT_PHONE = env("X12_CONTACT_PHONE", default="2175550100")
+X12_USAGE_INDICATOR = env("X12_USAGE_INDICATOR", default="T")
+# The clearinghouse channel (billing/clearinghouse.py): off while the URL
+# is empty; then batches are downloaded and uploaded by hand.
+CLEARINGHOUSE_URL = env("CLEARINGHOUSE_URL", default="")
+CLEARINGHOUSE_TOKEN = env("CLEARINGHOUSE_TOKEN", default="")
+CLEARINGHOUSE_TIMEOUT_SECONDS = env.int("CLEARINGHOUSE_TIMEOUT_SECONDS", default=30)
 
 # The program's usual drug-test panel: the specimen the test form starts with
 # and the substances its "All negative" shortcut records (codes of

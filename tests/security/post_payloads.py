@@ -471,6 +471,28 @@ POSTS = {
         client=_main,
         prepare=setups.ready_charge_of_main,
     ),
+    # billing: claims of the main client's ready charge
+    "billing:batch-build": Post(
+        "administrator", client=_main, prepare=setups.ready_claimable_of_main
+    ),
+    "billing:batch-discard": Post(
+        "administrator",
+        data=lambda w, s: {"confirm": "yes"},
+        client=_main,
+        prepare=setups.batch_of_main,
+    ),
+    "billing:claim-replace": Post(
+        "administrator",
+        data=lambda w, s: {"confirm": "yes"},
+        client=_main,
+        prepare=setups.sent_claim_of_main,
+    ),
+    "billing:claim-void": Post(
+        "administrator",
+        data=lambda w, s: {"confirm": "yes"},
+        client=_main,
+        prepare=setups.sent_claim_of_main,
+    ),
     # billing: an authorization of the main client's coverage, a review of one
     "billing:client-authorizations": Post(
         "administrator",
@@ -572,6 +594,10 @@ POSTS.update(
 MFA = "one's own second factor, no client record; audited and tested in tests/accounts/"
 PAGE = "a page: its view answers a POST as it answers a GET, and changes nothing"
 EXEMPT = {
+    "billing:batch-send": (
+        "needs the clearinghouse channel, off here; the send and its audit are tested "
+        "with a fake clearinghouse in tests/billing/test_claims_services.py"
+    ),
     "accounts:mfa-verify": MFA,
     "accounts:mfa-enroll": MFA,
     "accounts:mfa-recovery-codes": MFA,

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftercare.services import episode_discharge_with_summary
-from billing.models import Coverage, Posting
+from billing.models import Claim, ClaimBatch, Coverage, Posting
+from billing.services.claims import batch_build
 from billing.services.payments import client_payment_record
 from family.models import Consent
 from groups.models import Enrollment, GroupSession
@@ -27,6 +28,7 @@ from screening import services as screening_services
 from screening.models import SafetyFlag, Screening
 from tests.billing.authorization_factories import payment_consent as billing_payment_consent
 from tests.billing.factories import ChargeFactory, CoverageFactory
+from tests.factories import UserFactory
 from tests.family.factories import consent_for, family_member, family_session
 from tests.groups.factories import RecurringGroupFactory, track
 from tests.screening.helpers import RATINGS_2_1, ratings
@@ -284,6 +286,31 @@ def held_charge_of_main(world, browser):
 
 def ready_charge_of_main(world, browser):
     return _charge_of_main(world, status="ready")
+
+
+def ready_claimable_of_main(world, browser):
+    """A ready charge of the main client whose clinician has an NPI."""
+    clinician = UserFactory(username="claims-clinician")
+    clinician.npi = "1245319599"
+    clinician.save(update_fields=["npi"])
+    coverage = CoverageFactory(client=world.main)
+    ChargeFactory(coverage=coverage, status="ready", rendering_clinician=clinician)
+    return {}
+
+
+def batch_of_main(world, browser):
+    ready_claimable_of_main(world, browser)
+    batch = batch_build(actor=world.users["administrator"]).batch
+    return {"url": {"batch_id": batch.public_id}}
+
+
+def sent_claim_of_main(world, browser):
+    """A claim of the main client, sent, whose payer claim number is known."""
+    batch_id = batch_of_main(world, browser)["url"]["batch_id"]
+    ClaimBatch.objects.filter(public_id=batch_id).update(status=ClaimBatch.Status.SENT)
+    claim = Claim.objects.get(batch__public_id=batch_id)
+    Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.SENT, payer_claim_number="P-1")
+    return {"url": {"claim_id": claim.public_id}}
 
 
 def payment_consent(world, browser):

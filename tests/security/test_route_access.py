@@ -226,6 +226,17 @@ ACCESS = {
     "billing:charge-hold": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
     "billing:charge-release": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
     "billing:charge-void": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    # billing: claims and batches (named in the URL; the world has none to name)
+    "billing:claims": Access(BILLING_STAFF),
+    "billing:claim-detail": Access(BILLING_STAFF, 404),
+    "billing:claim-replace": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    "billing:claim-void": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    "billing:batches": Access(BILLING_STAFF),
+    "billing:batch-build": Access(BILLING_STAFF),
+    "billing:batch-detail": Access(BILLING_STAFF, 404),
+    "billing:batch-download": Access(BILLING_STAFF, 404),
+    "billing:batch-send": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    "billing:batch-discard": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
     "billing:superbill": client_route(BILLING_STAFF),
     # billing: authorizations and utilization review
     "billing:authorizations": Access(BILLING_STAFF),
