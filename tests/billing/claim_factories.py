@@ -16,10 +16,10 @@ _numbers = itertools.count(1)
 _days = itertools.count(10)
 
 
-def batch_of(*, actor=None, status=ClaimBatch.Status.SENT) -> ClaimBatch:
+def batch_of(*, actor=None, status=ClaimBatch.Status.SENT, control_number=None) -> ClaimBatch:
     number = next(_numbers)
     return ClaimBatch.objects.create(
-        control_number=100000 + number,
+        control_number=control_number or 100000 + number,
         status=status,
         content="ISA*...",
         content_sha256=f"{number:064d}",
@@ -67,17 +67,18 @@ def claim_of(charges, *, batch=None, status=Claim.Status.SENT, pcn=None) -> Clai
     return claim
 
 
-def sent_claim(*, coverage=None, lines=1, batch=None, pcn=None, **charge_fields) -> Claim:
-    """A sent claim of `lines` charges on consecutive days for one covered client."""
+def sent_claim(
+    *, coverage=None, lines=1, batch=None, pcn=None, dates=None, **charge_fields
+) -> Claim:
+    """A sent claim of `lines` charges (or one per date of `dates`) for one
+    covered client, on days no other claim of theirs uses."""
     coverage = coverage or CoverageFactory()
     today = timezone.localdate()
+    dates = dates or [today - datetime.timedelta(days=next(_days) % 300 + 10) for _ in range(lines)]
     charges = [
         ChargeFactory(
-            coverage=coverage,
-            status=Charge.Status.EXPORTED,
-            service_date=today - datetime.timedelta(days=next(_days) % 300 + 10),
-            **charge_fields,
+            coverage=coverage, status=Charge.Status.EXPORTED, service_date=day, **charge_fields
         )
-        for _ in range(lines)
+        for day in dates
     ]
     return claim_of(charges, batch=batch, pcn=pcn)

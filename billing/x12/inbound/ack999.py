@@ -118,7 +118,12 @@ class Ack999:
         parts = [describe(ACK_CODES, self.code)]
         parts += self.group_errors
         for transaction in self.transactions:
-            parts += [f"transaction {transaction.control_number}: {e}" for e in transaction.errors]
+            if len(self.transactions) == 1:
+                parts += transaction.errors
+            else:
+                parts += [
+                    f"transaction {transaction.control_number}: {e}" for e in transaction.errors
+                ]
         return "; ".join(parts)
 
 

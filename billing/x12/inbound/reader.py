@@ -62,7 +62,9 @@ def _segments(content: str) -> list[pyx12.segment.Segment]:
     try:
         return list(pyx12.x12file.X12Reader(io.StringIO(content)))
     except (pyx12.errors.X12Error, pyx12.errors.EngineError) as error:
-        raise X12Refused(_("This is not a readable X12 file: %(error)s") % {"error": error}) from error
+        raise X12Refused(
+            _("This is not a readable X12 file: %(error)s") % {"error": error}
+        ) from error
 
 
 def _findings(tree: dict) -> list[str]:
@@ -96,7 +98,9 @@ def _validate(content: str) -> None:
             fd_json=out,
         )
     except (pyx12.errors.X12Error, pyx12.errors.EngineError, KeyError, ValueError) as error:
-        raise X12Refused(_("The file could not be validated: %(error)s") % {"error": error}) from error
+        raise X12Refused(
+            _("The file could not be validated: %(error)s") % {"error": error}
+        ) from error
     if valid:
         return
     try:

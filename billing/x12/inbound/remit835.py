@@ -164,13 +164,21 @@ def _header(remit: Remit835, seg, party: str) -> None:
         remit.payee_tax_id = value(seg, "REF02")
 
 
-def remit835_parse(x12: X12File) -> Remit835:
+def remit835_parse(x12: X12File) -> list[Remit835]:
+    """One Remit835 per transaction set (ST..SE) of the file."""
+    remits: list[Remit835] = []
     remit = Remit835()
     party = ""
     claim: ClaimPaid | None = None
     line: ServiceLine | None = None
     for seg in x12.segments:
         seg_id = seg.get_seg_id()
+        if seg_id == "ST":
+            remit, party, claim, line = Remit835(), "", None, None
+            remits.append(remit)
+            continue
+        if seg_id in ("SE", "GE", "IEA", "GS", "ISA"):
+            continue
         if seg_id == "N1" and claim is None:
             party = value(seg, "N101")
         if seg_id == "CLP":
@@ -206,4 +214,4 @@ def remit835_parse(x12: X12File) -> Remit835:
         elif seg_id in ("MOA", "MIA"):
             ref = "MOA03" if seg_id == "MOA" else "MIA05"
             claim.remarks += [value(seg, ref)] if value(seg, ref) else []
-    return remit
+    return remits
