@@ -43,3 +43,27 @@ urlpatterns = [
         name="authorization-review",
     ),
 ]
+
+# Files received, remittances and denials.
+from billing.views import remittances  # noqa: E402 - kept with its block
+
+urlpatterns += [
+    path("files/", remittances.inbound_files, name="inbound-files"),
+    path("files/upload/", remittances.inbound_upload, name="inbound-upload"),
+    path("files/<uuid:file_id>/", remittances.inbound_file_detail, name="inbound-file-detail"),
+    path(
+        "remittances/<uuid:remittance_id>/",
+        remittances.remittance_detail,
+        name="remittance-detail",
+    ),
+    path("payments/unmatched/", remittances.unmatched_payments, name="unmatched-payments"),
+    path(
+        "payments/<uuid:payment_id>/match/",
+        remittances.claim_payment_match_view,
+        name="claim-payment-match",
+    ),
+    path("denials/", remittances.denials, name="denials"),
+    path(
+        "denials/<uuid:denial_id>/resolve/", remittances.denial_resolve_view, name="denial-resolve"
+    ),
+]

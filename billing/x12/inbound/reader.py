@@ -114,9 +114,9 @@ def _validate(content: str) -> None:
     )
 
 
-def x12_read(content: str) -> X12File:
-    """Read and validate an X12 file of one of the kinds received here.
-    Raises X12Refused with the reason in plain words."""
+def x12_kind(content: str) -> tuple[str, list[pyx12.segment.Segment]]:
+    """The kind of an X12 file (without validating it) and its segments;
+    X12Refused for text that is not X12 or a kind not received here."""
     text = (content or "").strip()
     if not text.startswith("ISA"):
         raise X12Refused(_("This is not an X12 file: it does not begin with an ISA segment."))
@@ -134,5 +134,13 @@ def x12_read(content: str) -> X12File:
             )
             % {"st": value(st, "ST01") or "?", "version": value(gs, "GS08") or "?"}
         )
-    _validate(text)
+    return kind, segments
+
+
+def x12_read(content: str) -> X12File:
+    """Read and validate an X12 file of one of the kinds received here.
+    Raises X12Refused with the reason in plain words."""
+    kind, segments = x12_kind(content)
+    _validate(content.strip())
+    gs = next(seg for seg in segments if seg.get_seg_id() == "GS")
     return X12File(kind=kind, segments=segments, group_control_number=value(gs, "GS06"))
