@@ -162,6 +162,9 @@ FORM_ROUTES = {
     "billing:payer-create": (),
     "billing:payer-edit": (),
     "billing:fee-add": (),
+    "billing:inbound-upload": ("file",),
+    "billing:claim-payment-match": ("claim",),
+    "billing:denial-resolve": ("action_taken", "resolution"),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).
