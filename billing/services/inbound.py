@@ -70,7 +70,9 @@ def _apply(inbound: InboundFile, x12: X12File, actor, request) -> Outcome:
         return Outcome(status=InboundFile.Status.REFUSED, lines=[str(refusal)])
 
 
-def inbound_receive(*, name: str, content: str, via: str, actor=None, request=None) -> InboundFile:
+def inbound_receive(
+    *, name: str, content: str, via: InboundFile.Via, actor=None, request=None
+) -> InboundFile:
     """Store and apply one received file; see the module's protocol.
     Raises ValidationError (code "duplicate") for a copy of a file already
     received; otherwise returns the InboundFile, whose status and message
