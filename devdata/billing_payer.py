@@ -99,7 +99,8 @@ def payer_277ca(*, claims, rejected=None, payer_claim_numbers=None, control=1, w
     body = [
         ["BHT", "0085", "08", f"ACK{control}", day, when.strftime("%H%M"), "TH"],
         ["HL", "1", "", "20", "1"],
-        ["NM1", "PR", "2", payer.name[:60], "", "", "", "", "PI", payer.electronic_payer_id or "PAYER"],
+        ["NM1", "PR", "2", payer.name[:60], "", "", "", "", "PI",
+         payer.electronic_payer_id or "PAYER"],
         ["TRN", "1", f"RCV{control}"],
         ["DTP", "050", "D8", day],
         ["DTP", "009", "D8", day],
@@ -266,7 +267,9 @@ def payer_835(*, payer, claims, trace: str, payee_tax_id=None, provider_adjustme
     day = when.strftime("%Y%m%d")
     plb_total = sum((Decimal(a) for _r, _ref, a in provider_adjustments), ZERO)
     total = sum((claim.paid for claim in claims), ZERO) - plb_total
-    tax_id = "".join(ch for ch in (payee_tax_id or settings.BILLING_PROVIDER_TAX_ID) if ch.isdigit())
+    tax_id = "".join(
+        ch for ch in (payee_tax_id or settings.BILLING_PROVIDER_TAX_ID) if ch.isdigit()
+    )
     if total > 0:
         bpr = ["BPR", "I", _amount(total), "C", "ACH", "CCP", "01", "999999992", "DA", "1234567",
                "1512345678", "", "01", "999988880", "DA", "98765", day]  # fmt: skip
