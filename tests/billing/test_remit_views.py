@@ -228,3 +228,20 @@ def test_list_pages_make_the_same_number_of_queries_at_two_sizes(
             browser.get(url)
     assert len(browser.get(DENIALS).context["page"].object_list) == 30
     assert len(browser.get(UNMATCHED).context["page"].object_list) == 30
+
+
+def test_the_remittance_page_makes_the_same_number_of_queries_at_two_sizes(
+    login, billing_user, medicaid
+):
+    browser = login(billing_user)
+    counts = []
+    for size in (3, 30):
+        receive(f"r{size}.835", content=_denials(size, medicaid))
+        remittance = Remittance.objects.get(trace_number=f"D{size}")
+        url = reverse("billing:remittance-detail", args=[remittance.public_id])
+        browser.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get(url)
+        assert len(response.context["payments"]) == 2 * size
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
