@@ -16,7 +16,7 @@ from billing.models import (
     Posting,
     Remittance,
 )
-from billing.x12.inbound.reader import X12File
+from billing.x12.inbound.reader import X12File, X12Refused, x12_kind
 from billing.x12.inbound.remit835 import remit835_parse
 from iop.audit.policy import clients_visible_to
 
@@ -65,8 +65,6 @@ def reason_descriptions(codes: set[str], remarks: set[str]) -> dict[str, str]:
 def provider_adjustments(remittance: Remittance) -> list:
     """The PLB entries of this remittance, read again from the file as
     received (they are recorded there, not posted)."""
-    from billing.x12.inbound.reader import X12Refused, x12_kind
-
     try:
         kind, segments = x12_kind(remittance.inbound_file.content)
     except X12Refused:
@@ -87,11 +85,14 @@ def unmatched_payments() -> QuerySet[ClaimPayment]:
 
 
 def claims_for_match(user, payment: ClaimPayment, query: str) -> QuerySet[Claim]:
-    """Live claims of the payment's payer, of clients `user` may see,
-    found by patient control number or client record number."""
-    from billing.services.remittances import claims_matchable
-
-    claims = claims_matchable(payment, Claim.objects.filter(client__in=clients_visible_to(user)))
+    """Live claims of the payment's payer (a payment of an unknown payer
+    matches none), of clients `user` may see, found by patient control
+    number or client record number."""
+    if payment.remittance.payer_id is None:
+        return Claim.objects.none()
+    claims = Claim.objects.live().filter(
+        client__in=clients_visible_to(user), payer_id=payment.remittance.payer_id
+    )
     query = query.strip()
     if query:
         claims = claims.filter(

@@ -56,6 +56,8 @@ def match_lines(detail: dict, lines: list[ClaimLine]) -> list[ClaimLine] | str:
     """Each service line of `detail` (a ClaimPaid as JSON) paired with a
     line of the claim by code, modifiers and date of service, each used
     once; or, when one cannot be matched, why (nothing is guessed)."""
+    if not detail["lines"]:
+        return _("it carries no service lines (SVC) to post")
     free = list(lines)
     matched = []
     for svc in detail["lines"]:

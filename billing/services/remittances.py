@@ -167,15 +167,6 @@ def remit835_apply(*, inbound, x12, actor=None, request=None) -> Outcome:
     return outcome
 
 
-def claims_matchable(payment: ClaimPayment, claims):
-    """The claims among `claims` (already within the access policy) a held
-    payment may be matched to: live claims of the remittance's payer."""
-    payer_id = payment.remittance.payer_id
-    if payer_id is None:
-        return claims.none()
-    return claims.live().filter(payer_id=payer_id)
-
-
 @transaction.atomic
 def claim_payment_match(*, actor, claim_payment: ClaimPayment, claim: Claim, request=None):
     """A person matches a held payment to a claim of the same payer; it is
