@@ -48,6 +48,9 @@ BILLING_PROVIDER_TAX_ID = env("BILLING_PROVIDER_TAX_ID", default="12-3456789")
 # NUCC Health Care Provider Taxonomy: 261QR0405X, Ambulatory Health Care
 # Facilities / Clinic/Center / Rehabilitation, Substance Use Disorder.
 BILLING_PROVIDER_TAXONOMY = env("BILLING_PROVIDER_TAXONOMY", default="261QR0405X")
+# Days a denied line has on the denials worklist before it is overdue,
+# counted from the day the remittance is posted (billing/services/denials.py).
+DENIAL_WORK_DAYS = env.int("DENIAL_WORK_DAYS", default=30)
 
 # The program's usual drug-test panel: the specimen the test form starts with
 # and the substances its "All negative" shortcut records (codes of

@@ -69,7 +69,7 @@ def is_denial(group: str, reason_code: str) -> bool:
 
 
 def denial_due_on(posted_on: datetime.date) -> datetime.date:
-    return posted_on + datetime.timedelta(days=getattr(settings, "DENIAL_WORK_DAYS", 30))
+    return posted_on + datetime.timedelta(days=settings.DENIAL_WORK_DAYS)
 
 
 @transaction.atomic
