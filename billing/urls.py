@@ -9,6 +9,7 @@ from billing.views import (
     dashboard,
     fees,
     payers,
+    remittances,
     superbill,
 )
 from billing.views import receivables as receivable_views
@@ -71,8 +72,8 @@ urlpatterns = [
     ),
 ]
 
-# Claims and batches.
 urlpatterns += [
+    # Claims and batches.
     path("claims/", claims.worklist, name="claims"),
     path("claims/<uuid:claim_id>/", claims.claim_detail, name="claim-detail"),
     path("claims/<uuid:claim_id>/replace/", claims.claim_replace, name="claim-replace"),
@@ -83,4 +84,26 @@ urlpatterns += [
     path("batches/<uuid:batch_id>/download/", batches.batch_download, name="batch-download"),
     path("batches/<uuid:batch_id>/send/", batches.batch_send, name="batch-send"),
     path("batches/<uuid:batch_id>/discard/", batches.batch_discard, name="batch-discard"),
+]
+
+urlpatterns += [
+    # Files received, remittances and denials.
+    path("files/", remittances.inbound_files, name="inbound-files"),
+    path("files/upload/", remittances.inbound_upload, name="inbound-upload"),
+    path("files/<uuid:file_id>/", remittances.inbound_file_detail, name="inbound-file-detail"),
+    path(
+        "remittances/<uuid:remittance_id>/",
+        remittances.remittance_detail,
+        name="remittance-detail",
+    ),
+    path("payments/unmatched/", remittances.unmatched_payments, name="unmatched-payments"),
+    path(
+        "payments/<uuid:payment_id>/match/",
+        remittances.claim_payment_match_view,
+        name="claim-payment-match",
+    ),
+    path("denials/", remittances.denials, name="denials"),
+    path(
+        "denials/<uuid:denial_id>/resolve/", remittances.denial_resolve_view, name="denial-resolve"
+    ),
 ]

@@ -76,6 +76,9 @@ X12_USAGE_INDICATOR = env("X12_USAGE_INDICATOR", default="T")
 CLEARINGHOUSE_URL = env("CLEARINGHOUSE_URL", default="")
 CLEARINGHOUSE_TOKEN = env("CLEARINGHOUSE_TOKEN", default="")
 CLEARINGHOUSE_TIMEOUT_SECONDS = env.int("CLEARINGHOUSE_TIMEOUT_SECONDS", default=30)
+# Days a denied line has on the denials worklist before it is overdue,
+# counted from the day the remittance is posted (billing/services/denials.py).
+DENIAL_WORK_DAYS = env.int("DENIAL_WORK_DAYS", default=30)
 
 # The program's usual drug-test panel: the specimen the test form starts with
 # and the substances its "All negative" shortcut records (codes of

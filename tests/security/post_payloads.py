@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
@@ -586,6 +587,33 @@ POSTS.update(
             data=lambda w, s: {"number": s["number"], "reason": "Recorded twice."},
             client=_main,
             prepare=setups.client_payment_of_main,
+        ),
+    }
+)
+
+# Files received, remittances and denials: an 835 paying the main
+# client's claim, a held payment matched to it, a denial of it resolved.
+POSTS.update(
+    {
+        "billing:inbound-upload": Post(
+            "billing",
+            data=lambda w, s: {
+                "file": SimpleUploadedFile("remit.835", s["content"].encode(), "text/plain")
+            },
+            client=_main,
+            prepare=setups.remittance_for_main,
+        ),
+        "billing:claim-payment-match": Post(
+            "billing",
+            data=lambda w, s: {"claim": str(s["claim"].public_id)},
+            client=_main,
+            prepare=setups.held_payment_for_main,
+        ),
+        "billing:denial-resolve": Post(
+            "billing",
+            data=lambda w, s: {"action_taken": "appeal", "resolution": "Appealed."},
+            client=_main,
+            prepare=setups.denial_of_main,
         ),
     }
 )

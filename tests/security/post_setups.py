@@ -350,3 +350,54 @@ def client_payment_of_main(world, browser):
         method="cash",
     )
     return {"number": row.note.split()[1]}
+
+
+# Files received, remittances and denials: claims of the main client and
+# the payer's files about them (devdata.billing_payer).
+
+
+def _claim_of_main(world):
+    from tests.billing.claim_factories import sent_claim
+
+    return sent_claim(coverage=CoverageFactory(client=world.main))
+
+
+def _receive_835(claim, outcome):
+    from billing.models import InboundFile
+    from billing.services.inbound import inbound_receive
+    from devdata.billing_payer import payer_835
+
+    text = payer_835(payer=claim.payer, claims=[outcome], trace=f"SEC{claim.pk}")
+    return inbound_receive(name="sec.835", content=text, via=InboundFile.Via.UPLOAD)
+
+
+def remittance_for_main(world, browser):
+    """A sent claim of the main client and the 835 that pays it, to upload."""
+    from devdata.billing_payer import claim_paid, line_paid, payer_835
+
+    claim = _claim_of_main(world)
+    outcome = claim_paid(claim, [line_paid(claim.lines.get(), paid="100")])
+    return {"content": payer_835(payer=claim.payer, claims=[outcome], trace=f"UP{claim.pk}")}
+
+
+def held_payment_for_main(world, browser):
+    """A payment held (its claim number unknown) and the main client's claim it is for."""
+    from billing.models import ClaimPayment
+    from devdata.billing_payer import claim_paid, line_paid
+
+    claim = _claim_of_main(world)
+    outcome = claim_paid(claim, [line_paid(claim.lines.get(), paid="100")])
+    outcome.patient_control_number = f"UNKNOWN{claim.pk}"
+    inbound = _receive_835(claim, outcome)
+    payment = ClaimPayment.objects.get(remittance__inbound_file=inbound)
+    return {"url": {"payment_id": payment.public_id}, "claim": claim}
+
+
+def denial_of_main(world, browser):
+    """A denied line of the main client's claim (no authorization)."""
+    from billing.models import Denial
+    from devdata.billing_payer import claim_paid, line_denied
+
+    claim = _claim_of_main(world)
+    _receive_835(claim, claim_paid(claim, [line_denied(claim.lines.get(), reason="197")]))
+    return {"url": {"denial_id": Denial.objects.get(claim=claim).public_id}}

@@ -169,6 +169,9 @@ FORM_ROUTES = {
     "billing:fee-add": (),
     "billing:client-payment-add": ("amount", "received_on", "method", "reference"),
     "billing:client-payment-reverse": ("number", "reason"),
+    "billing:inbound-upload": ("file",),
+    "billing:claim-payment-match": ("claim",),
+    "billing:denial-resolve": ("action_taken", "resolution"),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).

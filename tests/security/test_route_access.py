@@ -263,6 +263,16 @@ ACCESS = {
     "billing:client-statement": client_route(BILLING_STAFF),
     "billing:client-payment-add": client_route(BILLING_STAFF, POST_ONLY),
     "billing:client-payment-reverse": client_route(BILLING_STAFF, POST_ONLY),
+    # billing: files received, remittances and denials (a file, remittance,
+    # held payment or denial is named in the URL; the world has none to name)
+    "billing:inbound-files": Access(BILLING_STAFF),
+    "billing:inbound-upload": Access(BILLING_STAFF),
+    "billing:inbound-file-detail": Access(BILLING_STAFF, 404),
+    "billing:remittance-detail": Access(BILLING_STAFF, 404),
+    "billing:unmatched-payments": Access(BILLING_STAFF),
+    "billing:claim-payment-match": Access(BILLING_STAFF, 404),
+    "billing:denials": Access(BILLING_STAFF),
+    "billing:denial-resolve": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).
