@@ -71,4 +71,11 @@ app.conf.beat_schedule = {
         # Nightly; the audit page warns when the last run is two days old.
         "schedule": crontab(hour=3, minute=30),
     },
+    "receive-clearinghouse-responses": {
+        "task": "billing.tasks.receive_channel_responses",
+        # Acknowledgements and remittances; nothing to do while the
+        # clearinghouse channel is off.
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": 1500},
+    },
 }

@@ -66,7 +66,13 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         # URL names, not imports: the core does not import the billing app.
         entries.append((BILLING, _("Billing home"), reverse("billing:home")))
         entries.append((BILLING, _("Charges"), reverse("billing:charges")))
+        entries.append((BILLING, _("Claims"), reverse("billing:claims")))
+        entries.append((BILLING, _("Claim batches"), reverse("billing:batches")))
+        entries.append((BILLING, _("Files received"), reverse("billing:inbound-files")))
+        entries.append((BILLING, _("Payments to match"), reverse("billing:unmatched-payments")))
+        entries.append((BILLING, _("Denials"), reverse("billing:denials")))
         entries.append((BILLING, _("Authorizations"), reverse("billing:authorizations")))
+        entries.append((BILLING, _("Accounts receivable"), reverse("billing:receivables")))
         entries.append((BILLING, _("Billing dashboard"), reverse("billing:dashboard")))
         entries.append((BILLING, _("Payers"), reverse("billing:payer-list")))
         entries.append((BILLING, _("Fee schedule"), reverse("billing:fee-list")))
