@@ -28,6 +28,8 @@ PAYER_FIELDS = (
     "individual_code_basis",
     "requires_authorization",
     "credential_modifier",
+    "claim_span",
+    "timely_filing_days",
     "active",
 )
 

@@ -30,6 +30,8 @@ PAYER_FORM = {
     "per_diem_days_per_week": "3",
     "group_code": "H0005",
     "individual_code_basis": "H0004",
+    "claim_span": "month",
+    "timely_filing_days": "120",
     "requires_authorization": "on",
     "active": "on",
 }
@@ -42,6 +44,7 @@ def test_an_administrator_adds_a_payer_and_it_is_audited(login, administrator):
     payer = Payer.objects.get()
     assert payer.state == "PA" and payer.accepted_codes == ["H0015", "H0005", "H0004"]
     assert payer.requires_authorization and payer.claim_filing_indicator == "12"
+    assert (payer.claim_span, payer.timely_filing_days) == ("month", 120)
     event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, object_id=str(payer.public_id))
     assert event.client is None and "name" in event.details["fields"]
 

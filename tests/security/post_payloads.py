@@ -536,6 +536,8 @@ PAYER_FORM = {
     "per_diem_days_per_week": "3",
     "group_code": "H0005",
     "individual_code_basis": "H0004",
+    "claim_span": "day",
+    "timely_filing_days": "90",
     "active": "on",
 }
 
