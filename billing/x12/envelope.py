@@ -9,6 +9,7 @@ so a file reads one segment a line."""
 
 import datetime
 import re
+import unicodedata
 from decimal import Decimal
 
 ELEMENT = "*"
@@ -21,12 +22,25 @@ SEGMENT_END = TERMINATOR + "\n"
 # segment early, and control characters: replaced by a space.
 _UNSAFE = re.compile(r"[*:^~\r\n\t\x00-\x1f]")
 _SPACES = re.compile(r" {2,}")
+# Outside the X12 005010 extended character set (letters, digits, space and
+# !"&'()*+,-./:;?=%~@[]_{}\|<>^`#$), as pyx12's validation.py (rec_ID_E5)
+# checks every AN element: names such as "Ramírez" or "Villaseñor" are
+# written without their accents ("Ramirez", "Villasenor"), anything else
+# that remains outside the set becomes a space.
+_NOT_X12 = re.compile(r"""[^A-Za-z0-9!"&'()*+,\-./:;?= %~@\[\]_{}\\|<>^`#$]""")
+
+
+def _x12_characters(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_X12.sub(" ", without_marks)
 
 
 def clean(value) -> str:
-    """A value as an element may carry it: no delimiter, no control
-    character, single spaces, trimmed."""
-    text = _UNSAFE.sub(" ", str(value if value is not None else ""))
+    """A value as an element may carry it: in the X12 character set, no
+    delimiter, no control character, single spaces, trimmed."""
+    text = _x12_characters(str(value if value is not None else ""))
+    text = _UNSAFE.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -148,3 +148,25 @@ def test_start_up_refuses_a_billing_provider_zip_without_nine_digits(settings):
     assert "billing.E007" in {error.id for error in check_billing_provider()}
     settings.BILLING_PROVIDER_ZIP = "627011234"
     assert check_billing_provider() == []
+
+
+def test_names_with_accents_are_written_in_the_x12_character_set(administrator):
+    rendering = clinician(username="ramirez")
+    rendering.last_name = "Ramírez"
+    rendering.save(update_fields=["last_name"])
+    client, coverage = covered_client()
+    client.legal_first_name, client.legal_last_name = "Héctor", "Villaseñor"
+    client.save(update_fields=["legal_first_name", "legal_last_name"])
+    ready(coverage, rendering=rendering)
+
+    batch = batch_build(actor=administrator).batch
+
+    assert batch.status == ClaimBatch.Status.VALID, batch.errors
+    assert "NM1*IL*1*Villasenor*Hector" in batch.content
+    assert "NM1*82*1*Ramirez*Jordan" in batch.content
+
+
+def test_characters_outside_the_x12_set_never_reach_an_element():
+    assert clean("Ramírez") == "Ramirez"
+    assert clean("Zoë Nuñez-Ortiz") == "Zoe Nunez-Ortiz"
+    assert clean("李 Wu") == "Wu"
