@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing.models import AdjustmentReason, Charge, Posting
+from billing.models import Charge, Posting
 from billing.selectors.receivables.ledger import ledger_rows
 from billing.selectors.receivables.measures import (
     collections_per_month,
@@ -48,9 +48,6 @@ def test_denial_rate_by_reason_sums_denied_lines_over_the_amount_billed():
     denial_of(second, reason="197")
     denial_of(third, reason="29")
     denial_of(old, reason="29")
-    AdjustmentReason.objects.create(
-        kind=AdjustmentReason.Kind.CARC, code="197", description="Precertification absent."
-    )
     figures = denial_rate_by_reason(
         Client.objects.all(), start=days_ago(89), end=days_ago(0), billed=Decimal("1000.00")
     )
@@ -58,8 +55,11 @@ def test_denial_rate_by_reason_sums_denied_lines_over_the_amount_billed():
         ("197", 2, Decimal("300.00"), Decimal("30.0")),
         ("29", 1, Decimal("100.00"), Decimal("10.0")),
     ]
-    assert figures[0].description == "Precertification absent."
-    assert figures[1].description == ""
+    # The descriptions are the published CARC list's (billing/data/carc.csv).
+    assert figures[0].description == (
+        "Precertification/authorization/notification/pre-treatment absent."
+    )
+    assert figures[1].description == "The time limit for filing has expired."
     assert denial_share(figures, Decimal("1000.00")) == Decimal("40.0")
 
 
