@@ -20,6 +20,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from billing.x12.envelope import x12_characters
+
 RECEIVER_ID = "OPENIOP"
 CLEARINGHOUSE_ID = "CLEARHOUSE"
 ZERO = Decimal("0.00")
@@ -122,7 +124,8 @@ def payer_277ca(*, claims, rejected=None, payer_claim_numbers=None, control=1, w
         client = claim.client
         member = claim.coverage.member_id if claim.coverage_id else "UNKNOWN"
         body.append(["HL", str(index), "3", "PT"])
-        body.append(["NM1", "QC", "1", client.legal_last_name[:60], client.legal_first_name[:35],
+        body.append(["NM1", "QC", "1", x12_characters(client.legal_last_name)[:60],
+                     x12_characters(client.legal_first_name)[:35],
                      "", "", "", "MI", member])  # fmt: skip
         body.append(["TRN", "2", claim.patient_control_number])
         status = rejected.get(claim.patient_control_number)
@@ -209,8 +212,8 @@ def claim_paid(claim, outcomes, *, status_code=None, payer_claim_number="") -> C
     return ClaimOutcome(
         patient_control_number=claim.patient_control_number,
         status_code=status_code,
-        last_name=client.legal_last_name,
-        first_name=client.legal_first_name,
+        last_name=x12_characters(client.legal_last_name),
+        first_name=x12_characters(client.legal_first_name),
         member_id=claim.coverage.member_id if claim.coverage_id else "UNKNOWN",
         payer_claim_number=payer_claim_number or f"PCN{claim.patient_control_number}",
         lines=list(outcomes),

@@ -30,7 +30,8 @@ _SPACES = re.compile(r" {2,}")
 _NOT_X12 = re.compile(r"""[^A-Za-z0-9!"&'()*+,\-./:;?= %~@\[\]_{}\\|<>^`#$]""")
 
 
-def _x12_characters(text: str) -> str:
+def x12_characters(text: str) -> str:
+    """`text` in the X12 extended character set (see _NOT_X12)."""
     decomposed = unicodedata.normalize("NFKD", text)
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NOT_X12.sub(" ", without_marks)
@@ -39,7 +40,7 @@ def _x12_characters(text: str) -> str:
 def clean(value) -> str:
     """A value as an element may carry it: in the X12 character set, no
     delimiter, no control character, single spaces, trimmed."""
-    text = _x12_characters(str(value if value is not None else ""))
+    text = x12_characters(str(value if value is not None else ""))
     text = _UNSAFE.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -45,6 +45,8 @@ PAYERS = {
         # Like many Medicaid plans: the clinician's degree-level modifier
         # (HP/HO/HN/HM), from the demo staff's recorded degree levels.
         "credential_modifier": True,
+        # Timely filing limits are each contract's; these are the demo's.
+        "timely_filing_days": 365,
     },
     PPO: {
         "kind": Payer.Kind.COMMERCIAL,
@@ -57,6 +59,8 @@ PAYERS = {
         "requires_authorization": True,
         "individual_code_basis": "9083x",
         "group_code": "90853",
+        "claim_span": "month",
+        "timely_filing_days": 180,
     },
     HMO: {
         "kind": Payer.Kind.MANAGED_CARE,
@@ -67,6 +71,7 @@ PAYERS = {
         "postal_code": "78216",
         "claim_filing_indicator": Payer.FilingIndicator.HMO,
         "requires_authorization": True,
+        "timely_filing_days": 120,
     },
     SELF_PAY: {"kind": Payer.Kind.SELF_PAY, "pays_per_diem": True},
     GRANT: {

@@ -26,6 +26,7 @@ from devdata.demo.aftercare import seed_aftercare
 from devdata.demo.audit import seed_chain_verification, seed_emergency_access
 from devdata.demo.billing import seed_access_coverage, seed_access_payers
 from devdata.demo.billing_charges import seed_authorizations, seed_engine_charges
+from devdata.demo.billing_claims import seed_claim_cycle
 from devdata.demo.billing_episodes import seed_episode_authorizations
 from devdata.demo.clients import seed_clinical
 from devdata.demo.clients_data import (
@@ -88,6 +89,8 @@ EXTRA_SEEDERS = (
     seed_engine_charges,
     seed_authorizations,
     seed_episode_authorizations,
+    # The claim cycle: batches, acknowledgements, remittances, denials.
+    seed_claim_cycle,
     # Last: they read what the seeders above wrote.
     seed_program_summary,
     seed_chain_verification,
