@@ -27,7 +27,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 
 from billing.models import Charge, Claim, ClaimBatch, InboundFile, Payer, Posting
-from billing.services.charges import charge_release
 from billing.services.claims import batch_build, batch_mark_sent
 from billing.services.inbound import inbound_receive
 from billing.services.payments import client_payment_record
@@ -42,6 +41,8 @@ from devdata.billing_payer import (
     payer_999,
 )
 from devdata.demo.billing import HMO, MEDICAID, PPO
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record_many
 
 RELEASED_AFTER_DAYS = 3
 CLAIMED_AFTER_DAYS = 14
@@ -58,12 +59,23 @@ def _cents(value: Decimal) -> Decimal:
 
 
 def _release(actor, *, until: date) -> int:
+    """The billing office's review of the drafted charges, in bulk: a
+    drafted charge is one the drafting engine found nothing to hold
+    (billing.drafting re-evaluates it whenever what it rests on changes),
+    so the demo marks them ready in one statement, audited once per client,
+    instead of re-checking each through charge_release (80 ms a charge)."""
     drafted = Charge.objects.filter(
         status=Charge.Status.DRAFTED, superseded=False, service_date__lte=until
-    ).order_by("service_date", "pk")
-    for charge in drafted:
-        charge_release(actor=actor, charge=charge)
-    return len(drafted)
+    )
+    clients = {charge.client_id: charge.client for charge in drafted.select_related("client")}
+    released = drafted.update(status=Charge.Status.READY)
+    audit_record_many(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        clients=clients.values(),
+        details={"charges_released": "demo review of the drafted charges"},
+    )
+    return released
 
 
 def _receive(name: str, content: str) -> InboundFile:

@@ -9,10 +9,23 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from billing.models import Charge, Coverage, CoverageVerification, FeeRate, Payer
+from billing.models import (
+    Charge,
+    Claim,
+    ClaimBatch,
+    ClaimPayment,
+    Coverage,
+    CoverageVerification,
+    Denial,
+    FeeRate,
+    InboundFile,
+    Payer,
+    Posting,
+)
 from billing.selectors.authorizations import live_charges
 from billing.selectors.coverage import coverages_unverified
 from billing.selectors.fees import rate_on
+from billing.x12.validate import pyx12_findings
 from iop.accounts import roles
 from iop.accounts.models import User
 from iop.audit.policy import clients_visible_to
@@ -69,7 +82,7 @@ def test_seeded_billing_data_is_realistic_and_idempotent():
     assert _counts() == first
 
 
-def test_the_demo_bills_iop_per_diem_days_and_holds_only_a_few_charges():
+def test_the_demo_bills_iop_days_holds_few_charges_and_has_been_through_a_claim_cycle():
     _seed()
     live = live_charges()
 
@@ -78,7 +91,7 @@ def test_the_demo_bills_iop_per_diem_days_and_holds_only_a_few_charges():
     assert per_diem.values("client").distinct().count() >= 3
     assert per_diem.values("service_date__week").distinct().count() >= 2
     assert all(charge.minutes >= 180 for charge in per_diem)
-    assert per_diem.filter(status=Charge.Status.DRAFTED).count() >= per_diem.count() * 3 // 4
+    assert per_diem.exclude(status=Charge.Status.HELD).count() >= per_diem.count() * 3 // 4
     # ... while the other days bill component codes.
     assert live.filter(code__in=["H0005", "90853"]).count() > per_diem.count()
     # Holds are the exception, for several plausible reasons.
@@ -93,6 +106,29 @@ def test_the_demo_bills_iop_per_diem_days_and_holds_only_a_few_charges():
     assert medicaid_lines.exists()
     for modifiers in medicaid_lines.values_list("modifiers", flat=True):
         assert {"HO", "HN", "HM", "HP"} & set(modifiers)
+    # Seeded once with the rest (seed_demo takes minutes): the claim cycle.
+    _assert_the_claim_cycle()
+
+
+def _assert_the_claim_cycle():
+    """A batch sent and acknowledged, valid under pyx12 as the demo's file
+    stands; payments posted, a timely filing and an authorization denial,
+    a payment held for a person, a rejected claim, a second batch ready."""
+    sent, ready = ClaimBatch.objects.order_by("control_number")
+    assert pyx12_findings(sent.content) == [] and pyx12_findings(ready.content) == []
+    assert (sent.status, ready.status) == (ClaimBatch.Status.ACCEPTED, ClaimBatch.Status.VALID)
+    statuses = set(Claim.objects.values_list("status", flat=True))
+    assert {Claim.Status.PAID, Claim.Status.DENIED, Claim.Status.REJECTED} <= statuses
+    assert {Claim.Status.ACCEPTED, Claim.Status.BATCHED} <= statuses
+    assert Posting.objects.filter(kind=Posting.Kind.PAYER_PAYMENT).count() > 100
+    assert Posting.objects.filter(kind=Posting.Kind.PATIENT_RESPONSIBILITY).exists()
+    assert Posting.objects.filter(kind=Posting.Kind.PATIENT_PAYMENT).exists()
+    assert set(Denial.objects.values_list("reason_code", flat=True)) == {"29", "197"}
+    assert ClaimPayment.objects.filter(status=ClaimPayment.Status.UNMATCHED).count() == 1
+    rejected = Claim.objects.get(status=Claim.Status.REJECTED)
+    assert rejected.status_reason
+    assert not InboundFile.objects.filter(status=InboundFile.Status.REFUSED).exists()
+    assert Charge.objects.filter(hold_reason=Charge.HoldReason.REJECTED).exists()
 
 
 def test_the_demo_billing_account_sees_every_client_but_not_the_chart():
