@@ -12,8 +12,10 @@ from django.db.models import Count, F, Q, Sum
 
 from aftercare.models import AftercarePlan, CheckIn
 from billing.drafting.service import charges_redraft
-from billing.models import Authorization, Charge, Coverage
+from billing.models import Authorization, Charge, ClaimBatch, Coverage
 from billing.selectors.authorizations import live_charges
+from billing.services.claims import batch_build
+from billing.x12.validate import pyx12_findings
 from devdata.load import Scale, build
 from devdata.load.billing import BILLING_WEEKS
 from devdata.load.database import (
@@ -23,6 +25,7 @@ from devdata.load.database import (
     parse,
 )
 from groups.models import Attendance, GroupSession, RecurringGroup
+from iop.accounts import roles
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_chain_verify
@@ -117,6 +120,18 @@ def test_build_bills_the_last_weeks_from_the_documented_services(clinic):
         "written": 0,
         "superseded": 0,
     }
+
+
+def test_a_large_clinics_ready_charges_make_an_837p_valid_under_pyx12(clinic):
+    billing = User.objects.filter(groups__name=roles.BILLING).first()
+    ready = live_charges().filter(status=Charge.Status.READY).count()
+
+    result = batch_build(actor=billing)
+
+    assert result.claims > 0 and ready > 0
+    assert result.batch.status == ClaimBatch.Status.VALID, result.batch.errors[:3]
+    assert pyx12_findings(result.batch.content) == []
+    assert result.batch.claims.count() == result.claims
 
 
 def test_build_keeps_the_constraints(clinic):
