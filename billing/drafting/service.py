@@ -24,7 +24,16 @@ from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record_many
 from iop.clients.models import Client
 
-SENT = {Charge.Status.EXPORTED, Charge.Status.PAID, Charge.Status.DENIED}
+# On a claim (batched, sent or answered): a change of the day corrects it
+# with a new row instead of superseding it in place.
+SENT = {Charge.Status.BATCHED, Charge.Status.EXPORTED, Charge.Status.PAID, Charge.Status.DENIED}
+# Holds that are billing's, not facts of the day the engine derives: by
+# hand, a rejected claim, a rendering NPI missing at claim building.
+BILLING_HOLDS = {
+    Charge.HoldReason.MANUAL,
+    Charge.HoldReason.REJECTED,
+    Charge.HoldReason.NO_NPI,
+}
 # Default rule when a day has no coverage (the Payer model's defaults).
 DEFAULT_MINUTES = Payer._meta.get_field("per_diem_minutes").default
 DEFAULT_DAYS = Payer._meta.get_field("per_diem_days_per_week").default
@@ -59,9 +68,9 @@ def _signature_of_desired(charge: DesiredCharge) -> tuple:
 
 
 def _signature_of_live(charge: Charge) -> tuple:
-    # A hold by billing staff or a move to ready is theirs, not a change of the day.
-    held = "" if charge.hold_reason == Charge.HoldReason.MANUAL else charge.hold_reason
-    detail = "" if charge.hold_reason == Charge.HoldReason.MANUAL else charge.hold_detail
+    # A hold of billing's or a move to ready is theirs, not a change of the day.
+    held = "" if charge.hold_reason in BILLING_HOLDS else charge.hold_reason
+    detail = "" if charge.hold_reason in BILLING_HOLDS else charge.hold_detail
     return (
         charge.code,
         tuple(sorted(charge.modifiers)),

@@ -139,6 +139,45 @@ def test_a_ready_charge_or_one_held_by_billing_staff_is_left_alone():
     assert not Charge.objects.filter(superseded=True).exists()
 
 
+@pytest.mark.parametrize(
+    ("status", "hold_reason"),
+    [
+        (Charge.Status.HELD, Charge.HoldReason.REJECTED),
+        (Charge.Status.HELD, Charge.HoldReason.NO_NPI),
+        (Charge.Status.BATCHED, ""),
+    ],
+)
+def test_a_charge_held_at_claiming_or_in_a_batch_is_left_alone(status, hold_reason):
+    episode = billable_episode(payer())
+    group_service(episode, DAYS[0], 60)
+    charges_redraft(client_ids=[episode.client_id], dates=[DAYS[0]])
+    (charge,) = live_charges().filter(client=episode.client)
+    Charge.objects.filter(pk=charge.pk).update(
+        status=status, hold_reason=hold_reason, hold_detail="From the claim" if hold_reason else ""
+    )
+    events = AuditEvent.objects.count()
+
+    charges_redraft(client_ids=[episode.client_id], dates=[DAYS[0]])
+
+    assert Charge.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_batched_charge_gets_a_correction_when_its_day_changes():
+    episode = billable_episode(payer())
+    group_service(episode, DAYS[0], 60)
+    charges_redraft(client_ids=[episode.client_id], dates=[DAYS[0]])
+    (batched,) = live_charges().filter(client=episode.client)
+    Charge.objects.filter(pk=batched.pk).update(status=Charge.Status.BATCHED)
+
+    individual_service(episode, DAYS[0], 30)
+    charges_redraft(client_ids=[episode.client_id], dates=[DAYS[0]])
+
+    batched.refresh_from_db()
+    assert batched.superseded and batched.status == Charge.Status.BATCHED
+    assert Charge.objects.filter(kind=Charge.Kind.CORRECTION, replaces=batched).exists()
+
+
 def test_a_sent_charge_gets_a_correction_with_the_reason():
     episode = billable_episode(payer())
     group_service(episode, DAYS[0], 60)
