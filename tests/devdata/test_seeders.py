@@ -10,6 +10,7 @@ from devdata.demo import (
     audit,
     billing,
     billing_charges,
+    billing_claims,
     billing_episodes,
     clients,
     cosign,
@@ -43,6 +44,7 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         billing_charges.seed_engine_charges,
         billing_charges.seed_authorizations,
         billing_episodes.seed_episode_authorizations,
+        billing_claims.seed_claim_cycle,
         dashboard.seed_program_summary,
         audit.seed_chain_verification,
     )
