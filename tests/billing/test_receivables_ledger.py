@@ -4,6 +4,8 @@ balances, voids and corrections, the as-of date and the aging buckets."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from billing.models import Charge, Payer, Posting
 from billing.selectors.receivables.ledger import ledger_rows
@@ -181,3 +183,16 @@ def test_aging_by_payer_sums_payer_and_client_balances_per_bucket():
     assert payer_row.cells["31-60"] == Decimal("0.00")
     assert payer_row.total == Decimal("100.00")
     assert clients_row.cells["31-60"] == Decimal("50.00")
+
+
+def test_an_aggregate_over_the_ledger_evaluates_each_posting_sum_once():
+    """Each balance is one sum over the postings, never rebuilt from the
+    other annotations: the totals query names the postings four times (the
+    rows' filter, the payer balance and the client balance's two cases),
+    not once per reference of a derived figure."""
+    remit(sent_charge(amount="250.00"), paid="150.00", patient="30.00")
+    with CaptureQueriesContext(connection) as queries:
+        figures = totals(_rows(), as_of=days_ago(0))
+        aging_by_payer(_rows(), clients_label="Clients")
+    assert figures.total == Decimal("100.00")
+    assert [query["sql"].count('FROM "billing_posting"') for query in queries] == [4, 4]

@@ -30,7 +30,26 @@ Definitions (the A/R page's help text says the same):
   after it are left out; a charge's status is today's (the ledger keeps no
   history of statuses).
 - Aging buckets by date of service: 0-30, 31-60, 61-90, 91-120 and over 120
-  days before the as-of date (day 30 is in 0-30, day 121 over 120)."""
+  days before the as-of date (day 30 is in 0-30, day 121 over 120).
+
+How the rows are computed. The posting totals are correlated subqueries
+over Posting (charge_id is indexed). Django inlines an annotation's whole
+expression wherever another annotation, a filter or an aggregate refers to
+it, and PostgreSQL evaluates each inlined subquery again: balances derived
+from the four totals with F() cost a dozen subqueries per charge in every
+aggregate. So each balance is written directly as the amount counted less
+ONE weighted sum of postings (payer balance: counted - payer payments -
+adjustments - patient responsibility; client balance: patient
+responsibility - client payments, or for self-pay counted - payer payments
+- adjustments - client payments), never from the other annotations, and
+the report sums only payer and client balances (their sum is the balance).
+An aggregate over the rows evaluates at most one posting subquery per
+balance it sums, whatever the number of charges; the four single totals are
+computed only where rows are listed. The alternative, one LEFT JOIN on a
+derived table of per-charge totals, would need raw SQL in place of these
+querysets (the ORM puts no subquery in FROM) for every consumer, with its
+own access filtering; at the clinic sizes this serves, the indexed
+subqueries evaluated once are not the bottleneck."""
 
 import datetime
 from decimal import Decimal
@@ -88,12 +107,20 @@ def counts_q() -> Q:
     return billed_q() & ~Q(kind=Charge.Kind.VOID) & (live | sent_not_yet_replaced)
 
 
-def _posted(kind: str, as_of: datetime.date) -> Coalesce:
+def _posted(as_of: datetime.date, *kinds: str, less: tuple[str, ...] = ()) -> Coalesce:
+    """One correlated sum over the charge's postings dated up to `as_of`:
+    the amounts of the `kinds` added, those of the `less` kinds taken away.
+    Zero without postings."""
+    amount = F("amount")
+    if less:
+        amount = Case(When(kind__in=less, then=-F("amount")), default=F("amount"))
     total = (
-        Posting.objects.filter(charge=OuterRef("pk"), kind=kind, posted_on__lte=as_of)
+        Posting.objects.filter(
+            charge=OuterRef("pk"), kind__in=(*kinds, *less), posted_on__lte=as_of
+        )
         .order_by()
         .values("charge")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(amount, output_field=MONEY))
         .values("total")
     )
     return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
@@ -118,27 +145,46 @@ def ledger_rows(charges: QuerySet[Charge], *, as_of: datetime.date) -> QuerySet[
     payer_balance, client_balance, balance and bucket."""
     has_postings = Exists(Posting.objects.filter(charge=OuterRef("pk"), posted_on__lte=as_of))
     self_pay = Q(payer__kind=Payer.Kind.SELF_PAY)
-    rows = (
+    counted = Case(
+        When(counts_q(), then=Coalesce(F("amount"), Value(ZERO))),
+        default=Value(ZERO),
+        output_field=MONEY,
+    )
+    # Each balance is the amount counted less one weighted sum of postings,
+    # never built from the other annotations (see the module's docstring).
+    received = _posted(
+        as_of, Posting.Kind.PAYER_PAYMENT, Posting.Kind.ADJUSTMENT, Posting.Kind.PATIENT_PAYMENT
+    )
+    return (
         charges.filter(service_date__lte=as_of)
+        .filter(counts_q() | Q(has_postings))
         .annotate(
-            counted=Case(
-                When(counts_q(), then=Coalesce(F("amount"), Value(ZERO))),
-                default=Value(ZERO),
+            counted=counted,
+            payer_paid=_posted(as_of, Posting.Kind.PAYER_PAYMENT),
+            adjusted=_posted(as_of, Posting.Kind.ADJUSTMENT),
+            patient_resp=_posted(as_of, Posting.Kind.PATIENT_RESPONSIBILITY),
+            client_paid=_posted(as_of, Posting.Kind.PATIENT_PAYMENT),
+            balance=counted - received,
+            client_balance=Case(
+                When(self_pay, then=counted - received),
+                default=_posted(
+                    as_of,
+                    Posting.Kind.PATIENT_RESPONSIBILITY,
+                    less=(Posting.Kind.PATIENT_PAYMENT,),
+                ),
                 output_field=MONEY,
             ),
-            payer_paid=_posted(Posting.Kind.PAYER_PAYMENT, as_of),
-            adjusted=_posted(Posting.Kind.ADJUSTMENT, as_of),
-            patient_resp=_posted(Posting.Kind.PATIENT_RESPONSIBILITY, as_of),
-            client_paid=_posted(Posting.Kind.PATIENT_PAYMENT, as_of),
+            payer_balance=Case(
+                When(self_pay, then=Value(ZERO)),
+                default=counted
+                - _posted(
+                    as_of,
+                    Posting.Kind.PAYER_PAYMENT,
+                    Posting.Kind.ADJUSTMENT,
+                    Posting.Kind.PATIENT_RESPONSIBILITY,
+                ),
+                output_field=MONEY,
+            ),
+            bucket=_bucket(as_of),
         )
-        .filter(counts_q() | Q(has_postings))
-        .annotate(balance=F("counted") - F("payer_paid") - F("adjusted") - F("client_paid"))
     )
-    rows = rows.annotate(
-        client_balance=Case(
-            When(self_pay, then=F("balance")),
-            default=F("patient_resp") - F("client_paid"),
-            output_field=MONEY,
-        )
-    )
-    return rows.annotate(payer_balance=F("balance") - F("client_balance"), bucket=_bucket(as_of))

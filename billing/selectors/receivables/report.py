@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 
 from billing.models import Charge
 from billing.selectors.receivables.ledger import BUCKET_KEYS, ZERO, counts_q
@@ -70,7 +70,7 @@ def client_balances(rows: QuerySet[Charge]) -> QuerySet:
         .annotate(
             client_total=Sum("client_balance"),
             payer_total=Sum("payer_balance"),
-            total=Sum("balance"),
+            total=F("client_total") + F("payer_total"),
             oldest=Min("service_date"),
         )
         .exclude(Q(client_total=0) & Q(payer_total=0))
@@ -108,11 +108,12 @@ def totals(rows: QuerySet[Charge], *, as_of: datetime.date) -> Totals:
     figures = rows.order_by().aggregate(
         sum_payer=Sum("payer_balance"),
         sum_client=Sum("client_balance"),
-        sum_total=Sum("balance"),
         sum_charges=Sum("counted", filter=in_period),
         sum_lines=Count("id", filter=in_period & counts_q()),
     )
-    total = figures["sum_total"] or ZERO
+    payer = figures["sum_payer"] or ZERO
+    client = figures["sum_client"] or ZERO
+    total = payer + client  # a charge's balance is its payer's and its client's
     charges = figures["sum_charges"] or ZERO
     days = None
     if charges > 0:
@@ -120,8 +121,8 @@ def totals(rows: QuerySet[Charge], *, as_of: datetime.date) -> Totals:
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
     return Totals(
-        payer=figures["sum_payer"] or ZERO,
-        client=figures["sum_client"] or ZERO,
+        payer=payer,
+        client=client,
         total=total,
         charges_in_period=charges,
         lines_in_period=figures["sum_lines"] or 0,
