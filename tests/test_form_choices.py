@@ -52,6 +52,7 @@ STATED_DEFAULTS = {
     # payer starts from the usual rule, H0005 for groups, H0004 for sessions.
     ("billing.forms.payers.PayerForm", "group_code"): "the usual billing rule",
     ("billing.forms.payers.PayerForm", "individual_code_basis"): "the usual billing rule",
+    ("billing.forms.payers.PayerForm", "claim_span"): "the usual billing rule",
 }
 
 
