@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "family",
     "aftercare",
     "billing",
+    "outcomes",
     # Login throttling by username and address (DOMAIN.md section 10).
     "axes",
 ]

@@ -228,7 +228,14 @@ class DimensionRating(models.Model):
 
 class InstrumentAdministration(models.Model):
     """One instrument given once: the answers as asked and the score they gave.
-    Given within a screening visit or on its own later (re-administration)."""
+    Given within a screening visit or on its own later (re-administration),
+    by staff or answered by the client (self-report link, clinic tablet)."""
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("By staff")
+        PHONE = "phone", _("By staff, by phone")
+        LINK = "link", _("Self-report link")
+        KIOSK = "kiosk", _("Clinic tablet")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="administrations")
@@ -246,8 +253,17 @@ class InstrumentAdministration(models.Model):
     band = models.CharField(max_length=30)
     band_label = models.CharField(max_length=100)
     flags = models.JSONField(default=list, blank=True)
+    # Composite sums (BAM: use, risk, protective); empty for most instruments.
+    subscales = models.JSONField(default=dict, blank=True)
+    source = models.CharField(
+        _("answered"), max_length=12, choices=Source.choices, default=Source.STAFF
+    )
+    # The language the client read the questions in (self-report and kiosk).
+    language = models.CharField(max_length=5, default="en")
+    # Who gave it, or who started the kiosk; None for a client's own answer
+    # through a link, which no staff member administered.
     administered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     administered_at = models.DateTimeField()
 

@@ -9,7 +9,7 @@ Registry
 ``REGISTRY`` maps code to ``Instrument``; ``get_instrument(code)`` raises
 KeyError for an unknown code; ``INSTRUMENT_CODES`` lists, in order:
 "AUDIT", "AUDIT-C", "DAST-10", "PHQ-9", "PHQ-2", "GAD-7", "CIWA-Ar", "COWS",
-"C-SSRS". An ``Instrument`` has code, name, version, source, licence,
+"C-SSRS", "BAM". An ``Instrument`` has code, name, version, source, licence,
 attribution (show it on the form), prompt, items, scoring (in words), bands,
 flags, ``derived_from`` (AUDIT-C: "AUDIT", PHQ-2: "PHQ-9") and ``max_total``.
 Each ``Item`` has key ("1", "2", ...; PHQ-9 also "difficulty", C-SSRS also
@@ -55,8 +55,15 @@ keys. Messages never repeat the submitted value. An unknown code raises KeyError
 ``ScoreResult`` (frozen): ``code``, ``version``, ``total``, ``band``,
 ``band_label``, ``flags`` (list of flag keys) and ``answers`` (normalised:
 ints for points, lower-case strings otherwise, skipped items absent).
-``total`` is an int, except for C-SSRS where it is always None: the screener
-gives a risk level, not a sum.
+``total`` is an int, except for C-SSRS and BAM where it is always None: the
+screener gives a risk level, the BAM three composites. ``subscales`` maps a
+composite's key to its sum (BAM: "use", "risk", "protective"); empty for the
+others.
+
+BAM (Likert, DOMAIN.md 3a): items "1"-"17" with "7A"-"7G" instead of "7";
+every item 0-4 (day counts binned 0 / 1-3 / 4-8 / 9-15 / 16-30 days; item 14
+No 0, Yes 4). Items 7A-7G are asked only when item 6 is 1 or more, are
+optional and never scored; item 17 is in no composite.
 
 Band keys (totals inclusive):
 
@@ -70,6 +77,7 @@ Band keys (totals inclusive):
 - CIWA-Ar: mild 0-9, moderate 10-18, severe 19-67
 - COWS: none 0-4, mild 5-12, moderate 13-24, moderately_severe 25-36,
   severe 37-48
+- BAM: no_concern, concern (any of its three flags raised)
 - C-SSRS: none, low (item 1 or 2 yes), moderate (item 3 yes, or item 6 yes
   more than 3 months ago), high (item 4 or 5 yes, or item 6 yes within the
   past 3 months); the highest triggered wins
@@ -81,6 +89,8 @@ Flags:
 - "suicide_risk": PHQ-9 item 9 of 1 or more, whatever the total; C-SSRS
   moderate or high
 - "withdrawal_risk": CIWA-Ar 10 or more; COWS 13 or more
+- "any_use", "high_risk", "low_protection": BAM Use 1 or more, Risk 12 or
+  more, Protective 12 or less
 - DAST-10 and GAD-7 raise no flags
 
 Placement
@@ -113,6 +123,7 @@ that supports, not replaces, the clinician's decision.
 from .base import (
     FLAG_LABELS,
     Band,
+    Composite,
     Flag,
     Instrument,
     InstrumentValidationError,
@@ -143,6 +154,7 @@ __all__ = [
     "LEVEL_LABELS",
     "REGISTRY",
     "Band",
+    "Composite",
     "Flag",
     "Instrument",
     "InstrumentValidationError",

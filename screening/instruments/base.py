@@ -164,6 +164,9 @@ FLAG_LABELS: Mapping[str, str] = MappingProxyType(
         "positive": "Positive screen",
         "suicide_risk": "Suicide risk",
         "withdrawal_risk": "Withdrawal risk",
+        "any_use": "Any use",
+        "high_risk": "High risk",
+        "low_protection": "Low protection",
     }
 )
 
@@ -171,6 +174,16 @@ FLAG_LABELS: Mapping[str, str] = MappingProxyType(
 def flag_label(key: str) -> str:
     """A flag's words; an unknown key (from an older instrument) as words too."""
     return FLAG_LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Composite:
+    """A named sum of some items, reported beside (or instead of) a total:
+    the BAM's Use, Risk and Protective scores."""
+
+    key: str
+    label: str
+    items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -195,6 +208,8 @@ class Instrument:
     derived_from: str | None = None
     # Bands replacing ``bands`` for a given sex ("female" or "male").
     sex_bands: tuple[tuple[str, tuple[Band, ...]], ...] = ()
+    # Sums reported as the result's subscales (BAM); empty for most.
+    composites: tuple[Composite, ...] = ()
 
     def item(self, key: str) -> Item:
         for item in self.items:
@@ -209,6 +224,8 @@ class Instrument:
     @property
     def max_total(self) -> int | None:
         """Highest possible total, or None when the result is not a sum."""
+        if self.composites:
+            return None
         scored = [item for item in self.items if item.scored]
         if not scored:
             return None
@@ -249,6 +266,8 @@ class ScoreResult:
     band_label: str
     flags: list[str]
     answers: dict[str, Answer]
+    # Composite key -> its sum (BAM: "use", "risk", "protective"); empty otherwise.
+    subscales: dict[str, int] = field(default_factory=dict)
 
 
 # --- helpers for writing definitions --------------------------------------

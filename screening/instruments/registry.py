@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from .audit import AUDIT, AUDIT_C
+from .bam import BAM
 from .base import Instrument
 from .cssrs import C_SSRS
 from .dast import DAST_10
@@ -14,7 +15,9 @@ from .withdrawal import CIWA_AR, COWS
 REGISTRY: MappingProxyType[str, Instrument] = MappingProxyType(
     {
         instrument.code: instrument
-        for instrument in (AUDIT, AUDIT_C, DAST_10, PHQ_9, PHQ_2, GAD_7, CIWA_AR, COWS, C_SSRS)
+        for instrument in (
+            *(AUDIT, AUDIT_C, DAST_10, PHQ_9, PHQ_2, GAD_7, CIWA_AR, COWS, C_SSRS, BAM),
+        )
     }
 )
 

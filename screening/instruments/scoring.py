@@ -29,6 +29,14 @@ def score(code: str, answers: Mapping[str, object], *, sex: str | None = None) -
         band_label=instrument.band(band_key, sex).label,
         flags=flags,
         answers=normalised,
+        subscales={
+            composite.key: sum(
+                instrument.item(key).points(normalised[key])
+                for key in composite.items
+                if key in normalised
+            )
+            for composite in instrument.composites
+        },
     )
 
 

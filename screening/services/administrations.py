@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iop.accounts import roles
 from iop.audit.models import AuditEvent
-from iop.clients.models import Client
+from iop.clients.models import Client, Episode
 from iop.reminders.services import staff_notify
 from screening.instruments import get_instrument, score
 from screening.models import InstrumentAdministration, SafetyFlag, Screening
@@ -45,10 +46,16 @@ def administration_record(
     answers: dict[str, Any],
     screening: Screening | None = None,
     administered_at: datetime | None = None,
+    source: str = InstrumentAdministration.Source.STAFF,
+    language: str = "en",
     request=None,
 ) -> InstrumentAdministration:
     """Score and store one administration. A suicide-risk answer raises a
-    safety flag and notifies every supervisor at once.
+    safety flag and notifies the primary counselor and every supervisor at once.
+
+    `actor` is None for a client's own answers through a self-report link
+    (`source` "link"); a kiosk's administration is the staff member who
+    started it.
 
     Raises InstrumentValidationError (item by item) for bad answers; nothing
     is written then.
@@ -78,6 +85,9 @@ def administration_record(
             band=result.band,
             band_label=result.band_label,
             flags=list(result.flags),
+            subscales=dict(result.subscales),
+            source=source,
+            language=language,
             administered_by=actor,
             administered_at=administered_at or timezone.now(),
         )
@@ -88,6 +98,7 @@ def administration_record(
             obj=administration,
             request=request,
             instrument=code,
+            source=source,
         )
         if SUICIDE_RISK in result.flags:
             safety_flag_raise(
@@ -101,17 +112,34 @@ def administration_record(
     return administration
 
 
+def _primary_counselors(client: Client):
+    """The primary counselor of the client's open episodes (a subquery)."""
+    return (
+        Episode.objects.filter(client=client, primary_counselor__isnull=False)
+        .exclude(phase=Episode.Phase.DISCHARGED)
+        .values("primary_counselor")
+    )
+
+
 def safety_flag_raise(
     *, actor, administration: InstrumentAdministration, reason: str, request=None
 ) -> SafetyFlag:
-    """Open a flag and tell every active supervisor (in-app notification)."""
+    """Open a flag and tell the client's primary counselor and every active
+    supervisor (in-app, and by a discreet text where configured)."""
     flag = SafetyFlag.objects.create(
         client=administration.client, administration=administration, reason=reason
     )
-    supervisors = get_user_model().objects.filter(is_active=True, groups__name=roles.SUPERVISOR)
     client = administration.client
+    recipients = (
+        get_user_model()
+        .objects.filter(
+            Q(groups__name=roles.SUPERVISOR) | Q(pk__in=_primary_counselors(client)),
+            is_active=True,
+        )
+        .distinct()
+    )
     staff_notify(
-        recipients=supervisors,
+        recipients=recipients,
         kind="safety_flag",
         client=client,
         message=_("Safety flag for client %(mrn)s: %(reason)s")

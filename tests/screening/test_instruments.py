@@ -84,6 +84,7 @@ def test_registry_lists_every_instrument_code():
         "CIWA-Ar",
         "COWS",
         "C-SSRS",
+        "BAM",
     )
 
 
