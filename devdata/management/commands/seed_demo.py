@@ -44,6 +44,7 @@ from devdata.demo.diagnoses import seed_diagnoses
 from devdata.demo.family import seed_family
 from devdata.demo.groups import seed_groups
 from devdata.demo.iop_days import seed_iop_days
+from devdata.demo.outcomes import seed_outcomes
 from devdata.demo.screening import seed_screenings
 from iop.accounts.models import User
 from iop.audit.models import AuditEvent
@@ -91,6 +92,8 @@ EXTRA_SEEDERS = (
     seed_episode_authorizations,
     # The claim cycle: batches, acknowledgements, remittances, denials.
     seed_claim_cycle,
+    # Measurement-based care: after the clinical history it measures.
+    seed_outcomes,
     # Last: they read what the seeders above wrote.
     seed_program_summary,
     seed_chain_verification,
