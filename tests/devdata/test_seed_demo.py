@@ -358,3 +358,58 @@ def test_a_caseload_counselor_runs_only_groups_of_their_own_clients(seeded):
     for enrollment in placed:
         runners = {enrollment.group.facilitator_id, enrollment.group.co_facilitator_id}
         assert runners & counselors <= {enrollment.episode.primary_counselor_id}
+
+
+# --- measurement-based care ----------------------------------------------------------------
+
+
+def test_clients_in_the_intensive_phase_answered_the_bam_every_way_a_clinic_sees(seeded):
+    bams = InstrumentAdministration.objects.filter(code="BAM")
+    intensive = Episode.objects.filter(phase=Episode.Phase.INTENSIVE)
+
+    assert set(bams.values_list("source", flat=True)) == {"staff", "kiosk", "link"}
+    assert set(bams.values_list("client", flat=True)) >= set(
+        intensive.values_list("client", flat=True)
+    )
+    assert all(b.subscales.keys() == {"use", "risk", "protective"} for b in bams)
+    assert not bams.filter(source="link", administered_by__isnull=False).exists()
+
+
+def test_the_demo_has_bam_use_two_measures_running_and_risk_rising(seeded):
+    histories: dict[int, list[dict]] = {}
+    for row in InstrumentAdministration.objects.filter(code="BAM").order_by("administered_at"):
+        histories.setdefault(row.client_id, []).append(row.subscales)
+    running_use = [h for h in histories.values() if len(h) > 1 and h[-1]["use"] and h[-2]["use"]]
+    rising = [h for h in histories.values() if len(h) > 1 and h[-1]["risk"] - h[0]["risk"] >= 4]
+
+    assert running_use and rising
+    assert len(running_use) + len(rising) < len(histories) / 2
+
+
+def test_links_sent_today_are_waiting_expired_and_locked_and_store_no_token(seeded):
+    from outcomes.models import SelfReportLink
+
+    now = timezone.now()
+    links = SelfReportLink.objects.all()
+
+    assert links.filter(used_at__isnull=False).exists()
+    assert links.filter(used_at__isnull=True, expires_at__lt=now).exists()
+    assert links.filter(failed_attempts=3, locked_at__isnull=False).exists()
+    assert links.filter(used_at__isnull=True, expires_at__gt=now, locked_at__isnull=True).exists()
+    assert all(len(link.token_hash) == 64 for link in links)
+
+
+def test_a_self_reported_safety_flag_was_handled(seeded):
+    flag = SafetyFlag.objects.get(administration__source="link")
+
+    assert flag.administration.code == "PHQ-9"
+    assert not flag.is_open and flag.action_note
+
+
+def test_due_measures_were_planned_and_settled(seeded):
+    from outcomes.models import DueMeasure
+
+    statuses = set(DueMeasure.objects.values_list("status", flat=True))
+
+    assert {"open", "completed", "missed"} <= statuses
+    assert not DueMeasure.objects.filter(status="open", closes_on__lt=timezone.localdate()).exists()
