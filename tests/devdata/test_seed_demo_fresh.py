@@ -18,7 +18,8 @@ from iop.audit.services import audit_record
 from iop.clients.models import Episode
 from iop.dashboard.models import SummaryRefresh
 from screening.models import Referral, Screening
-from tests.devdata.test_seed_demo import DEMO_ROLES, _midnight, seed
+from tests.devdata.demo.seeding import seed
+from tests.devdata.demo.test_seed_demo import DEMO_ROLES, _midnight
 from tests.factories import EpisodeFactory
 
 

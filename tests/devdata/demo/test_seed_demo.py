@@ -2,12 +2,8 @@
 
 from collections import Counter
 from datetime import datetime, time, timedelta
-from io import StringIO
 
-import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from devdata.management.commands.seed_demo import DEMO_PASSWORD
@@ -21,6 +17,7 @@ from iop.audit.policy import clients_visible_to
 from iop.clients.models import CaseloadAssignment, Client, Episode
 from iop.reminders.models import StaffNotification
 from screening.models import InstrumentAdministration, Referral, SafetyFlag, Screening
+from tests.devdata.demo.seeding import seed
 
 DEMO_ROLES = {
     "admin": roles.ADMINISTRATOR,
@@ -32,12 +29,6 @@ DEMO_ROLES = {
 }
 
 
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def counts() -> dict[str, int]:
     models = (
         *(User, Client, Episode, CaseloadAssignment, AuditEvent),
@@ -45,22 +36,6 @@ def counts() -> dict[str, int]:
         *(RecurringGroup, GroupSession, Attendance, Enrollment),
     )
     return {model.__name__: model.objects.count() for model in models}
-
-
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    """Seed once for the whole module inside a transaction that is rolled
-    back at the end; each test runs in a savepoint within it (pytest-django's
-    `db`), so tests stay isolated and the suite does not reseed 25 times."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(_seeded_once, db):
-    return _seeded_once
 
 
 def test_running_seed_demo_twice_creates_nothing_the_second_time(seeded):

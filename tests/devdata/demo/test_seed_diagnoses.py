@@ -3,18 +3,12 @@ diagnosed, a co-occurring depression, an opioid use disorder in early
 remission on maintenance therapy, proposals awaiting a licensed clinician,
 the diagnosis at discharge; safe to run again."""
 
-import pytest
 from django.db.models import Count
 
 from iop.accounts.models import User
 from iop.clients import icd10
 from iop.clients.models import Diagnosis, Episode
-from tests.devdata.test_seed_demo import _seeded_once, seed  # noqa: F401 -- the module's seeding
-
-
-@pytest.fixture
-def seeded(_seeded_once, db):  # noqa: F811
-    return _seeded_once
+from tests.devdata.demo.seeding import seed
 
 
 def test_every_admitted_demo_episode_has_a_primary_substance_use_disorder(seeded):

@@ -2,10 +2,6 @@
 schedules with a rate history, the program's rates, coverage for every
 admitted demo client, most verified; the billing account; safe to run again."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -30,14 +26,9 @@ from iop.accounts import roles
 from iop.accounts.models import User
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Client
+from tests.devdata.demo.seeding import seed
 
-pytestmark = pytest.mark.django_db
-
-
-def _seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+_seed = seed
 
 
 def _counts():
@@ -45,8 +36,8 @@ def _counts():
     return {model.__name__: model.objects.count() for model in models}
 
 
-def test_seeded_billing_data_is_realistic_and_idempotent():
-    output = _seed()
+def test_seeded_billing_data_is_realistic_and_idempotent(seeded):
+    output = seeded
     today = timezone.localdate()
 
     assert "Billing:" in output
@@ -82,8 +73,7 @@ def test_seeded_billing_data_is_realistic_and_idempotent():
     assert _counts() == first
 
 
-def test_the_demo_bills_iop_days_holds_few_charges_and_has_been_through_a_claim_cycle():
-    _seed()
+def test_the_demo_bills_iop_days_holds_few_charges_and_has_been_through_a_claim_cycle(seeded):
     live = live_charges()
 
     # Full program days (3 hours, 3 days a week) bill the per diem...
@@ -131,8 +121,7 @@ def _assert_the_claim_cycle():
     assert Charge.objects.filter(hold_reason=Charge.HoldReason.REJECTED).exists()
 
 
-def test_the_demo_billing_account_sees_every_client_but_not_the_chart():
-    _seed()
+def test_the_demo_billing_account_sees_every_client_but_not_the_chart(seeded):
     billing = User.objects.get(username="billing")
 
     assert billing.role_names == {roles.BILLING}

@@ -2,11 +2,6 @@
 demo clients, consents in effect, expired and revoked, Family Education
 attendance, a ledger that only holds allowed disclosures; safe to run again."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-
 from devdata.demo.clients_data import DEMO_CLIENTS
 from family.consents import ConsentState, consent_state
 from family.models import (
@@ -18,16 +13,12 @@ from family.models import (
     FamilyMember,
 )
 from iop.audit.models import AuditEvent
-
-pytestmark = pytest.mark.django_db
+from tests.devdata.demo.seeding import seed
 
 FAMILY_MODELS = (FamilyMember, FamilyLink, Consent, Disclosure, FamilyAttendance, ConjointAttendee)
 
 
-def _seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+_seed = seed
 
 
 def _counts() -> dict[str, int]:
@@ -36,8 +27,8 @@ def _counts() -> dict[str, int]:
     return counts
 
 
-def test_seeding_gives_about_half_the_clients_a_family_and_is_idempotent():
-    output = _seed()
+def test_seeding_gives_about_half_the_clients_a_family_and_is_idempotent(seeded):
+    output = seeded
     first = _counts()
 
     again = _seed()
@@ -49,9 +40,7 @@ def test_seeding_gives_about_half_the_clients_a_family_and_is_idempotent():
     assert f"family members of {clients} clients (0 new)" in again
 
 
-def test_seeded_consents_attendance_and_ledger_are_consistent():
-    _seed()
-
+def test_seeded_consents_attendance_and_ledger_are_consistent(seeded):
     states = [consent_state(consent) for consent in Consent.objects.all()]
     assert states.count(ConsentState.ACTIVE) > 0
     assert states.count(ConsentState.EXPIRED) > 0

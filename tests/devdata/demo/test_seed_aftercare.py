@@ -3,9 +3,7 @@ discharge summaries for the demo clients of seed_demo, safe to run again."""
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from aftercare.models import (
@@ -47,21 +45,6 @@ def counts() -> dict[str, int]:
     counted = {model.__name__: model.objects.count() for model in models}
     counted["recorded"] = CheckIn.objects.filter(status=CheckIn.Status.RECORDED).count()
     return counted
-
-
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    """Seed once for the module inside a transaction rolled back at the end;
-    each test runs in a savepoint within it (see tests/devdata/test_seed_demo.py)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(_seeded_once, db):
-    return _seeded_once
 
 
 def _aftercare_episodes():

@@ -6,8 +6,6 @@ their first four weeks behind them."""
 
 from datetime import timedelta
 
-import pytest
-from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -21,20 +19,6 @@ from iop.clients.models import (
     TreatmentPlan,
 )
 from iop.clients.selectors.clinical import meetings_per_week
-from tests.devdata.test_seed_demo import seed
-
-
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    """Seeded once for the module, rolled back at its end (as test_seed_demo)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(_seeded_once, db):
-    return _seeded_once
 
 
 def test_every_plan_takes_effect_before_its_next_review(seeded):

@@ -4,27 +4,11 @@ again."""
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from iop.clients import teds
 from iop.clients.models import Demographics, Episode
 from iop.clients.services import demographics_missing
-
-
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(_seeded_once, db):
-    return _seeded_once
 
 
 def test_every_demo_episode_has_its_demographics(seeded):
