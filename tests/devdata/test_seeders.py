@@ -20,6 +20,7 @@ from devdata.demo import (
     family,
     groups,
     iop_days,
+    outcomes,
     screening,
 )
 from devdata.management.commands import seed_demo
@@ -45,6 +46,7 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         billing_charges.seed_authorizations,
         billing_episodes.seed_episode_authorizations,
         billing_claims.seed_claim_cycle,
+        outcomes.seed_outcomes,
         dashboard.seed_program_summary,
         audit.seed_chain_verification,
     )

@@ -154,8 +154,11 @@ def test_clients_in_screening_wait_or_are_part_way_through(seeded):
 
 
 def test_one_suicide_risk_flag_is_addressed_and_one_is_open(seeded):
-    addressed = SafetyFlag.objects.get(addressed_at__isnull=False)
-    open_flag = SafetyFlag.objects.get(addressed_at__isnull=True)
+    # The flags raised at screening (a self-reported one is tested below).
+    screening_flags = SafetyFlag.objects.filter(administration__screening__isnull=False)
+    addressed = screening_flags.get(addressed_at__isnull=False)
+    open_flag = screening_flags.get(addressed_at__isnull=True)
+    self_reported = SafetyFlag.objects.get(administration__source="link")
 
     assert addressed.administration.code == "PHQ-9"
     assert addressed.administration.answers["9"] == 1
@@ -170,6 +173,7 @@ def test_one_suicide_risk_flag_is_addressed_and_one_is_open(seeded):
     assert set(notified.values_list("client", flat=True)) == {
         addressed.client_id,
         open_flag.client_id,
+        self_reported.client_id,
     }
 
 
@@ -186,16 +190,25 @@ def test_one_client_is_referred_out_to_residential_care(seeded):
 
 
 def test_some_clients_in_treatment_repeat_phq9_and_gad7_monthly_and_improve(seeded):
-    repeated = InstrumentAdministration.objects.filter(screening__isnull=True)
+    # Repeated by the counselor during treatment (the BAM, self-reports and
+    # discharge measures are measurement-based care's, tested below).
+    repeated = InstrumentAdministration.objects.filter(
+        screening__isnull=True,
+        source="staff",
+        code__in=("PHQ-9", "GAD-7"),
+        episode__phase__in=Episode.ACTIVE_PHASES,
+    )
     followed = set(repeated.values_list("client", flat=True))
 
-    assert set(repeated.values_list("code", flat=True)) == {"PHQ-9", "GAD-7"}
     assert 8 <= len(followed) <= 10
     for client in followed:
         # From the screening that admitted the current episode to the latest.
         totals = list(
             InstrumentAdministration.objects.filter(
-                client=client, code="PHQ-9", episode__admission_date__isnull=False
+                client=client,
+                code="PHQ-9",
+                source="staff",
+                episode__admission_date__isnull=False,
             )
             .exclude(episode__phase=Episode.Phase.DISCHARGED)
             .order_by("administered_at")
