@@ -7,7 +7,7 @@ with a SITE_URL of up to 40 (tests/outcomes/test_messages.py)."""
 
 from django.conf import settings
 
-from iop.reminders.texts import gsm_safe
+from iop.reminders.texts import SMS_MAX_LENGTH, gsm_safe
 
 TEMPLATES = {
     "en": {
@@ -21,10 +21,7 @@ TEMPLATES = {
         "clinic": "Your clinic",
     },
     "es": {
-        "sms": (
-            "{sender}Tiene un breve formulario para llenar: {url} "
-            "Responda STOP para no recibir más."
-        ),
+        "sms": "{sender}Tiene un formulario breve: {url} Responda STOP para cancelar.",
         "email_subject": "{sender}Un breve formulario para usted",
         "email_body": (
             "Hola:\n\n{clinic} tiene un breve formulario para que lo llene. Toma unos minutos:\n\n"
@@ -47,5 +44,9 @@ def link_message(*, channel: str, language: str, url: str) -> tuple[str, str]:
         "days": max(1, settings.SELFREPORT_LINK_HOURS // 24),
     }
     if channel == "sms":
-        return "", gsm_safe(words["sms"].format(**values))
+        body = gsm_safe(words["sms"].format(**values))
+        if len(body) > SMS_MAX_LENGTH:
+            # The link cannot be shortened: a long sender name gives way.
+            body = gsm_safe(words["sms"].format(**{**values, "sender": ""}))
+        return "", body
     return words["email_subject"].format(**values), words["email_body"].format(**values)
