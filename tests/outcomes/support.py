@@ -63,7 +63,9 @@ def rows_holding(token: str) -> list[str]:
         found.append("reminder key")
     if SelfReportLink.objects.filter(token_hash=token).exists():
         found.append("link")
-    for event in AuditEvent.objects.all():
-        if token in str(event.details) or token in event.path:
-            found.append(f"audit {event.pk}")
+    found.extend(
+        f"audit {event.pk}"
+        for event in AuditEvent.objects.all()
+        if token in str(event.details) or token in event.path
+    )
     return found
