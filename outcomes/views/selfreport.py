@@ -9,7 +9,8 @@ data, so every answer here is built to give nothing away:
   under the link's public id (never the token);
 - requests are limited per address and per link (outcomes.ratelimit); every
   page shown and every attempt is audited with the client as its subject;
-- responses are not cached and send no referrer (the token is in the path);
+- responses are not cached and send no referrer to another origin (the
+  token is in the path);
   CSRF and the strict Content-Security-Policy apply as everywhere.
 """
 
@@ -35,13 +36,17 @@ SUICIDE_RISK = "suicide_risk"
 
 def public_page(view):
     """Headers of every self-report page: never stored by a browser or a
-    proxy, no Referer (the token is in the URL), not indexed."""
+    proxy, not indexed, and no Referer beyond this origin (the token is in
+    the URL). "same-origin" rather than "no-referrer": under "no-referrer"
+    browsers send `Origin: null` with the page's own POST, which CSRF
+    protection rightly refuses; the pages link to nothing outside the
+    origin but tel: numbers, which carry no Referer."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
