@@ -201,6 +201,8 @@ def link_form(request, token):
             )
         except InstrumentValidationError as error:
             errors, status = _item_errors(instrument, answers, error, texts), 400
+            # The form is shown again with the answers given: a view too.
+            links.link_opened(link=link, request=request, page="form with errors")
         except links.LinkUnavailable:
             return _unavailable(request, wanted)
         else:
