@@ -550,7 +550,8 @@ MESSAGE_RENDERERS: Registry[MessageRenderer] = Registry(
     characters at most for a text message.
 
     Called: by the dispatcher for a claimed row the send-time checks let go,
-    just before the provider, outside any transaction. A send retried after
+    just before the provider, outside any transaction; one entry per kind,
+    so their order never matters. A send retried after
     a provider error renders again (a new token: the old one never left).
     After an interruption the reconciler matches the provider's copy
     against `stored_body`, REDACTED standing for any URL-safe token, so

@@ -5,6 +5,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from outcomes.selfreport_texts import texts_for
+
 
 class DateOfBirthForm(forms.Form):
     """One date, in the client's language; errors in the same language."""
@@ -16,8 +18,9 @@ class DateOfBirthForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, texts: dict, **kwargs):
+    def __init__(self, *args, texts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        texts = texts or texts_for("en")
         field = self.fields["date_of_birth"]
         field.label = texts["dob_label"]
         field.help_text = texts["dob_help"]
