@@ -209,3 +209,29 @@ def test_the_message_names_no_treatment_and_a_text_fits_160_characters(settings,
         ] == []
         assert "PHQ" not in text
     assert "STOP" in sms
+
+
+def test_a_stop_reply_before_the_text_leaves_stops_it(due, sms_file, no_quiet_hours):
+    from iop.reminders.inbound import sms_opt_out
+
+    measure_links_send_due()
+
+    sms_opt_out(from_number=due.client.phone)
+    reminders_dispatch_due()
+
+    assert sms_lines(sms_file) == []
+    row = Reminder.objects.get(kind="measure_link", channel="sms")
+    assert (row.status, row.skip_reason) == (Reminder.Status.SKIPPED, "opted_out")
+
+
+def test_consent_withdrawn_before_sending_stops_the_message(due, sms_file, no_quiet_hours):
+    measure_links_send_due()
+    client = due.client
+    client.sms_consent = client.email_consent = False
+    client.save()
+
+    reminders_dispatch_due()
+
+    assert sms_lines(sms_file) == []
+    assert set(Reminder.objects.values_list("skip_reason", flat=True)) == {"consent_withdrawn"}
+    assert not SelfReportLink.objects.filter(token_hash__isnull=False).exists()

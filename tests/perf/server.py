@@ -230,8 +230,8 @@ def _wait_until_up(url: str, process: subprocess.Popen, error_log: Path) -> None
         try:
             if requests.get(f"{url}/accounts/login/", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or a first request slow on a busy machine
         time.sleep(0.3)
     raise RuntimeError(f"gunicorn did not answer in {STARTUP_SECONDS} s:\n{_tail(error_log)}")
 
