@@ -71,6 +71,21 @@ app.conf.beat_schedule = {
         # Nightly; the audit page warns when the last run is two days old.
         "schedule": crontab(hour=3, minute=30),
     },
+    "plan-due-measures": {
+        "task": "outcomes.tasks.plan_due_measures",
+        # Nightly: the measures the plan makes due today.
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "settle-due-measures": {
+        "task": "outcomes.tasks.settle_due_measures",
+        # Measures answered however they were given; windows that closed.
+        "schedule": crontab(hour=1, minute=45),
+    },
+    "send-measure-links": {
+        "task": "outcomes.tasks.send_measure_links",
+        # Mid-morning local time (CELERY_TIMEZONE), well outside quiet hours.
+        "schedule": crontab(hour=10, minute=0),
+    },
     "receive-clearinghouse-responses": {
         "task": "billing.tasks.receive_channel_responses",
         # Acknowledgements and remittances; nothing to do while the

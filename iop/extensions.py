@@ -514,3 +514,49 @@ SEND_CHECKS: Registry[SendCheck] = Registry(
     client's reminder, for the family check); a fixed number otherwise.
     """,
 )
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A message as the dispatcher sends it (`subject`, `body`) and as the
+    outbox row keeps it (`stored_body`): the body with any secret it carries
+    (a one-time link's token) replaced by REDACTED, so no usable secret ever
+    rests in the database."""
+
+    subject: str
+    body: str
+    stored_body: str
+
+
+# What stands for a secret in a stored body; the reconciler reads it as
+# "any URL-safe token" when it asks the SMS provider whether a message left.
+REDACTED = "[redacted]"
+
+# render(reminder, now) -> the message to send now
+MessageRenderer = Callable[[Any, datetime], RenderedMessage]
+
+MESSAGE_RENDERERS: Registry[MessageRenderer] = Registry(
+    "message renderers",
+    """How the dispatcher words an outbox row of a kind the reminders app does
+    not own (iop.reminders.services.dispatch._render), keyed by the row's
+    `kind` (outcomes: "measure_link", a self-report link).
+
+    Entry: render(reminder, now) -> RenderedMessage. It may issue what the
+    message carries at the moment of sending (outcomes issues the link's
+    token then, so nothing usable waits in the outbox) and returns the
+    body with that secret replaced by REDACTED as `stored_body`, which is
+    what the row keeps. Text follows the reminders' rules (iop/reminders/
+    texts.py): no clinical word, a neutral sender name only, 160
+    characters at most for a text message.
+
+    Called: by the dispatcher for a claimed row the send-time checks let go,
+    just before the provider, outside any transaction; one entry per kind,
+    so their order never matters. A send retried after
+    a provider error renders again (a new token: the old one never left).
+    After an interruption the reconciler matches the provider's copy
+    against `stored_body`, REDACTED standing for any URL-safe token, so
+    exactly-once holds as for other rows.
+
+    Query budget: a fixed number per row (one conditional UPDATE).
+    """,
+)

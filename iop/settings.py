@@ -435,6 +435,24 @@ QUIET_HOURS_END = env.int("QUIET_HOURS_END", default=8)
 # A neutral sender name shown in reminders; empty shows none (42 CFR Part 2).
 REMINDER_SENDER_NAME = env("REMINDER_SENDER_NAME", default="")
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+# A discreet text ("an alert needs your attention", no client data) to the
+# primary counselor and supervisors with a mobile number when a safety flag
+# is raised; off by default (the in-app notification is always made).
+SAFETY_ALERT_SMS = env.bool("SAFETY_ALERT_SMS", default=False)
+
+# The address clients reach the app at, for links sent by text or email
+# (self-report links); no trailing slash.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# The clinic's phone, shown to a client beside the 988 Lifeline when a
+# self-reported answer needs a safety follow-up.
+CLINIC_PHONE = env("CLINIC_PHONE", default="")
+# Self-report links (outcomes): valid this many hours after they are sent;
+# requests to the link pages allowed per client address and per link in
+# SELFREPORT_RATE_WINDOW seconds (counted in Redis).
+SELFREPORT_LINK_HOURS = env.int("SELFREPORT_LINK_HOURS", default=72)
+SELFREPORT_RATE_PER_ADDRESS = env.int("SELFREPORT_RATE_PER_ADDRESS", default=60)
+SELFREPORT_RATE_PER_LINK = env.int("SELFREPORT_RATE_PER_LINK", default=30)
+SELFREPORT_RATE_WINDOW = env.int("SELFREPORT_RATE_WINDOW", default=600)
 REMINDER_PROVIDER_TIMEOUT = env.float("REMINDER_PROVIDER_TIMEOUT", default=10.0)
 REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="reminders.invalid")
 REMINDER_SMS_FILE = env("REMINDER_SMS_FILE", default=str(BASE_DIR / "var" / "outbox" / "sms.jsonl"))

@@ -30,6 +30,9 @@ urlpatterns = [
     path("family/", include("family.urls")),
     path("aftercare/", include("aftercare.urls")),
     path("billing/", include("billing.urls")),
+    path("outcomes/", include("outcomes.urls")),
+    # Self-report links sent to clients: short, and public (no sign-in).
+    path("r/", include("outcomes.public_urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
     # Browsers ask for it at the root whatever the page links.

@@ -11,6 +11,10 @@ os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("REQUIRE_MFA", "0")
 # seed_demo, seed_load and their tests (tests/devdata); DEBUG is off here.
 os.environ.setdefault("DEVDATA", "1")
+# The self-report pages' request limits are tested on their own
+# (tests/outcomes/test_pages.py); route checks and fuzzing must not hit them.
+os.environ.setdefault("SELFREPORT_RATE_PER_ADDRESS", "1000000")
+os.environ.setdefault("SELFREPORT_RATE_PER_LINK", "1000000")
 
 from iop.settings import *  # noqa: E402, F403
 

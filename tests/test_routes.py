@@ -32,6 +32,10 @@ PUBLIC_ROUTES = {
     "admin:login",
     "admin:logout",
     "reminders:sms-inbound",
+    # Self-report links: a client's one-time link, no staff sign-in.
+    "selfreport:open",
+    "selfreport:form",
+    "selfreport:done",
 }
 
 _FILL = {"uuid": None, "int": "1", "str": "x", "slug": "x"}

@@ -39,6 +39,7 @@ class UserAdmin(DjangoUserAdmin):
                     "npi",
                     "in_training",
                     "licensed_to_diagnose",
+                    "mobile_phone",
                 )
             },
         ),

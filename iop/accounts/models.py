@@ -1,6 +1,7 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,19 @@ class User(AbstractUser):
     # clinician (837P loop 2310B).
     npi = models.CharField(
         _("individual NPI"), max_length=10, blank=True, validators=[validate_npi]
+    )
+    # For the discreet staff text a safety flag sends where SAFETY_ALERT_SMS
+    # is on (no client data in it); empty: alerts stay in the app.
+    mobile_phone = models.CharField(
+        _("mobile phone for alerts"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 ().-]{7,25}$", _("Enter a phone number, e.g. +1 555 555 0100.")
+            )
+        ],
+        help_text=_("Receives a short text, with no client details, when a safety flag is raised."),
     )
     in_training = models.BooleanField(
         _("counselor in training"),

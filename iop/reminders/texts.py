@@ -68,6 +68,14 @@ TEMPLATES = {
 LANGUAGES = tuple(TEMPLATES)
 VIDEO = "video"
 
+# Kinds whose body is written when the row is queued (staff messages).
+WRITTEN_WHEN_QUEUED = ("digest", "staff_alert")
+
+# The discreet text to staff when something needs them at once (a safety
+# flag, where SAFETY_ALERT_SMS is on): no client, no reason, only a nudge to
+# sign in, since a text message can be read by anyone near the phone.
+STAFF_ALERT_SMS = "An alert needs your attention. Please sign in to the clinic app."
+
 
 def _when(starts_at: datetime, language: str) -> str:
     local = timezone.localtime(starts_at)

@@ -36,8 +36,7 @@ _SPANISH: dict[str, dict] = {
             "4": "Sentirse cansado/a o con poca energía",
             "5": "Poco apetito o comer en exceso",
             "6": (
-                "Sentirse mal consigo mismo/a, o sentir que ha fallado a sí mismo/a "
-                "o a su familia"
+                "Sentirse mal consigo mismo/a, o sentir que ha fallado a sí mismo/a o a su familia"
             ),
             "7": "Dificultad para concentrarse, por ejemplo al leer o ver la televisión",
             "8": (

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from iop.accounts import roles
 from iop.audit.models import AuditEvent
 from iop.clients.models import Client, Episode
-from iop.reminders.services import staff_notify
+from iop.reminders.services import staff_alert_texts_queue, staff_notify
 from screening.instruments import get_instrument, score
 from screening.models import InstrumentAdministration, SafetyFlag, Screening
 from screening.services.common import audit, ensure_draft
@@ -138,6 +138,7 @@ def safety_flag_raise(
         )
         .distinct()
     )
+    recipients = list(recipients)
     staff_notify(
         recipients=recipients,
         kind="safety_flag",
@@ -146,6 +147,8 @@ def safety_flag_raise(
         % {"mrn": client.mrn, "reason": reason},
         link=reverse("clients:client-detail", args=[client.public_id]),
     )
+    # Where configured, a text that says only "sign in" (no client data).
+    staff_alert_texts_queue(recipients=recipients, key=f"safety-flag:{flag.public_id}")
     audit(
         actor=actor,
         action=AuditEvent.Action.CREATE,

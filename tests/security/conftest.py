@@ -35,6 +35,7 @@ from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 from tests.family.factories import consent_for, family_member
 from tests.groups.factories import EnrollmentFactory, GroupSessionFactory, RecurringGroupFactory
 from tests.groups.factories import track as track_of
+from tests.outcomes.support import due_by_link, issued_link
 from tests.screening.helpers import phq9
 
 ROLES = ("intake", "counselor_a", "counselor_b", "supervisor", "administrator", "billing")
@@ -183,7 +184,13 @@ def _build() -> World:
     # An authorization of it, to review.
     authorization = billing_authorization(coverage)
 
+    # A measure due by link for the main client, and a live link to it.
+    due = due_by_link(episode)
+    _link, token = issued_link(due)
+
     values = {
+        "due_id": due.public_id,
+        "token": token,
         "client_id": main.public_id,
         "payer_id": payer.public_id,
         "coverage_id": coverage.public_id,

@@ -300,6 +300,15 @@ POSTS = {
         "intake",
         data=lambda w, s: {"action": "same_day_evaluation", "note": "Seen by the crisis team."},
     ),
+    # outcomes: a link sent now (the client agreed to texts); the client's
+    # own date of birth and answers through the world's live link
+    "outcomes:link-send": Post("counselor_a", prepare=setups.texting),
+    "selfreport:open": Post(
+        None, data=lambda w, s: {"date_of_birth": w.main.date_of_birth.isoformat()}, client=_main
+    ),
+    "selfreport:form": Post(
+        None, data=lambda w, s: setups.PHQ9_LINK_ANSWERS, client=_main, prepare=setups.link_verified
+    ),
     # reminders: a STOP from the client's number, signed by Twilio
     "reminders:sms-inbound": Post(
         None,

@@ -223,6 +223,20 @@ def texting(world, browser):
     return {}
 
 
+# PHQ-9 as a client posts it through a link: all "not at all".
+PHQ9_LINK_ANSWERS = {f"item-{number}": "0" for number in range(1, 10)}
+
+
+def link_verified(world, browser):
+    """The client confirmed their date of birth on the world's link."""
+    response = browser.post(
+        reverse("selfreport:open", args=[world.values["token"]]),
+        {"date_of_birth": world.main.date_of_birth.isoformat()},
+    )
+    assert response.status_code == 302
+    return {}
+
+
 def reauthenticated(world, browser):
     session = browser.session
     session[REAUTH_SESSION_KEY] = int(time.time())

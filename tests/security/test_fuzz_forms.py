@@ -125,6 +125,9 @@ FORM_ROUTES = {
     "screening:flag-address": (),
     "reminders:notification-mark-read": (),
     "reminders:sms-inbound": ("From", "Body", "MessageSid"),
+    "outcomes:link-send": (),
+    "selfreport:open": ("date_of_birth", "lang"),
+    "selfreport:form": ("item-1", "item-9", "item-difficulty", "lang", "layout"),
     "groups:session-add": (),
     "groups:session-detail": (),
     "groups:attendance-toggle": ("client", "status"),
@@ -185,7 +188,12 @@ ROWS_MAY_CHANGE_ON_A_PAGE = {
 }
 
 # Posted to by anyone, signed in or not.
-ANONYMOUS_FORMS = {"accounts:login", "reminders:sms-inbound"}
+ANONYMOUS_FORMS = {
+    "accounts:login",
+    "reminders:sms-inbound",
+    "selfreport:open",
+    "selfreport:form",
+}
 # Posting these ends the session the rest of the example needs; they hold no form fields.
 NOT_FUZZED = {"accounts:logout": "signs the user out; takes no fields"}
 

@@ -156,6 +156,8 @@ ACCESS = {
     "clients:discharge-diagnosis": client_route(CLINICIANS, POST_ONLY, empty_post=404),
     "clients:diagnoses-proposed": Access(CLINICIANS),
     "clients:icd10-search": Access(CLINICAL),
+    # outcomes: a self-report link sent now, from the chart
+    "outcomes:link-send": client_route(CLINICIANS, POST_ONLY),
     # audit
     "audit:event-list": Access((ADMINISTRATOR,)),
     # Every role that reads the record, for holders of the break-glass
@@ -284,6 +286,13 @@ PUBLIC = {
     # A redirect to the static file, as public as the file.
     "favicon": dict.fromkeys((None, *EVERYONE), 302),
     "reminders:sms-inbound": dict.fromkeys((None, *EVERYONE), 405),
+    # A client's self-report link (the world's main client has a live one):
+    # the date-of-birth question for whoever holds the link, signed in or
+    # not; the form and the thank-you page only after the date of birth
+    # and a submission, else the same neutral page as an unknown link.
+    "selfreport:open": dict.fromkeys((None, *EVERYONE), 200),
+    "selfreport:form": dict.fromkeys((None, *EVERYONE), 404),
+    "selfreport:done": dict.fromkeys((None, *EVERYONE), 404),
     # The admin's own sign-in and sign-out pages.
     "admin:login": {
         None: 200,

@@ -6,6 +6,7 @@ reminders_cancel_for / reminders_readdress for what is queued for one
 person; this app knows nothing of groups or aftercare."""
 
 from iop.reminders.services.outbox import (
+    messages_queue,
     reminders_cancel,
     reminders_cancel_for,
     reminders_readdress,
@@ -18,11 +19,13 @@ from iop.reminders.services.staff import (
     heartbeat_record,
     notifications_mark_read,
     notifications_unread,
+    staff_alert_texts_queue,
     staff_notify,
 )
 
 __all__ = [
     "HEARTBEAT_NAME",
+    "messages_queue",
     "heartbeat_last",
     "heartbeat_record",
     "notifications_mark_read",
@@ -32,6 +35,7 @@ __all__ = [
     "reminders_readdress",
     "reminders_reschedule",
     "reminders_schedule",
+    "staff_alert_texts_queue",
     "staff_notify",
 ]
 

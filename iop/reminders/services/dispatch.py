@@ -23,6 +23,7 @@
 """
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -32,7 +33,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from iop.extensions import SendVerdict
+from iop.extensions import MESSAGE_RENDERERS, REDACTED, RenderedMessage, SendVerdict
 from iop.reminders import channels, texts
 from iop.reminders.models import Reminder, StaffNotification
 from iop.reminders.services.outbox import end_of_quiet_hours, in_quiet_hours
@@ -126,16 +127,30 @@ def _current_address(reminder: Reminder) -> str:
     return client.phone if reminder.channel == Reminder.Channel.SMS else client.email
 
 
-def _render(reminder: Reminder) -> tuple[str, str]:
-    if reminder.kind == "digest":  # staff digests are written when queued
-        return texts.TEMPLATES["en"]["digest_subject"], reminder.body
+def _render(reminder: Reminder, now: datetime) -> RenderedMessage:
+    if reminder.kind in texts.WRITTEN_WHEN_QUEUED:  # staff digests and alerts
+        subject = texts.TEMPLATES["en"]["digest_subject"] if reminder.kind == "digest" else ""
+        return RenderedMessage(subject, reminder.body, reminder.body)
+    renderer = MESSAGE_RENDERERS.get(reminder.kind)
+    if renderer is not None:  # a kind a feature app owns (outcomes' links)
+        return renderer(reminder, now)
     rendered = texts.render(
         channel=reminder.channel,
         language=reminder.language,
         starts_at=reminder.appointment_starts_at,
         location=reminder.location,
     )
-    return rendered["subject"], rendered["body"]
+    return RenderedMessage(rendered["subject"], rendered["body"], rendered["body"])
+
+
+def _as_sent(stored_body: str) -> str | re.Pattern:
+    """What the provider's copy of a message must be: the stored body, or,
+    where a secret was redacted from it, a pattern with any URL-safe token
+    in its place (see MESSAGE_RENDERERS)."""
+    if REDACTED not in stored_body:
+        return stored_body
+    parts = [re.escape(part) for part in stored_body.split(REDACTED)]
+    return re.compile("[A-Za-z0-9_-]+".join(parts), re.DOTALL)
 
 
 def _deliver(reminder: Reminder, *, address: str, subject: str, body: str) -> str:
@@ -182,12 +197,15 @@ def reminder_send(reminder_id: int, *, now: datetime | None = None) -> str:
             reminder_id, status=Reminder.Status.SKIPPED, skip_reason="no_address", skipped_at=now
         )
         return Reminder.Status.SKIPPED
-    subject, body = _render(reminder)
+    message = _render(reminder, now)
     # Recorded before the provider is called, so a reconciliation after an
-    # interruption can recognise exactly this message.
-    Reminder.objects.filter(pk=reminder_id).update(address=address, body=body)
+    # interruption can recognise exactly this message (a secret it carries
+    # is stored redacted: MESSAGE_RENDERERS).
+    Reminder.objects.filter(pk=reminder_id).update(address=address, body=message.stored_body)
     try:
-        provider_id = _deliver(reminder, address=address, subject=subject, body=body)
+        provider_id = _deliver(
+            reminder, address=address, subject=message.subject, body=message.body
+        )
     except channels.DeliveryUnknown as error:
         # Stay in "sending": the reconciler asks the provider before any retry.
         Reminder.objects.filter(pk=reminder_id).update(last_error=f"timeout: {error}"[:300])
@@ -259,7 +277,7 @@ def reminders_reconcile(*, now: datetime | None = None) -> int:
                     to=reminder.address,
                     reference=str(reminder.public_id),
                     since=since,
-                    body=reminder.body,
+                    body=_as_sent(reminder.body),
                     exclude=list(claimed.values_list("provider_message_id", flat=True)),
                 )
             except channels.TransientError:

@@ -213,3 +213,32 @@ def reminders_reschedule(
             client=client,
             recipients=recipients,
         )
+
+
+def messages_queue(*, messages: list[dict], now: datetime | None = None) -> int:
+    """Queue messages that are not about an appointment (a self-report link,
+    a staff alert), in one INSERT whatever their number. Each is {"key",
+    "kind", "channel", "address", "recipient_key", and "client" or "staff",
+    optionally "language", "body", "send_at"}. The (key, recipient,
+    channel, kind) constraint makes queueing twice harmless; consent,
+    quiet hours and STOP apply at send time as for every client reminder.
+    Returns how many rows the call offered."""
+    now = now or timezone.now()
+    rows = [
+        Reminder(
+            appointment_key=message["key"],
+            appointment_starts_at=None,
+            kind=message["kind"],
+            channel=message["channel"],
+            client=message.get("client"),
+            staff=message.get("staff"),
+            recipient_key=message["recipient_key"],
+            address=message["address"],
+            language=message.get("language", "en"),
+            body=message.get("body", ""),
+            send_at=message.get("send_at", now),
+        )
+        for message in messages
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from iop.reminders.models import StaffNotification, WorkerHeartbeat
+from iop.reminders import texts
+from iop.reminders.models import Reminder, StaffNotification, WorkerHeartbeat
+from iop.reminders.services.outbox import messages_queue
 
 HEARTBEAT_NAME = "worker-heartbeat"
 
@@ -42,3 +45,27 @@ def notifications_unread(user):
 
 def notifications_mark_read(*, user, ids) -> int:
     return notifications_unread(user).filter(pk__in=ids).update(read_at=timezone.now())
+
+
+def staff_alert_texts_queue(*, recipients, key: str) -> int:
+    """Where SAFETY_ALERT_SMS is on, a discreet text (texts.STAFF_ALERT_SMS,
+    nothing about the client) to each recipient with a mobile number, once
+    per `key` and recipient (the outbox's constraint). Staff texts ignore
+    quiet hours: an alert cannot wait for the morning. Returns the rows."""
+    if not settings.SAFETY_ALERT_SMS:
+        return 0
+    return messages_queue(
+        messages=[
+            {
+                "key": key,
+                "kind": "staff_alert",
+                "channel": Reminder.Channel.SMS,
+                "staff": user,
+                "recipient_key": f"staff:{user.pk}",
+                "address": user.mobile_phone,
+                "body": texts.STAFF_ALERT_SMS,
+            }
+            for user in recipients
+            if user.mobile_phone
+        ]
+    )

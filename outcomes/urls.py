@@ -1,0 +1,15 @@
+"""Staff pages of measurement-based care (signed in)."""
+
+from django.urls import path
+
+from outcomes.views import staff
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path(
+        "<uuid:client_id>/measures/<uuid:due_id>/send-link/",
+        staff.link_send,
+        name="link-send",
+    ),
+]
