@@ -17,14 +17,21 @@ import random
 import secrets
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from iop.audit.models import AuditEvent
 from iop.audit.services import audit_record
 from iop.clients.models import Client, Episode
+from iop.extensions import REDACTED
+from iop.reminders.models import Reminder
+from iop.reminders.services.outbox import client_channels
+from outcomes.messages import link_message
 from outcomes.models import DueMeasure, KioskSession, SelfReportLink
+from outcomes.services.links import KEY_PREFIX, KIND
 from outcomes.services.plan import due_measures_plan, due_measures_settle
+from screening.instruments.translations import languages_of
 from screening.models import InstrumentAdministration, SafetyFlag
 from screening.services import administration_record, safety_flag_address
 
@@ -265,6 +272,26 @@ def _self_reported_safety_flag(episode: Episode | None, users, today: date) -> b
     return True
 
 
+def _sent_message(link: SelfReportLink, client) -> None:
+    """The link's message as the outbox keeps it once sent: token redacted."""
+    url = f"{settings.SITE_URL}/r/{REDACTED}/"
+    _subject, body = link_message(channel=link.channel, language=link.language, url=url)
+    Reminder.objects.create(
+        appointment_key=f"{KEY_PREFIX}{link.public_id}",
+        kind=KIND,
+        channel=link.channel,
+        client=client,
+        recipient_key=f"client:{client.pk}",
+        address=client.phone if link.channel == "sms" else client.email,
+        language=link.language,
+        body=body,
+        send_at=link.issued_at,
+        status=Reminder.Status.SENT,
+        sent_at=link.issued_at,
+        provider_message_id=f"demo-{link.public_id}",
+    )
+
+
 def _links_sent_today(rng, today: date) -> str:
     """Links for the measures open today: one expired unanswered, one locked,
     the rest waiting to be answered. Tokens are thrown away: only hashes are kept."""
@@ -272,18 +299,19 @@ def _links_sent_today(rng, today: date) -> str:
     open_dues = list(
         DueMeasure.objects.filter(
             status=DueMeasure.Status.OPEN, method="link", due_on__lte=today
-        ).select_related("client")[:6]
+        ).select_related("client")[:12]
     )
+    # Only to clients who agreed to texts or email, as the sender does.
+    open_dues = [due for due in open_dues if client_channels(due.client)]
     states = ["expired", "locked", "waiting", "waiting", "waiting", "waiting"]
     made: dict[str, int] = {}
     for due, state in zip(open_dues, states, strict=False):
         issued = now - timedelta(days=4 if state == "expired" else 1)
+        preferred = due.client.preferred_language or "en"
         link = SelfReportLink.objects.create(
             due=due,
-            channel=SelfReportLink.Channel.SMS
-            if due.client.phone
-            else SelfReportLink.Channel.EMAIL,
-            language=due.client.preferred_language or "en",
+            channel=client_channels(due.client)[0][0],
+            language=preferred if preferred in languages_of(due.instrument) else "en",
             token_hash=hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest(),
             issued_at=issued,
             expires_at=issued + timedelta(hours=72),
@@ -299,5 +327,6 @@ def _links_sent_today(rng, today: date) -> str:
                     obj=link,
                     details={"stage": "self_report_birth_date"},
                 )
+        _sent_message(link, due.client)
         made[state] = made.get(state, 0) + 1
     return ", ".join(f"{count} {state}" for state, count in sorted(made.items())) or "none"
