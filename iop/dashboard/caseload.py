@@ -1,6 +1,7 @@
 """The counselor's caseload table: per client the phase, week in program,
-Matrix progress, last attendance, last drug test, next appointment and the
-flags that need attention. A fixed number of queries, whatever the caseload."""
+Matrix progress, last attendance, last drug test, next appointment, the
+flags that need attention and the measures' "not on track" flags
+(outcomes.rules). A fixed number of queries, whatever the caseload."""
 
 import heapq
 from collections import defaultdict
@@ -19,6 +20,7 @@ from django.utils import timezone
 from aftercare.models import CheckIn
 from groups.models import Attendance, Enrollment, GroupSession
 from iop.clients.models import Appointment, DrugTest, DrugTestResult, Episode, TreatmentPlan
+from outcomes.selectors import episodes_standing
 
 SORTS = {
     "name": lambda row: (row["client"].legal_last_name, row["client"].legal_first_name),
@@ -27,6 +29,7 @@ SORTS = {
     "last_attended": lambda row: (row["last_attended"] is None, row["last_attended"] or 0),
     "next_appointment": lambda row: (row["next_appointment"] is None, row["next_appointment"] or 0),
     "flags": lambda row: (-len(row["flags"]), row["client"].legal_last_name),
+    "not_on_track": lambda row: (-len(row["not_on_track"]), row["client"].legal_last_name),
 }
 
 
@@ -74,6 +77,8 @@ def caseload_rows(clients, *, counselor, sort: str = "name") -> list[dict]:
     ids = [episode.pk for episode in episodes]
     attendance = _attendance_summary(ids)
     progress = _progress(ids, attendance.attended)
+    # Rules, administrations and due measures: three queries for the table.
+    standings = episodes_standing(episodes, today=today)
     rows = []
     for episode in episodes:
         flags = []
@@ -98,6 +103,7 @@ def caseload_rows(clients, *, counselor, sort: str = "name") -> list[dict]:
                 "last_test_on": episode.last_test_on,
                 "next_appointment": episode.next_appointment,
                 "flags": flags,
+                "not_on_track": standings[episode.pk].flags if episode.pk in standings else [],
             }
         )
     rows.sort(key=SORTS.get(sort, SORTS["name"]))

@@ -20,6 +20,7 @@ from tests.groups.factories import (
     program_track,
     track,
 )
+from tests.outcomes.helpers import give, install_default_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,20 @@ def test_sorting_by_flags_puts_the_most_flagged_first(counselor1):
     rows = _rows(counselor1, sort="flags")
 
     assert [row["episode"].pk for row in rows] == [worried.pk, calm.pk]
+
+
+def test_the_table_names_the_not_on_track_flags_in_words(login, counselor1):
+    install_default_rules()
+    episode = EpisodeFactory(
+        primary_counselor=counselor1,
+        referral_date=timezone.localdate() - timedelta(days=80),
+        admission_date=timezone.localdate() - timedelta(days=70),
+    )
+    give(episode.client, "PHQ-9", 65, total=18)
+    give(episode.client, "PHQ-9", 1, total=17)
+
+    assert [flag.label for flag in _row(counselor1, episode)["not_on_track"]] == [
+        "PHQ-9 not improving"
+    ]
+    page = login(counselor1).get("/").content.decode()
+    assert "Not on track: PHQ-9 not improving" in page

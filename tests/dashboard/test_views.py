@@ -34,9 +34,10 @@ HOME_QUERIES = LAYOUT_QUERIES + 2
 CLINICIAN_HOME_QUERIES = HOME_QUERIES + 1
 # A counselor's home adds the caseload table: the episodes with their last
 # test and appointment, the tracks required, and the episodes' attendance in
-# one pass (sessions attended per track, last attended, the two latest); and
-# one insert of the view events of the clients it names.
-COUNSELOR_HOME_QUERIES = CLINICIAN_HOME_QUERIES + 4
+# one pass (sessions attended per track, last attended, the two latest); the
+# not-on-track flags (the rules in use, the episodes' administrations, their
+# due measures); and one insert of the view events of the clients it names.
+COUNSELOR_HOME_QUERIES = CLINICIAN_HOME_QUERIES + 4 + 3
 
 ROLES = ["intake", "counselor1", "counselor2", "supervisor", "administrator"]
 
