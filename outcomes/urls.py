@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from outcomes.views import staff
+from outcomes.views import rules, staff
 
 app_name = "outcomes"
 
@@ -12,4 +12,5 @@ urlpatterns = [
         staff.link_send,
         name="link-send",
     ),
+    path("rules/", rules.rules, name="rules"),
 ]

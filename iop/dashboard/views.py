@@ -29,6 +29,7 @@ from iop.extensions import role_pages_for
 from iop.formtools import plain_text_400
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
+from outcomes.selectors import not_on_track
 
 # Beat runs the heartbeat every minute; three missed runs mean trouble.
 HEARTBEAT_STALE_SECONDS = 180
@@ -146,13 +147,16 @@ def my_day(request):
 REVIEWS_PER_PAGE = 50
 # Supervisors' list of drafts their author can no longer open: the oldest.
 STRANDED_DRAFTS_SHOWN = 50
+# Clients not on track listed by name (a supervisor's covers the program).
+NOT_ON_TRACK_SHOWN = 50
 
 
 @role_required(*roles.CLINICIANS)
 @require_GET
 def worklists(request):
     """What needs doing: unsigned notes, co-signatures (supervisors), plan
-    reviews that are due, and today's random drug tests. Every client named
+    reviews that are due, today's random drug tests, and the clients whose
+    measures say they are not on track (outcomes.rules). Every client named
     is one the user may open, and is audited as seen on the list; a draft
     whose client the author can no longer open is listed without the name."""
     user = request.user
@@ -181,11 +185,16 @@ def worklists(request):
         # Authorizations of the clients the user is primary counselor of.
         "authorization_alerts": counselor_alerts(user, timezone.localdate()),
     }
+    # Active episodes of the clients the user may see (a supervisor: the program).
+    flagged = not_on_track(visible)
+    context["not_on_track"] = flagged[:NOT_ON_TRACK_SHOWN]
+    context["not_on_track_total"] = len(flagged)
     notes = [note for note in context["unsigned_notes"] if note.client_visible]
     notes += context["cosign_notes"] + context["stranded_drafts"]
     named = [note.appointment.client for note in notes]
     named += [plan.client for plan in context["reviews_due"]] + context["tests_due"]
     named += [alert.client for alert in context["authorization_alerts"]]
+    named += [item.client for item in context["not_on_track"]]
     audit_list_view(request, clients=named, name="worklists")
     return render(request, "dashboard/worklists.html", context)
 

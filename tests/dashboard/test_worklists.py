@@ -22,9 +22,10 @@ URL = reverse("dashboard:worklists")
 # Every signed-in page 7; unsigned session notes, unsigned group sessions,
 # the reviews' count and page, the random-test candidates; for a supervisor
 # the two co-signature queues and the drafts their author can no longer open;
-# the authorization alerts of one's own clients; one insert of the view
-# events of the clients named.
-SUPERVISOR_WORKLISTS_QUERIES = 7 + 6 + 3 + 1
+# the authorization alerts of one's own clients; the clients not on track
+# (their active episodes, the rules, the administrations, the due measures);
+# one insert of the view events of the clients named.
+SUPERVISOR_WORKLISTS_QUERIES = 7 + 6 + 3 + 4 + 1
 
 
 def _due_plans(count, counselor):
@@ -272,3 +273,46 @@ def test_supervisor_worklists_query_count_does_not_grow_with_stranded_drafts(
     with django_assert_num_queries(SUPERVISOR_WORKLISTS_QUERIES):
         response = browser.get(URL)
     assert len(response.context["stranded_drafts"]) == 22
+
+
+def _stuck(counselor):
+    """An episode whose PHQ-9 has not moved in nine weeks."""
+    from tests.outcomes.helpers import give
+
+    episode = EpisodeFactory(
+        primary_counselor=counselor,
+        referral_date=timezone.localdate() - datetime.timedelta(days=80),
+        admission_date=timezone.localdate() - datetime.timedelta(days=70),
+    )
+    give(episode.client, "PHQ-9", 65, total=18)
+    give(episode.client, "PHQ-9", 1, total=17)
+    return episode.client
+
+
+def test_to_do_lists_my_clients_not_on_track_audited(login, counselor1, counselor2):
+    from tests.outcomes.helpers import install_default_rules
+
+    install_default_rules()
+    mine, theirs = _stuck(counselor1), _stuck(counselor2)
+
+    response = login(counselor1).get(URL)
+
+    assert [item.client for item in response.context["not_on_track"]] == [mine]
+    page = response.content.decode()
+    assert "Not on track: PHQ-9 not improving" in page
+    assert theirs.mrn not in page
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, actor=counselor1)
+    assert list(events.values_list("client", flat=True)) == [mine.pk]
+
+
+def test_a_supervisors_to_do_lists_the_program_not_on_track(
+    login, supervisor, counselor1, counselor2
+):
+    from tests.outcomes.helpers import install_default_rules
+
+    install_default_rules()
+    flagged = {_stuck(counselor1), _stuck(counselor2)}
+
+    response = login(supervisor).get(URL)
+
+    assert {item.client for item in response.context["not_on_track"]} == flagged
