@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iop.dashboard import cosign_views, views
+from iop.dashboard import cosign_views, outcome_views, views
 
 app_name = "dashboard"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("cosign/<slug:kind>/<str:note_id>/", cosign_views.cosign_read, name="cosign-read"),
     path("program/", views.program_dashboard, name="program"),
     path("program/clients/", views.program_clients, name="program-clients"),
+    path("outcomes/", outcome_views.outcome_dashboard, name="outcomes"),
+    path("outcomes/clients/", outcome_views.outcome_clients, name="outcome-clients"),
 ]
