@@ -16,7 +16,11 @@ from tests.factories import EpisodeFactory
 
 PRODUCT = ("iop", "screening", "groups", "family", "aftercare")
 # The views that export, each through iop.exports.export_response.
-EXPORTING_MODULES = {"iop/dashboard/views.py", "family/views/ledger.py"}
+EXPORTING_MODULES = {
+    "iop/dashboard/views.py",
+    "iop/dashboard/outcome_views.py",
+    "family/views/ledger.py",
+}
 
 
 def _sources():
@@ -49,6 +53,7 @@ def _export_urls(client):
         *(f"{program}?export={name}" for name in [*CSV_TABLES, *TEDS_EXPORTS]),
         reverse("family:accounting-export", args=[client.public_id]),
         reverse("family:ledger-export"),
+        f"{reverse('dashboard:outcomes')}?export=csv",
     ]
 
 

@@ -53,6 +53,9 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         entries.append((MY_WORK, _("Proposed diagnoses"), reverse("clients:diagnoses-proposed")))
         entries.append((MY_WORK, _("Groups"), reverse("groups:group-list")))
         entries.append((MY_WORK, _("Aftercare"), reverse("aftercare:worklist")))
+    if user.has_role(roles.COUNSELOR) and not user.has_role(*roles.PROGRAM_WIDE_ROLES):
+        # A counselor's outcomes are those of their own caseload.
+        entries.append((MY_WORK, _("My outcomes"), reverse("dashboard:outcomes")))
     if user.has_role(roles.COUNSELOR):
         entries.append((CLIENTS, _("My caseload"), reverse("clients:client-list") + "?mine=1"))
     if user.has_role(*roles.ALL_ROLES):
@@ -78,7 +81,9 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         entries.append((BILLING, _("Fee schedule"), reverse("billing:fee-list")))
     if user.has_role(roles.ADMINISTRATOR, roles.SUPERVISOR):
         entries.append((PROGRAM, _("Program dashboard"), reverse("dashboard:program")))
+        entries.append((PROGRAM, _("Outcomes"), reverse("dashboard:outcomes")))
     if user.has_role(roles.ADMINISTRATOR):
+        entries.append((PROGRAM, _("Not-on-track rules"), reverse("outcomes:rules")))
         entries.append((PROGRAM, _("Audit trail"), reverse("audit:event-list")))
         entries.append((PROGRAM, _("System status"), reverse("dashboard:system-status")))
         entries.append((PROGRAM, _("Staff"), reverse("admin:accounts_user_changelist")))

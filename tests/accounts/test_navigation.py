@@ -22,7 +22,7 @@ def test_a_counselor_has_my_work_and_clients_menus(login, counselor1):
 
     assert menus == {
         "Home": ["Home"],
-        "My work": ["My day", "To do", "Proposed diagnoses", "Groups", "Aftercare"],
+        "My work": ["My day", "To do", "Proposed diagnoses", "Groups", "Aftercare", "My outcomes"],
         "Clients": ["My caseload", "Find a client"],
     }
 
@@ -43,7 +43,7 @@ def test_a_supervisor_has_the_program_dashboard_on_its_own(login, supervisor):
         "Home": ["Home"],
         "My work": ["To do", "Proposed diagnoses", "Groups", "Aftercare"],
         "Clients": ["Find a client", "Screening worklist", "New referral"],
-        "Program": ["Program dashboard"],
+        "Program": ["Program dashboard", "Outcomes"],
     }
 
 
@@ -67,7 +67,15 @@ def test_an_administrator_has_a_program_menu(login, administrator):
             "Payers",
             "Fee schedule",
         ],
-        "Program": ["Program dashboard", "Audit trail", "System status", "Staff", "Lockouts"],
+        "Program": [
+            "Program dashboard",
+            "Outcomes",
+            "Not-on-track rules",
+            "Audit trail",
+            "System status",
+            "Staff",
+            "Lockouts",
+        ],
     }
 
 

@@ -16,6 +16,7 @@ from iop.clients.services import appointment_schedule, episode_assign_counselor
 from iop.clients.services.sessions import session_document
 from iop.dashboard.views import REVIEWS_PER_PAGE
 from tests.factories import EpisodeFactory
+from tests.outcomes.helpers import give, install_default_rules
 
 URL = reverse("dashboard:worklists")
 
@@ -277,8 +278,6 @@ def test_supervisor_worklists_query_count_does_not_grow_with_stranded_drafts(
 
 def _stuck(counselor):
     """An episode whose PHQ-9 has not moved in nine weeks."""
-    from tests.outcomes.helpers import give
-
     episode = EpisodeFactory(
         primary_counselor=counselor,
         referral_date=timezone.localdate() - datetime.timedelta(days=80),
@@ -290,8 +289,6 @@ def _stuck(counselor):
 
 
 def test_to_do_lists_my_clients_not_on_track_audited(login, counselor1, counselor2):
-    from tests.outcomes.helpers import install_default_rules
-
     install_default_rules()
     mine, theirs = _stuck(counselor1), _stuck(counselor2)
 
@@ -308,8 +305,6 @@ def test_to_do_lists_my_clients_not_on_track_audited(login, counselor1, counselo
 def test_a_supervisors_to_do_lists_the_program_not_on_track(
     login, supervisor, counselor1, counselor2
 ):
-    from tests.outcomes.helpers import install_default_rules
-
     install_default_rules()
     flagged = {_stuck(counselor1), _stuck(counselor2)}
 

@@ -15,6 +15,7 @@ from billing.models import Payer
 from family.models import Consent
 from iop.audit.models import EmergencyAccess
 from tests.aftercare.factories import PLAN_TEXT
+from tests.outcomes.helpers import install_default_rules
 from tests.screening.helpers import RATINGS_2_1, phq9
 from tests.security import post_setups as setups
 
@@ -627,6 +628,19 @@ POSTS.update(
             prepare=setups.denial_of_main,
         ),
     }
+)
+
+# The not-on-track rules: a threshold changed, audited without a client.
+POSTS["outcomes:rules"] = Post(
+    "administrator",
+    data=lambda w, s: {
+        "rule": "bam-risk-rising",
+        "label": "BAM risk rising",
+        "points": "5",
+        "active": "on",
+    },
+    client=None,
+    prepare=lambda world, browser: install_default_rules() or {},
 )
 
 # Routes that take a POST and change no client record.

@@ -175,6 +175,7 @@ FORM_ROUTES = {
     "billing:inbound-upload": ("file",),
     "billing:claim-payment-match": ("claim",),
     "billing:denial-resolve": ("action_taken", "resolution"),
+    "outcomes:rules": ("rule", "label", "weeks", "points", "percent", "count", "active"),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).

@@ -119,6 +119,9 @@ ACCESS = {
     "dashboard:cosign-read": Access((SUPERVISOR,), allowed_get={SUPERVISOR: 404}),
     "dashboard:program": Access(PROGRAM),
     "dashboard:program-clients": Access(PROGRAM),
+    # A counselor sees the outcomes of their own caseload's admissions.
+    "dashboard:outcomes": Access((COUNSELOR, SUPERVISOR, ADMINISTRATOR)),
+    "dashboard:outcome-clients": Access((COUNSELOR, SUPERVISOR, ADMINISTRATOR)),
     # clients
     "clients:client-list": Access(EVERYONE),
     "clients:client-create": Access(SCREENERS),
@@ -219,6 +222,8 @@ ACCESS = {
     "aftercare:readmit": client_route((SUPERVISOR,), POST_ONLY),
     # The summary is named in the URL; the world has none to name.
     "aftercare:summary-addendum": client_route(CLINICIANS, POST_ONLY, empty_post=404),
+    # outcomes: the not-on-track rules
+    "outcomes:rules": Access((ADMINISTRATOR,)),
     # billing: charges (a charge is named in the URL; the world has none to name)
     "billing:dashboard": Access(BILLING_STAFF),
     "billing:charges": Access(BILLING_STAFF),
