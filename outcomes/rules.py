@@ -23,14 +23,16 @@ no_improvement [instrument = PHQ-9 or GAD-7, weeks = 8, points = 5, percent = 50
     (baseline - latest >= points) or to at most `100 - percent` % of the
     baseline (latest <= baseline x (100 - percent) / 100). Flagged when not
     improved, unless the latest score is below 5: a client in the minimal
-    range (remission, below) has no symptoms left to reduce. Sources: 5 PHQ-9
-    points is the minimal clinically important change (Löwe et al., Med Care
-    2004;42:1194) and a 50 % fall is the usual "response" (Kroenke et al.,
-    J Gen Intern Med 2001;16:606; NCQA's depression response measure); eight
-    weeks is the point at which measurement-based care guidance expects a
-    response before the plan changes (e.g. Fortney et al., Psychiatr Serv
-    2017;68:179). GAD-7 is read the same way (Spitzer et al., Arch Intern Med
-    2006;166:1092: same 5/10/15 bands).
+    range (remission, below) has no symptoms left to reduce. Sources: 5
+    PHQ-9 points is the minimal clinically important change (Löwe et al.,
+    Med Care 2004;42:1194); a 50 % fall is the usual "response" (Kroenke et
+    al., J Gen Intern Med 2001;16:606; NCQA HEDIS "Depression Remission or
+    Response", which also sets remission at PHQ-9 < 5). Eight weeks is the
+    program's choice, in line with measurement-based care's practice of
+    reviewing a plan whose measures have not improved after six to eight
+    weeks (Fortney et al., "A Tipping Point for Measurement-Based Care",
+    Psychiatr Serv 2017;68:179). GAD-7 is read the same way (Spitzer et al.,
+    Arch Intern Med 2006;166:1092: the same 5/10/15 band limits).
 
 use_running [weeks = 2]
     The BAM Use composite (items 4 + 5 + 6) counts any use when it is 1 or
