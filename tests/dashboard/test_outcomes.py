@@ -234,8 +234,8 @@ def test_the_export_asks_for_the_password_again(login, administrator):
 
 # --- query count ----------------------------------------------------------------------
 
-# Every signed-in page 7; the roles read by the policy 1 (counselor)
-# plus the admissions, their tracks and their administrations.
+# Every signed-in page 7, then the admissions (the policy's subqueries
+# inline), their tracks and their administrations.
 DASHBOARD_QUERIES = 7 + 3
 
 
@@ -262,3 +262,37 @@ def test_the_dashboard_query_count_does_not_grow_with_admissions(
 
 def test_the_summary_of_nobody_is_empty():
     assert outcomes.summary([])["completion"]["any"] == {"n": 0, "share": None}
+
+
+def test_a_counselors_dashboard_query_count_does_not_grow(
+    login, counselor1, django_assert_num_queries
+):
+    browser = login(counselor1)
+    _more(counselor1, 2)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        browser.get(URL)
+
+    _more(counselor1, 20)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = browser.get(URL)
+    assert response.context["overall"]["admissions"] == 22
+
+
+# The dashboard's three queries, the page of clients and its count, and one
+# insert of the view events of the clients listed.
+DRILL_DOWN_QUERIES = 7 + 3 + 2 + 1
+
+
+def test_the_drill_down_query_count_does_not_grow(
+    login, administrator, counselor1, django_assert_num_queries
+):
+    browser = login(administrator)
+    cell = {"by": "all", "key": "all", "figure": "followed", "instrument": "PHQ-9"}
+    _more(counselor1, 2)
+    with django_assert_num_queries(DRILL_DOWN_QUERIES):
+        browser.get(CLIENTS_URL, cell)
+
+    _more(counselor1, 20)
+    with django_assert_num_queries(DRILL_DOWN_QUERIES):
+        response = browser.get(CLIENTS_URL, cell)
+    assert response.context["page"].paginator.count == 22
