@@ -401,3 +401,17 @@ def test_due_measures_were_planned_and_settled(seeded):
 
     assert {"open", "completed", "missed"} <= statuses
     assert not DueMeasure.objects.filter(status="open", closes_on__lt=timezone.localdate()).exists()
+
+
+def test_the_not_on_track_rules_flag_the_demos_off_track_clients(seeded):
+    from outcomes.selectors import not_on_track
+    from tests.outcomes.helpers import install_default_rules
+
+    install_default_rules()
+    active = Episode.objects.filter(phase__in=Episode.ACTIVE_PHASES).count()
+
+    flagged = not_on_track(Client.objects.all())
+
+    keys = {flag.key for item in flagged for flag in item.flags}
+    assert {"bam-use-running", "bam-risk-rising"} <= keys
+    assert len(flagged) < active / 2
