@@ -57,9 +57,11 @@ def seed_outcomes(*, users, rng: random.Random, today: date) -> str:
     with transaction.atomic():
         for index, episode in enumerate(episodes):
             answered += _bam_history(rng, episode, today=today, trajectory=_trajectory(index))
-        _stalled_phq9(rng, episodes[2] if len(episodes) > 2 else None, today=today)
+        quiet = _not_followed_up(episodes[2:-1], today=today, days=70)
+        stalled = next((e for e in quiet if _screening_phq9(e) >= 8), None)
+        _stalled_phq9(rng, stalled, today=today)
         handled = _self_reported_safety_flag(episodes[-1] if episodes else None, users, today)
-        _missed_twice(episodes[3] if len(episodes) > 3 else None, today=today)
+        _missed_twice(next((e for e in quiet if e != stalled), None), today=today)
         _discharge_measures(rng)
         due_measures_plan(today=today)
         settled = due_measures_settle(today=today)
@@ -173,12 +175,39 @@ def _bam_history(rng, episode: Episode, *, today: date, trajectory: str) -> int:
     return count
 
 
+def _not_followed_up(episodes: list[Episode], *, today: date, days: int) -> list[Episode]:
+    """Episodes at least `days` into treatment whose PHQ-9 and GAD-7 were
+    given only at screening (the screening seeder repeats some monthly)."""
+    repeated = set(
+        InstrumentAdministration.objects.filter(
+            screening__isnull=True, code__in=("PHQ-9", "GAD-7")
+        ).values_list("client", flat=True)
+    )
+    return [
+        episode
+        for episode in episodes
+        if episode.client_id not in repeated and (today - episode.admission_date).days >= days
+    ]
+
+
+def _screening_phq9(episode: Episode) -> int:
+    first = (
+        InstrumentAdministration.objects.filter(client=episode.client_id, code="PHQ-9")
+        .order_by("administered_at")
+        .values_list("total", flat=True)
+        .first()
+    )
+    return first or 0
+
+
 def _stalled_phq9(rng, episode: Episode | None, *, today: date) -> None:
-    """A PHQ-9 that has not improved after eight weeks, answered by link."""
-    if episode is None or (today - episode.admission_date).days < 56:
+    """A PHQ-9 answered by link at four and eight weeks that has barely moved
+    from the screening's: not improved by 5 points or 50 %."""
+    if episode is None:
         return
-    for weeks, total in ((0, 14), (4, 13), (8, 12)):
-        day = episode.admission_date + timedelta(weeks=weeks)
+    baseline = _screening_phq9(episode)
+    for weeks, total in ((4, baseline - 1), (8, baseline - 2)):
+        day = episode.admission_date + timedelta(weeks=weeks, days=1)
         answers = _spread(rng, tuple("12345678"), total, top=3) | {"9": 0}
         administration_record(
             actor=None,

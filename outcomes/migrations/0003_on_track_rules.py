@@ -4,41 +4,6 @@ import django.core.validators
 from django.db import migrations, models
 
 
-# The default "not on track" rules (outcomes.rules states each definition and
-# its source). One migration number was available for this change: the table
-# and its reference rows arrive together, the rows by RunPython below.
-DEFAULT_RULES = [
-    # key, kind, label, instrument, weeks, points, percent, count
-    ("phq9-no-improvement", "no_improvement", "PHQ-9 not improving", "PHQ-9", 8, 5, 50, None),
-    ("gad7-no-improvement", "no_improvement", "GAD-7 not improving", "GAD-7", 8, 5, 50, None),
-    ("bam-use-running", "use_running", "Use on BAM 2 weeks running", "", 2, None, None, None),
-    ("bam-risk-rising", "risk_rising", "BAM risk rising", "", None, 4, None, None),
-    ("measures-missed", "missed_measures", "Measures missed", "", None, None, None, 2),
-]
-
-
-def add_rules(apps, schema_editor):
-    Rule = apps.get_model("outcomes", "OnTrackRule")
-    Rule.objects.bulk_create(
-        Rule(
-            key=key,
-            kind=kind,
-            label=label,
-            instrument=instrument,
-            weeks=weeks,
-            points=points,
-            percent=percent,
-            count=count,
-        )
-        for key, kind, label, instrument, weeks, points, percent, count in DEFAULT_RULES
-    )
-
-
-def remove_rules(apps, schema_editor):
-    apps.get_model("outcomes", "OnTrackRule").objects.all().delete()
-
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -68,5 +33,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'no_improvement'), _negated=True), models.Q(('instrument__in', ['PHQ-9', 'GAD-7']), ('percent__isnull', False), ('points__isnull', False), ('weeks__isnull', False)), _connector='OR'), name='on_track_no_improvement_params'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'use_running'), _negated=True), ('weeks__isnull', False), _connector='OR'), name='on_track_use_running_params'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'risk_rising'), _negated=True), ('points__isnull', False), _connector='OR'), name='on_track_risk_rising_params'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'missed_measures'), _negated=True), ('count__isnull', False), _connector='OR'), name='on_track_missed_measures_params')],
             },
         ),
-        migrations.RunPython(add_rules, remove_rules),
     ]

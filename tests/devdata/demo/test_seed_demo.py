@@ -413,5 +413,6 @@ def test_the_not_on_track_rules_flag_the_demos_off_track_clients(seeded):
     flagged = not_on_track(Client.objects.all())
 
     keys = {flag.key for item in flagged for flag in item.flags}
-    assert {"bam-use-running", "bam-risk-rising"} <= keys
+    assert {"bam-use-running", "bam-risk-rising", "phq9-no-improvement"} <= keys
+    assert "measures-missed" in keys
     assert len(flagged) < active / 2
