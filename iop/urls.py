@@ -30,6 +30,7 @@ urlpatterns = [
     path("family/", include("family.urls")),
     path("aftercare/", include("aftercare.urls")),
     path("billing/", include("billing.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
     # Browsers ask for it at the root whatever the page links.

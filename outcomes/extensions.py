@@ -1,7 +1,19 @@
 """What outcomes registers with the core's extension points
-(iop/extensions.py): measures made due at admission, step-down and discharge."""
+(iop/extensions.py): measures made due at admission, step-down and
+discharge, the chart's Measures section and the group roster's "due"
+markers."""
 
-from iop.extensions import ADMISSION_HOOKS, DISCHARGE_HOOKS, STEP_DOWN_HOOKS
+from django.utils.translation import gettext_lazy
+
+from iop.extensions import (
+    ADMISSION_HOOKS,
+    CHART_SECTIONS,
+    DISCHARGE_HOOKS,
+    ROSTER_MARKERS,
+    STEP_DOWN_HOOKS,
+    ChartSection,
+)
+from outcomes import chart, selectors
 from outcomes.services import plan
 
 
@@ -9,3 +21,13 @@ def register() -> None:
     ADMISSION_HOOKS.register("due-measures", plan.due_measures_on_admission, order=60)
     STEP_DOWN_HOOKS.register("due-measures", plan.due_measures_on_step_down, order=60)
     DISCHARGE_HOOKS.register("due-measures", plan.due_measures_on_discharge, order=60)
+    CHART_SECTIONS.register(
+        "measures",
+        ChartSection(
+            title=gettext_lazy("Measures"),
+            template="outcomes/includes/_chart_measures.html",
+            context=chart.measures_section,
+        ),
+        order=35,
+    )
+    ROSTER_MARKERS.register("due-measures", selectors.roster_due_markers, order=10)

@@ -83,6 +83,8 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         entries.append((PROGRAM, _("System status"), reverse("dashboard:system-status")))
         entries.append((PROGRAM, _("Staff"), reverse("admin:accounts_user_changelist")))
         entries.append((PROGRAM, _("Lockouts"), reverse("accounts:lockout-list")))
+        # A URL name, not an import: the core does not import outcomes.
+        entries.append((PROGRAM, _("Measurement plan"), reverse("outcomes:plan")))
     return entries
 
 
