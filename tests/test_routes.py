@@ -32,6 +32,10 @@ PUBLIC_ROUTES = {
     "admin:login",
     "admin:logout",
     "reminders:sms-inbound",
+    # The clinic tablet's questionnaire: no staff sign-in (the device was
+    # handed to a client), reachable only from the kiosk session a counselor
+    # started on that device (outcomes.middleware); otherwise the lock screen.
+    "outcomes:kiosk",
 }
 
 _FILL = {"uuid": None, "int": "1", "str": "x", "slug": "x"}

@@ -124,8 +124,11 @@ def kiosk_submit(*, kiosk: KioskSession, answers: dict, request=None) -> Instrum
     the kiosk, in one transaction. Raises InstrumentValidationError for
     incomplete answers (nothing is written), ValidationError once ended."""
     with transaction.atomic():
-        kiosk = KioskSession.objects.select_for_update().select_related("client", "started_by")
-        kiosk = kiosk.get(pk=kiosk.pk)
+        kiosk = (
+            KioskSession.objects.select_for_update()
+            .select_related("client", "started_by")
+            .get(pk=kiosk.pk)
+        )
         if kiosk.ended_at is not None:
             raise ValidationError(_("This questionnaire has already ended."))
         administration = administration_record(

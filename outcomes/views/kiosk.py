@@ -76,7 +76,7 @@ def kiosk(request):
         context = {
             "instrument": instrument,
             "form": form,
-            "timeout_seconds": settings.KIOSK_TIMEOUT_SECONDS,
+            "refresh_seconds": settings.KIOSK_TIMEOUT_SECONDS,
             "timeout_minutes": settings.KIOSK_TIMEOUT_SECONDS // 60,
             "language": running.language,
         }
