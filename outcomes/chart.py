@@ -86,9 +86,9 @@ def measures_section(request, client, *, printing=False):
         ).order_by("-administered_at", "-id")[:SELF_REPORTS_SHOWN]
     )
     user = request.user
+    # The actions are left off paper by the template (no-print).
     clinician = (
         user.has_role(*roles.CLINICIANS)
-        and not printing
         and client.episodes.filter(phase__in=Episode.ACTIVE_PHASES).exists()
     )
     return {

@@ -80,15 +80,17 @@ class PlanEntryForm(forms.ModelForm):
 class MeasureRequestForm(forms.Form):
     """Ask for a measure now, outside the plan."""
 
-    instrument = forms.ChoiceField(label=_("Instrument"), choices=PLAN_INSTRUMENTS)
-    method = forms.ChoiceField(label=_("How"), choices=Method.choices)
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=[("", "—"), *PLAN_INSTRUMENTS])
+    method = forms.ChoiceField(label=_("How"), choices=[("", "—"), *Method.choices])
 
 
 class KioskStartForm(forms.Form):
     """Start a measure on the clinic tablet: a due measure, or an instrument."""
 
     due = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    instrument = forms.ChoiceField(label=_("Instrument"), choices=PLAN_INSTRUMENTS, required=False)
+    instrument = forms.ChoiceField(
+        label=_("Instrument"), choices=[("", "—"), *PLAN_INSTRUMENTS], required=False
+    )
     language = forms.ChoiceField(
         label=_("Language"), choices=[("en", _("English")), ("es", _("Spanish"))], initial="en"
     )

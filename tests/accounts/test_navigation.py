@@ -67,7 +67,14 @@ def test_an_administrator_has_a_program_menu(login, administrator):
             "Payers",
             "Fee schedule",
         ],
-        "Program": ["Program dashboard", "Audit trail", "System status", "Staff", "Lockouts"],
+        "Program": [
+            "Program dashboard",
+            "Audit trail",
+            "System status",
+            "Staff",
+            "Lockouts",
+            "Measurement plan",
+        ],
     }
 
 
