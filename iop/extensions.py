@@ -204,8 +204,9 @@ ROSTER_MARKERS: Registry[RosterMarker] = Registry(
     `on_date` (the session's day). A client without a marker is left out.
     Call it through `roster_markers(...)`.
 
-    Called: on every GET of the session page and each attendance toggle
-    (one row), in order; labels of one client follow that order.
+    Called: on every GET and re-rendered POST of the session page and on
+    each attendance toggle (its one row), in order; labels of one client
+    follow that order.
 
     Query budget: one query for the whole roster, whatever its size; none
     when `client_ids` is empty.

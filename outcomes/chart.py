@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iop.accounts import roles
 from iop.clients.models import Episode
-from outcomes.forms import KioskStartForm, MeasureRequestForm
+from outcomes.forms import LANGUAGE_NAMES, KioskStartForm, MeasureRequestForm
 from outcomes.models import DueMeasure, SelfReportLink
 from outcomes.models.plan import PLAN_INSTRUMENTS
 from screening.instruments.translations import languages_of
@@ -76,6 +76,7 @@ def measures_section(request, client, *, printing=False):
         due.link_status = link_status(due, now)
         due.link_status_label = LINK_STATUS.get(due.link_status, "")
         due.overdue = due.status == DueMeasure.Status.OPEN and due.due_on < today
+        due.languages = [(code, LANGUAGE_NAMES[code]) for code in languages_of(due.instrument)]
     self_reports = list(
         InstrumentAdministration.objects.filter(
             client=client,

@@ -4,7 +4,8 @@ A device's session that holds a kiosk id (outcomes.services.kiosk) reaches
 the questionnaire, the lock screen (the staff sign-in page) and static
 files, nothing else: every other path redirects to the lock screen. The
 kiosk ends after KIOSK_TIMEOUT_SECONDS without a request, whatever the page
-shows (the page also reloads itself to the lock screen then). A staff
+shows (the page also reloads itself to the lock screen then). Showing the lock
+screen ends it too (nothing brings the questionnaire back). A staff
 member who signs in on the lock screen ends it: the sign-in keeps the
 session's data, so the kiosk id is still there to be ended and dropped.
 
@@ -92,6 +93,11 @@ class KioskMiddleware:
         if not _allowed(request.path):
             return _lock_screen(request)
         if request.method == "GET" and request.path == reverse("accounts:login"):
+            # The lock screen is shown: the questionnaire is over, whatever
+            # brought the device here (only staff get it back).
+            kiosk = kiosk_of(request)
+            if kiosk is not None:
+                kiosk_end(kiosk=kiosk, reason=EndReason.LOCKED, request=request)
             messages.info(request, _("This device is locked. Staff: sign in to unlock it."))
         response = self.get_response(request)
         if request.user.is_authenticated and KIOSK_KEY in request.session:

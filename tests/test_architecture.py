@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("iop", "screening", "groups", "family", "aftercare", "billing", "devdata")
+PACKAGES = ("iop", "screening", "groups", "family", "aftercare", "billing", "outcomes", "devdata")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

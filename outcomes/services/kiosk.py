@@ -35,6 +35,9 @@ class EndReason:
     SUBMITTED = "submitted"
     TIMEOUT = "timeout"
     SIGNED_IN = "signed_in"
+    # The device showed the lock screen before the questionnaire was sent
+    # (the client left the questionnaire, or the page locked itself).
+    LOCKED = "locked"
 
 
 def kiosk_start(

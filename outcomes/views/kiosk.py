@@ -76,7 +76,8 @@ def kiosk(request):
         context = {
             "instrument": instrument,
             "form": form,
-            "refresh_seconds": settings.KIOSK_TIMEOUT_SECONDS,
+            # A second past the timeout, so the server finds it expired.
+            "refresh_seconds": settings.KIOSK_TIMEOUT_SECONDS + 1,
             "timeout_minutes": settings.KIOSK_TIMEOUT_SECONDS // 60,
             "language": running.language,
         }

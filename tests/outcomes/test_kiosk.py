@@ -89,7 +89,7 @@ def test_the_device_shows_only_the_questionnaire_without_the_clients_name(
     assert client_of_counselor1.legal_last_name not in page
     assert client_of_counselor1.mrn not in page
     assert 'data-menu="' not in page  # no navigation
-    assert f'content="{settings.KIOSK_TIMEOUT_SECONDS};url={LOCK}"' in page
+    assert f'content="{settings.KIOSK_TIMEOUT_SECONDS + 1};url={LOCK}"' in page
 
 
 @pytest.mark.parametrize(
@@ -182,6 +182,9 @@ def test_a_suicide_risk_answer_shows_crisis_resources_and_raises_the_flag(
     page = response.content.decode()
     assert 'data-testid="crisis-resources"' in page
     assert "988" in page and "911" in page and "555-0100" in page
+    # In the language the client chose (outcomes/locale/es).
+    assert "Llame o envíe un mensaje de texto" in page
+    assert '<html lang="es">' in page
     flag = SafetyFlag.objects.get()
     assert flag.client == client_of_counselor1
     assert flag.administration.source == "kiosk"
@@ -216,6 +219,16 @@ def test_a_timeout_found_on_the_lock_screen_ends_the_kiosk_too(device, clock):
 
     assert LOCKED in page
     assert KioskSession.objects.get().end_reason == "timeout"
+
+
+def test_leaving_the_questionnaire_for_the_lock_screen_ends_it(device, client_of_counselor1):
+    assert device.get(reverse("dashboard:home")).url == LOCK
+
+    assert LOCKED in device.get(LOCK).content.decode()
+
+    assert KioskSession.objects.get().end_reason == "locked"
+    assert device.get(KIOSK).url == LOCK
+    assert AuditEvent.objects.filter(client=client_of_counselor1, details__kiosk="locked").exists()
 
 
 def test_staff_sign_in_on_the_lock_screen_ends_the_kiosk(device, supervisor):

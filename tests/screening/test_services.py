@@ -431,7 +431,7 @@ def test_administration_record_audits_the_administration_and_the_flag(intake, su
         draft.client,
     )
     assert event.object_id == str(administration.public_id)
-    assert event.details == {"instrument": "PHQ-9"}
+    assert event.details == {"instrument": "PHQ-9", "source": "staff"}
     assert _audited(AuditEvent.Action.CREATE, "safetyflag", client=draft.client) == 1
 
 
