@@ -11,6 +11,7 @@ from django.utils import timezone
 from iop.audit.models import AuditEvent
 from iop.extensions import CHART_SECTIONS
 from outcomes.models import DueMeasure, SelfReportLink
+from screening.chart import timeline_entries
 from screening.services import administration_record
 from tests.factories import EpisodeFactory
 from tests.outcomes.helpers import bam, chart_section_url, chart_url, due_measure, phq9
@@ -259,3 +260,23 @@ def test_the_section_query_count_does_not_grow_with_the_history(
         with django_assert_num_queries(MEASURES_QUERIES):
             response = browser.get(chart_section_url(large))
     assert len(_section(response)["bam"][0]["administrations"]) == 20
+
+
+def test_a_self_reported_answer_says_so_on_the_timeline(counselor1, client_of_counselor1):
+    administration_record(
+        actor=None, client=client_of_counselor1, code="PHQ-9", answers=phq9(), source="link"
+    )
+    administration_record(
+        actor=counselor1,
+        client=client_of_counselor1,
+        code="GAD-7",
+        answers=dict.fromkeys("1234567", 0),
+    )
+
+    details = {
+        entry.title.split()[0]: entry.detail
+        for entry in timeline_entries(client_of_counselor1, viewer=counselor1)
+    }
+
+    assert details["PHQ-9"].endswith("· Self-report link")
+    assert "·" not in details["GAD-7"]
