@@ -16,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,8 +37,6 @@ def kiosk_begin(request, kiosk: KioskSession) -> None:
     """The device's session becomes the kiosk's: the staff member's session
     ends (a new key, nothing of theirs kept) and only the kiosk id stays.
     The staff member's other devices stay signed in."""
-    from django.contrib.auth.models import AnonymousUser
-
     request.session.flush()
     request.user = AnonymousUser()
     request.session[KIOSK_KEY] = str(kiosk.public_id)
