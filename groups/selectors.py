@@ -2,7 +2,7 @@
 function makes a fixed number of queries, whatever the roster or history."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum, Value
@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from groups.models import Attendance, Enrollment, GroupSession, RecurringGroup
 from iop.audit.policy import clients_visible_to
 from iop.clients.models import Appointment, Client, Episode, Objective, TreatmentPlan
+from iop.extensions import roster_markers
 
 # IOP: at least 9 hours a week for adults; a day of 3+ hours, in a week with
 # 3+ such days, counts toward H0015 (DOMAIN.md sections 1 and 5a).
@@ -34,6 +35,8 @@ class RosterEntry:
     # viewer (services), else only when the viewer may open the chart; a
     # former member stays a row of the session, without name or line.
     named: bool = True
+    # Other apps' short markers ("BAM due"), from ROSTER_MARKERS.
+    markers: list[str] = field(default_factory=list)
 
     @property
     def drop_in(self) -> bool:
@@ -91,6 +94,16 @@ def session_roster(session: GroupSession, *, viewer=None) -> list[RosterEntry]:
     return sorted(
         entries.values(), key=lambda entry: (entry.client.legal_last_name, entry.client.pk)
     )
+
+
+def roster_mark(roster: list[RosterEntry], day: date) -> list[RosterEntry]:
+    """Put other apps' markers (iop.extensions.ROSTER_MARKERS) on the
+    entries the page names, for the session's day: one query per marker
+    for the whole roster."""
+    markers = roster_markers([entry.client.pk for entry in roster if entry.named], day)
+    for entry in roster:
+        entry.markers = markers.get(entry.client.pk, []) if entry.named else []
+    return roster
 
 
 def _visible_to(viewer, client_field: str):

@@ -188,6 +188,45 @@ SESSION_SECTIONS: Registry[PageSection] = Registry(
 )
 
 
+# marker(client_ids, on_date) -> {client_id: [short labels]}
+RosterMarker = Callable[[Iterable[int], date], dict[int, list[str]]]
+
+ROSTER_MARKERS: Registry[RosterMarker] = Registry(
+    "roster markers",
+    """Short markers beside each client on a group session's roster (the
+    groups app's session_detail and its attendance row), such as outcomes'
+    "BAM due".
+
+    Entry: marker(client_ids, on_date) -> {client_id: [short labels]}:
+    a few words each, no score or clinical detail (the roster is read out
+    in the room), for the clients among `client_ids` (those the viewer may
+    name; the page has applied the access policy) that have one on
+    `on_date` (the session's day). A client without a marker is left out.
+    Call it through `roster_markers(...)`.
+
+    Called: on every GET and re-rendered POST of the session page and on
+    each attendance toggle (its one row), in order; labels of one client
+    follow that order.
+
+    Query budget: one query for the whole roster, whatever its size; none
+    when `client_ids` is empty.
+    """,
+)
+
+
+def roster_markers(client_ids: Iterable[int], on_date: date) -> dict[int, list[str]]:
+    """Every ROSTER_MARKERS entry's labels per client, in order; no query
+    for an empty roster."""
+    client_ids = list(client_ids)
+    merged: dict[int, list[str]] = {}
+    if not client_ids:
+        return merged
+    for marker in ROSTER_MARKERS:
+        for client_id, labels in marker(client_ids, on_date).items():
+            merged.setdefault(client_id, []).extend(labels)
+    return merged
+
+
 def page_sections(registry: Registry[PageSection], *args) -> list[dict]:
     """What each section of `registry` has for this page, in order,
     without those that have nothing."""

@@ -153,6 +153,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A clinic device in kiosk mode reaches its questionnaire and the lock
+    # screen only; needs the session, the user and messages.
+    "outcomes.middleware.KioskMiddleware",
     # Idle and absolute session limits; needs the user and messages.
     "iop.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -243,6 +246,12 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Kiosk mode (outcomes): a clinic device handed to a client locks itself
+# after this long without a request (outcomes.middleware).
+KIOSK_TIMEOUT_SECONDS = env.int("KIOSK_TIMEOUT_SECONDS", default=10 * 60)
+# The clinic's phone number, shown with the crisis resources after a
+# client's own answer raised a safety flag ("" leaves it out).
+CLINIC_PHONE = env("CLINIC_PHONE", default="")
 
 # Login throttling (django-axes): 5 failures for one username from one address
 # lock that pair for 15 minutes; others keep signing in. A failure counts until

@@ -70,12 +70,16 @@ def timeline_entries(client, *, viewer, limit=None):
                 args=[client.public_id, administration.screening.public_id],
             )
         total = "" if administration.total is None else f" {administration.total}"
+        detail = administration.band_label
+        if administration.source != InstrumentAdministration.Source.STAFF:
+            # How it was answered, where it was not by staff in person.
+            detail = f"{detail} · {administration.get_source_display()}"
         entries.append(
             TimelineEntry(
                 when=administration.administered_at,
                 kind="instrument",
                 title=f"{administration.code}{total}",
-                detail=administration.band_label,
+                detail=detail,
                 url=url,
             )
         )

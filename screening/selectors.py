@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.timezone import localdate
+from django.utils.translation import gettext_lazy
 
 from iop.clients.models import Client, Episode
 from iop.clients.services import demographics_missing
@@ -61,27 +62,56 @@ def client_open_safety_flags(client: Client) -> QuerySet[SafetyFlag]:
     )
 
 
-def client_scores_by_instrument(client: Client) -> list[dict]:
+def client_scores_by_instrument(
+    client: Client, *, codes: tuple[str, ...] | None = None, prefix: str = "scores"
+) -> list[dict]:
     """Each instrument's administrations for the chart, oldest first, grouped
-    in one query."""
+    in one query; `codes` keeps only those instruments. An instrument scored
+    by composites rather than a total (the BAM: use, risk, protective) has a
+    line per composite; every point says how it was answered (staff, phone,
+    self-report link, clinic tablet). `prefix` keeps element ids apart where
+    two sections of one page draw the same instrument (the printed chart)."""
     rows = InstrumentAdministration.objects.filter(client=client).order_by(
         "code", "administered_at", "id"
     )
+    if codes is not None:
+        rows = rows.filter(code__in=codes)
     grouped: dict[str, list[InstrumentAdministration]] = {}
     for row in rows:
         grouped.setdefault(row.code, []).append(row)
-    return [
-        {
-            "code": code,
-            "dom_id": f"scores-{code.lower()}",
-            "administrations": items,
-            "series": {
-                "labels": [localdate(item.administered_at).isoformat() for item in items],
-                "totals": [item.total for item in items],
-            },
-        }
-        for code, items in grouped.items()
-    ]
+    return [_series(code, items, prefix) for code, items in grouped.items()]
+
+
+# The composites' names as the chart's legend shows them (the BAM's).
+SUBSCALE_LABELS = {
+    "use": gettext_lazy("Use"),
+    "risk": gettext_lazy("Risk"),
+    "protective": gettext_lazy("Protective"),
+}
+
+
+def _series(code: str, items: list[InstrumentAdministration], prefix: str) -> dict:
+    subscale_names = list(dict.fromkeys(name for item in items for name in item.subscales))
+    labels = {name: str(SUBSCALE_LABELS.get(name, name)) for name in subscale_names}
+    for item in items:
+        # The table's cells, in the legend's order.
+        item.composite_values = [item.subscales.get(name) for name in subscale_names]
+    return {
+        "code": code,
+        "dom_id": f"{prefix}-{code.lower()}",
+        "administrations": items,
+        "subscale_names": subscale_names,
+        "subscale_labels": labels,
+        "series": {
+            "labels": [localdate(item.administered_at).isoformat() for item in items],
+            "totals": [item.total for item in items],
+            "sources": [item.get_source_display() for item in items],
+            "subscales": [
+                {"label": labels[name], "values": [item.subscales.get(name) for item in items]}
+                for name in subscale_names
+            ],
+        },
+    }
 
 
 def clients_in_screening(clients: QuerySet[Client]) -> QuerySet[Client]:

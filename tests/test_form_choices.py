@@ -53,6 +53,11 @@ STATED_DEFAULTS = {
     ("billing.forms.payers.PayerForm", "group_code"): "the usual billing rule",
     ("billing.forms.payers.PayerForm", "individual_code_basis"): "the usual billing rule",
     ("billing.forms.payers.PayerForm", "claim_span"): "the usual billing rule",
+    # The measurement plan is program data: a new line starts from the
+    # plan's usual way of giving a measure (a self-report link).
+    ("outcomes.forms.PlanEntryForm", "method"): "the plan's usual method",
+    # The language the clinic tablet shows the questions in, not an answer.
+    ("outcomes.forms.KioskStartForm", "language"): "display language",
 }
 
 
@@ -86,6 +91,7 @@ def _kwargs(cls) -> dict:
         "family.forms.ConjointForm": {"members": FamilyMember.objects.none()},
         "screening.forms.CompletionForm": {"screening": Screening()},
         "screening.forms.InstrumentForm": {"instrument": next(iter(REGISTRY.values()))},
+        "outcomes.forms.QuestionnaireForm": {"instrument": next(iter(REGISTRY.values()))},
         "screening.forms.SubstanceForm": {"rank": ReferralSubstance.Rank.SECONDARY},
         "iop.clients.clinical_forms.SessionNoteForm": {"objectives": Objective.objects.none()},
         "iop.accounts.mfa.forms.ReauthForm": {"request": None, "with_code": False},

@@ -36,6 +36,10 @@ PUBLIC_ROUTES = {
     "selfreport:open",
     "selfreport:form",
     "selfreport:done",
+    # The clinic tablet's questionnaire: no staff sign-in (the device was
+    # handed to a client), reachable only from the kiosk session a counselor
+    # started on that device (outcomes.middleware); otherwise the lock screen.
+    "outcomes:kiosk",
 }
 
 _FILL = {"uuid": None, "int": "1", "str": "x", "slug": "x"}

@@ -5,6 +5,7 @@ co-signature; and a client's groups per track."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -40,7 +41,10 @@ def _clone_labels(clones, roster) -> list[list[str]]:
 
 
 def _session_context(request, session, form=None):
-    roster = selectors.session_roster(session, viewer=request.user)
+    roster = selectors.roster_mark(
+        form.roster if form else selectors.session_roster(session, viewer=request.user),
+        timezone.localdate(session.starts_at),
+    )
     return {
         "session": session,
         "form": form or SessionForm(session=session, roster=roster),
@@ -151,6 +155,7 @@ def attendance_toggle(request, session_id):
     roster = selectors.session_roster(session, viewer=request.user)
     form = SessionForm(session=session, roster=roster)
     row = next(row for row in form.rows() if row["entry"].client.pk == key)
+    selectors.roster_mark([row["entry"]], timezone.localdate(session.starts_at))
     return render(
         request,
         "groups/includes/_roster_row.html",

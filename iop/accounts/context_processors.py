@@ -83,6 +83,8 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         entries.append((PROGRAM, _("Program dashboard"), reverse("dashboard:program")))
         entries.append((PROGRAM, _("Outcomes"), reverse("dashboard:outcomes")))
     if user.has_role(roles.ADMINISTRATOR):
+        # URL names, not imports: the core does not import outcomes.
+        entries.append((PROGRAM, _("Measurement plan"), reverse("outcomes:plan")))
         entries.append((PROGRAM, _("Not-on-track rules"), reverse("outcomes:rules")))
         entries.append((PROGRAM, _("Audit trail"), reverse("audit:event-list")))
         entries.append((PROGRAM, _("System status"), reverse("dashboard:system-status")))

@@ -29,6 +29,7 @@ from iop.extensions import role_pages_for
 from iop.formtools import plain_text_400
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
+from outcomes import selectors as outcome_selectors
 from outcomes.selectors import not_on_track
 
 # Beat runs the heartbeat every minute; three missed runs mean trouble.
@@ -132,13 +133,16 @@ def health(request):
 @role_required(*roles.CLINICIANS)
 @require_GET
 def my_day(request):
-    """Today's groups and individual sessions with links to document them, and
-    the last 7 days' group sessions whose notes are not signed. The clients of
-    the sessions are named, so each is audited as seen on the list."""
+    """Today's groups and individual sessions with links to document them,
+    the last 7 days' group sessions whose notes are not signed, and the
+    measures due of the clients the user may see. The clients named are
+    each audited as seen on the list."""
     context = group_selectors.counselor_day(request.user)
+    context["measures_due"] = outcome_selectors.measures_due_today(request.user, context["day"])
     audit_list_view(
         request,
-        clients=[appointment.client for appointment in context["appointments"]],
+        clients=[appointment.client for appointment in context["appointments"]]
+        + [due.client for due in context["measures_due"]],
         name="my_day",
     )
     return render(request, "dashboard/my_day.html", context)

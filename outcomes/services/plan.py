@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from iop.audit.models import AuditEvent
+from iop.audit.services import audit_record
 from iop.clients.models import Episode
 from outcomes.models import DueMeasure, MeasurePlanEntry
 from outcomes.schedule import Milestones, occasions
@@ -58,8 +60,8 @@ def _active_entries(*moments: str) -> list[MeasurePlanEntry]:
 
 def due_measures_plan(*, today: date | None = None) -> int:
     """The daily planner: admission and every-N-days measures of episodes in
-    the intensive phase, due by today. Returns the rows created. Two queries
-    and one insert whatever the number of episodes."""
+    the intensive phase, due by today. Returns the rows created. Four queries
+    (two of them counts) and one insert whatever the number of episodes."""
     today = today or timezone.localdate()
     entries = _active_entries(MeasurePlanEntry.Moment.ADMISSION, MeasurePlanEntry.Moment.EVERY)
     if not entries:
@@ -74,8 +76,12 @@ def due_measures_plan(*, today: date | None = None) -> int:
             episode, entries, Milestones(episode.admission_date), through=today, since=today
         )
     ]
-    created = DueMeasure.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    return len([row for row in created if row.pk])
+    # PostgreSQL returns no ids for rows an ON CONFLICT DO NOTHING skipped
+    # (nor, through Django, for those it inserted): count the table instead.
+    with transaction.atomic():
+        before = DueMeasure.objects.count()
+        DueMeasure.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        return DueMeasure.objects.count() - before
 
 
 def due_measures_on_admission(*, actor, episode: Episode, request=None) -> None:
@@ -120,21 +126,33 @@ def due_measures_on_discharge(*, actor, episode: Episode, discharge_date: date, 
     )
 
 
-def due_measure_request(*, actor, episode: Episode, instrument: str, method: str) -> DueMeasure:
+def due_measure_request(
+    *, actor, episode: Episode, instrument: str, method: str, request=None
+) -> DueMeasure:
     """A counselor asks for a measure now, outside the plan (one per
-    instrument and day)."""
+    instrument and day). Audited when it makes a measure due."""
     today = timezone.localdate()
-    due, _ = DueMeasure.objects.get_or_create(
-        episode=episode,
-        instrument=instrument,
-        occasion=f"request-{today:%Y-%m-%d}",
-        defaults={
-            "client_id": episode.client_id,
-            "method": method,
-            "due_on": today,
-            "closes_on": today + timedelta(days=REQUEST_WINDOW_DAYS),
-        },
-    )
+    with transaction.atomic():
+        due, created = DueMeasure.objects.get_or_create(
+            episode=episode,
+            instrument=instrument,
+            occasion=f"request-{today:%Y-%m-%d}",
+            defaults={
+                "client_id": episode.client_id,
+                "method": method,
+                "due_on": today,
+                "closes_on": today + timedelta(days=REQUEST_WINDOW_DAYS),
+            },
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                client=episode.client,
+                obj=due,
+                request=request,
+                details={"instrument": instrument, "method": method},
+            )
     return due
 
 

@@ -70,6 +70,7 @@ def test_an_administrator_has_a_program_menu(login, administrator):
         "Program": [
             "Program dashboard",
             "Outcomes",
+            "Measurement plan",
             "Not-on-track rules",
             "Audit trail",
             "System status",

@@ -40,6 +40,7 @@ TABS = [
     ("groups", "Groups"),
     ("plan", "Plan"),
     ("screening", "Screening and measures"),
+    ("measures", "Measures"),
     ("drug-tests", "Drug tests"),
     ("medications", "Medications"),
     ("mutual-help", "Mutual help"),

@@ -68,6 +68,9 @@ SECTION_QUERIES = {
     # sessions required; consents, the accounting of disclosures.
     "family": SECTION_OVERHEAD + 6,
     "aftercare": SECTION_OVERHEAD + 3,
+    # Outcomes' measures: open and recent due measures (each with its newest
+    # link), self-reported answers, the BAM's composites, "in care?".
+    "measures": SECTION_OVERHEAD + 5,
     "timeline": SECTION_OVERHEAD + TIMELINE_QUERIES,
 }
 # On paper, everything on one page: the chart page's queries, every

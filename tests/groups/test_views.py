@@ -34,16 +34,18 @@ pytestmark = pytest.mark.django_db
 LAYOUT_QUERIES = 7
 # The session page: the session (with group, track, topic), the roster
 # (enrollments, attendance), the roster's plan objectives, the cloned-remark
-# check, and one insert of the view audit rows (the drop-in picker is
-# fetched when wanted: tests/groups/test_drop_in_picker.py).
-SESSION_PAGE_QUERIES = LAYOUT_QUERIES + 6
+# check, the roster's markers (iop.extensions.ROSTER_MARKERS: outcomes'
+# measures due, one query for the whole roster) and one insert of the view
+# audit rows (the drop-in picker is fetched when wanted:
+# tests/groups/test_drop_in_picker.py).
+SESSION_PAGE_QUERIES = LAYOUT_QUERIES + 7
 # A signed session's page also reads the signer and the addenda (the content
 # type of GroupSession comes from Django's per-process cache, warmed first).
 SIGNED_SESSION_PAGE_QUERIES = SESSION_PAGE_QUERIES + 2
 # My day: today's sessions, today's appointments (within the access policy),
-# the unsigned sessions, and one insert of the view events of the clients of
-# the appointments listed.
-MY_DAY_QUERIES = LAYOUT_QUERIES + 4
+# the unsigned sessions, the measures due (outcomes, within the policy), and
+# one insert of the view events of the clients listed.
+MY_DAY_QUERIES = LAYOUT_QUERIES + 5
 # Saving the session form (no signing) answers with a redirect, so without
 # the layout's notification badge: the session, the roster to build the form
 # (enrollments, attendance), then in the service's transaction (savepoint,

@@ -27,6 +27,7 @@ from iop.clients.services.diagnoses import diagnosis_add_sud
 from iop.clients.services.plans import plan_add_goal, plan_add_problem, plan_start_draft
 from iop.clients.services.sessions import session_document, session_note_sign
 from iop.clients.services.treatment import drug_test_record, medication_add, meeting_record
+from outcomes.models import MeasurePlanEntry
 from screening import services as screening_services
 from screening.models import SafetyFlag
 from tests.aftercare.factories import missed, numbered, record, stepped_down
@@ -187,6 +188,10 @@ def _build() -> World:
     # A measure due by link for the main client, and a live link to it.
     due = due_by_link(episode)
     _link, token = issued_link(due)
+    # A line of the measurement plan, for its edit and deactivate routes.
+    plan_entry = MeasurePlanEntry.objects.create(
+        instrument="GAD-7", moment="aftercare", aftercare_month=9, method="link"
+    )
 
     values = {
         "due_id": due.public_id,
@@ -211,6 +216,7 @@ def _build() -> World:
         "check_in_id": check_in.public_id,
         "task_id": task.public_id,
         "id": users["administrator"].pk,
+        "entry_id": plan_entry.pk,
     }
     world = World(
         users=users,

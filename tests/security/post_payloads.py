@@ -642,6 +642,39 @@ POSTS["outcomes:rules"] = Post(
     client=None,
     prepare=lambda world, browser: install_default_rules() or {},
 )
+# Outcomes: the measurement plan (program data, audited without a client),
+# a measure asked for now, and the clinic tablet (started, then answered).
+PLAN_FORM = {
+    "instrument": "PHQ-9",
+    "moment": "aftercare",
+    "aftercare_month": "9",
+    "method": "link",
+    "window_days": "7",
+}
+POSTS.update(
+    {
+        "outcomes:plan-add": Post("administrator", data=lambda w, s: PLAN_FORM, client=None),
+        "outcomes:plan-edit": Post(
+            "administrator",
+            data=lambda w, s: {**PLAN_FORM, "instrument": "GAD-7", "method": "phone"},
+            client=None,
+        ),
+        "outcomes:plan-deactivate": Post("administrator", client=None),
+        "outcomes:measure-request": Post(
+            "counselor_a", data=lambda w, s: {"instrument": "PHQ-9", "method": "kiosk"}
+        ),
+        "outcomes:kiosk-start": Post(
+            "counselor_a", data=lambda w, s: {"instrument": "BAM", "language": "en"}
+        ),
+        # The device's kiosk session: nobody signed in.
+        "outcomes:kiosk": Post(
+            None,
+            data=lambda w, s: {str(f"item_{key}"): "0" for key in range(1, 8)},
+            client=_main,
+            prepare=setups.kiosk_of_main,
+        ),
+    }
+)
 
 # Routes that take a POST and change no client record.
 MFA = "one's own second factor, no client record; audited and tested in tests/accounts/"

@@ -415,3 +415,14 @@ def denial_of_main(world, browser):
     claim = _claim_of_main(world)
     _receive_835(claim, claim_paid(claim, [line_denied(claim.lines.get(), reason="197")]))
     return {"url": {"denial_id": Denial.objects.get(claim=claim).public_id}}
+
+
+def kiosk_of_main(world, browser):
+    """Counselor A handed this device to the main client for the GAD-7: the
+    device's session is now the kiosk's (no one signed in)."""
+    browser.force_login(world.users["counselor_a"])
+    browser.post(
+        reverse("outcomes:kiosk-start", args=[world.main.public_id]),
+        {"instrument": "GAD-7", "language": "en"},
+    )
+    return {}

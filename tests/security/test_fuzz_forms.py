@@ -78,6 +78,26 @@ FUZZ_SETTINGS = settings(
 # its forms: a form the populated program does not show (a co-signature is
 # offered only on a trainee's note, a review only on an active plan).
 FORM_ROUTES = {
+    "outcomes:plan-add": (
+        "instrument",
+        "moment",
+        "every_days",
+        "aftercare_month",
+        "method",
+        "window_days",
+    ),
+    "outcomes:plan-edit": (
+        "instrument",
+        "moment",
+        "every_days",
+        "aftercare_month",
+        "method",
+        "window_days",
+    ),
+    "outcomes:plan-deactivate": (),
+    "outcomes:measure-request": ("instrument", "method"),
+    "outcomes:kiosk-start": ("due", "instrument", "language"),
+    "outcomes:kiosk": ("item_1", "item_9", "difficulty"),
     "accounts:login": ("username", "password"),
     "accounts:mfa-verify": ("code",),
     "accounts:mfa-enroll": ("code",),
@@ -194,6 +214,7 @@ ANONYMOUS_FORMS = {
     "reminders:sms-inbound",
     "selfreport:open",
     "selfreport:form",
+    "outcomes:kiosk",
 }
 # Posting these ends the session the rest of the example needs; they hold no form fields.
 NOT_FUZZED = {"accounts:logout": "signs the user out; takes no fields"}

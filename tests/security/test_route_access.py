@@ -280,6 +280,13 @@ ACCESS = {
     "billing:claim-payment-match": Access(BILLING_STAFF, 404),
     "billing:denials": Access(BILLING_STAFF),
     "billing:denial-resolve": Access(BILLING_STAFF, POST_ONLY, empty_post=404),
+    # outcomes: the measurement plan (program data), measures on the chart
+    "outcomes:plan": Access((ADMINISTRATOR,)),
+    "outcomes:plan-add": Access((ADMINISTRATOR,)),
+    "outcomes:plan-edit": Access((ADMINISTRATOR,)),
+    "outcomes:plan-deactivate": Access((ADMINISTRATOR,), POST_ONLY),
+    "outcomes:measure-request": client_route(CLINICIANS, POST_ONLY),
+    "outcomes:kiosk-start": client_route(CLINICIANS, POST_ONLY),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).
@@ -298,6 +305,10 @@ PUBLIC = {
     "selfreport:open": dict.fromkeys((None, *EVERYONE), 200),
     "selfreport:form": dict.fromkeys((None, *EVERYONE), 404),
     "selfreport:done": dict.fromkeys((None, *EVERYONE), 404),
+    # The clinic tablet's questionnaire: reachable only from a kiosk session
+    # a counselor started on that device; anyone else gets the lock screen
+    # (the sign-in page, which sends a signed-in user on to the home page).
+    "outcomes:kiosk": dict.fromkeys((None, *EVERYONE), 302),
     # The admin's own sign-in and sign-out pages.
     "admin:login": {
         None: 200,
