@@ -249,9 +249,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Kiosk mode (outcomes): a clinic device handed to a client locks itself
 # after this long without a request (outcomes.middleware).
 KIOSK_TIMEOUT_SECONDS = env.int("KIOSK_TIMEOUT_SECONDS", default=10 * 60)
-# The clinic's phone number, shown with the crisis resources after a
-# client's own answer raised a safety flag ("" leaves it out).
-CLINIC_PHONE = env("CLINIC_PHONE", default="")
 
 # Login throttling (django-axes): 5 failures for one username from one address
 # lock that pair for 15 minutes; others keep signing in. A failure counts until
@@ -452,8 +449,8 @@ SAFETY_ALERT_SMS = env.bool("SAFETY_ALERT_SMS", default=False)
 # The address clients reach the app at, for links sent by text or email
 # (self-report links); no trailing slash.
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
-# The clinic's phone, shown to a client beside the 988 Lifeline when a
-# self-reported answer needs a safety follow-up.
+# The clinic's phone, shown to a client beside the 988 Lifeline when their
+# own answer raised a safety flag (link or clinic tablet; "" leaves it out).
 CLINIC_PHONE = env("CLINIC_PHONE", default="")
 # Self-report links (outcomes): valid this many hours after they are sent;
 # requests to the link pages allowed per client address and per link in
