@@ -144,6 +144,8 @@ def test_program_wide_roles_open_the_program_dashboard(request, login, role):
 
     assert response.status_code == 200
     assert "dashboard/program.html" in [template.name for template in response.templates]
+    # Measurement-based care's outcome dashboard is one click away.
+    assert reverse("dashboard:outcomes") in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["counselor1", "intake"])
