@@ -90,4 +90,5 @@ class OnTrackRule(models.Model):
 
     @property
     def parameters(self) -> tuple[str, ...]:
-        return self.PARAMETERS[self.kind]
+        # A rule not yet given its kind (an unbound form) reads none.
+        return self.PARAMETERS.get(self.kind, ())

@@ -648,9 +648,11 @@ def test_worklists_show_no_cosignature_queue_to_a_counselor(login, counselor1):
 # The signed-in layout 7, then one query per list: unsigned session notes,
 # unsigned group sessions, reviews due (two: their count, then the page),
 # drug tests due (the weekday itself is computed in Python), the authorization
-# alerts of one's own clients, and one insert of the view events of the
-# clients named. A counselor has no co-signature queue.
-WORKLISTS_QUERIES = 14
+# alerts of one's own clients, the clients not on track (four: the active
+# episodes, the rules, their administrations, their due measures), and one
+# insert of the view events of the clients named. A counselor has no
+# co-signature queue.
+WORKLISTS_QUERIES = 14 + 4
 
 
 def test_worklists_query_count_does_not_grow_with_the_caseload(

@@ -370,12 +370,13 @@ def test_the_program_ledger_csv_travels_with_the_notice(
 
 # --- the session page's query count ---------------------------------------------------------
 
-# Measured, then pinned: groups' own session page (13 for this roster; see
-# tests/groups/test_views.py) and the family section 6: the roster again
+# Measured, then pinned: groups' own session page (14 for this roster, with
+# the roster's due-measure markers; see tests/groups/test_views.py) and the
+# family section 6: the roster again
 # (enrollments, attendance), the family attendance, the links with members
 # and clients, the consents naming a family member, one insert of the
 # ledger rows.
-FAMILY_SESSION_PAGE_QUERIES = 13 + 6
+FAMILY_SESSION_PAGE_QUERIES = 14 + 6
 
 
 def test_family_session_page_query_count_does_not_grow_with_families(
