@@ -12,6 +12,7 @@ from outcomes.models import MeasurePlanEntry, OnTrackRule
 from outcomes.models.plan import PLAN_INSTRUMENTS, Method
 from outcomes.selfreport_texts import texts_for
 from outcomes.services.plan_entries import AFTERCARE_MONTH_RANGE, EVERY_DAYS_RANGE
+from screening.forms import ItemAnswersForm
 from screening.instruments.translations import languages_of
 
 
@@ -165,7 +166,7 @@ class KioskStartForm(forms.Form):
         return data
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(ItemAnswersForm):
     """An instrument as the client answers it (clinic tablet, self-report
     link): each item a group of radio buttons worded in the client's
     language, without points. Fields are not required here: scoring
@@ -183,15 +184,3 @@ class QuestionnaireForm(forms.Form):
                 widget=forms.RadioSelect,
                 help_text=item.skip_rule or ("" if item.required else _("You may skip this one.")),
             )
-
-    def answers(self) -> dict[str, str]:
-        return {
-            name.removeprefix("item_"): value
-            for name, value in self.cleaned_data.items()
-            if value not in ("", None)
-        }
-
-    def add_item_errors(self, errors: dict[str, str]) -> None:
-        for key, message in errors.items():
-            field = f"item_{key}"
-            self.add_error(field if field in self.fields else None, message)

@@ -101,7 +101,26 @@ def substance_forms(data=None) -> list[SubstanceForm]:
     ]
 
 
-class InstrumentForm(forms.Form):
+class ItemAnswersForm(forms.Form):
+    """What every form of an instrument's items shares (staff entry here,
+    the client's own in outcomes): fields named `item_<key>`, the posted
+    answers by item, and scoring's item-level errors put on their fields."""
+
+    def answers(self) -> dict[str, str]:
+        """The posted answers keyed by item, leaving out unanswered items."""
+        return {
+            name.removeprefix("item_"): value
+            for name, value in self.cleaned_data.items()
+            if value not in ("", None)
+        }
+
+    def add_item_errors(self, errors: dict[str, str]) -> None:
+        for key, message in errors.items():
+            field = f"item_{key}"
+            self.add_error(field if field in self.fields else None, message)
+
+
+class InstrumentForm(ItemAnswersForm):
     """An instrument's items as radio buttons, generated from its definition.
 
     Fields are not required here: which items must be answered depends on
@@ -130,19 +149,6 @@ class InstrumentForm(forms.Form):
                 widget=forms.RadioSelect,
                 help_text=help_text,
             )
-
-    def answers(self) -> dict[str, str]:
-        """The posted answers keyed by item, leaving out unanswered items."""
-        return {
-            name.removeprefix("item_"): value
-            for name, value in self.cleaned_data.items()
-            if value not in ("", None)
-        }
-
-    def add_item_errors(self, errors: dict[str, str]) -> None:
-        for key, message in errors.items():
-            field = f"item_{key}"
-            self.add_error(field if field in self.fields else None, message)
 
 
 def _anchors(dimension: str) -> str:

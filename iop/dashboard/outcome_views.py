@@ -2,7 +2,6 @@
 export. Administrators and supervisors see the program's admissions; a
 counselor sees those of which they are primary counselor."""
 
-from datetime import timedelta
 from urllib.parse import quote
 
 from django import forms
@@ -24,7 +23,7 @@ from iop.audit.models import AuditEvent
 from iop.audit.policy import clients_visible_to
 from iop.audit.services import audit_list_view, audit_record
 from iop.dashboard import outcomes
-from iop.dashboard.program import EARLIEST_DATE, default_period
+from iop.dashboard.program import clean_period, default_period
 from iop.exports import export_response
 
 ROLES = (roles.ADMINISTRATOR, roles.SUPERVISOR, roles.COUNSELOR)
@@ -43,21 +42,7 @@ class PeriodForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
-        today = timezone.localdate()
-        earliest, latest = EARLIEST_DATE, today + timedelta(days=366)
-        for name in ("start", "end"):
-            value = cleaned.get(name)
-            if value and not earliest <= value <= latest:
-                self.add_error(
-                    name, _("Choose a date between %(a)s and %(b)s.") % {"a": earliest, "b": latest}
-                )
-        default_start, default_end = default_period(today)
-        if not self.errors and (cleaned.get("end") or default_end) < (
-            cleaned.get("start") or default_start
-        ):
-            raise forms.ValidationError(_("The end of the period is before its start."))
-        return cleaned
+        return clean_period(self, super().clean())
 
 
 def _period(request):

@@ -54,21 +54,26 @@ class DashboardFilterForm(forms.Form):
             )
 
     def clean(self):
-        cleaned = super().clean()
-        today = timezone.localdate()
-        earliest, latest = EARLIEST_DATE, today + timedelta(days=366)
-        for name in ("start", "end"):
-            value = cleaned.get(name)
-            if value and not earliest <= value <= latest:
-                self.add_error(
-                    name, _("Choose a date between %(a)s and %(b)s.") % {"a": earliest, "b": latest}
-                )
-        default_start, default_end = default_period(today)
-        start = cleaned.get("start") or default_start
-        end = cleaned.get("end") or default_end
-        if not self.errors and end < start:
-            raise forms.ValidationError(_("The end of the period is before its start."))
-        return cleaned
+        return clean_period(self, super().clean())
+
+
+def clean_period(form: forms.Form, cleaned: dict) -> dict:
+    """The checks of a dashboard's `start`/`end` period: each date within
+    the horizon, and the end (or the default end) not before the start."""
+    today = timezone.localdate()
+    earliest, latest = EARLIEST_DATE, today + timedelta(days=366)
+    for name in ("start", "end"):
+        value = cleaned.get(name)
+        if value and not earliest <= value <= latest:
+            form.add_error(
+                name, _("Choose a date between %(a)s and %(b)s.") % {"a": earliest, "b": latest}
+            )
+    default_start, default_end = default_period(today)
+    start = cleaned.get("start") or default_start
+    end = cleaned.get("end") or default_end
+    if not form.errors and end < start:
+        raise forms.ValidationError(_("The end of the period is before its start."))
+    return cleaned
 
 
 def filter_query(params) -> QueryDict:
