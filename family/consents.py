@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,21 @@ from iop.exports import PART2_NOTICE
 # 42 CFR 2.32 (2024 wording, as DOMAIN.md section 6 quotes it): on every
 # disclosed document and at the head of every export.
 NOTICE = PART2_NOTICE
+
+
+# Which uses each consent scope covers, for a recipient that states its
+# purpose (an API client). 42 CFR 2.33(b) and 2.31(a)(4)(i), 2024 rule: a
+# single consent for treatment, payment and health care operations covers
+# all three; a payment consent covers payment; a consent for a specific
+# purpose covers treatment by the recipient it names, and research only
+# under such a specific consent (never under a TPO consent).
+USES = ("treatment", "payment", "operations", "research")
+SCOPES_COVERING = {
+    "treatment": (Consent.Scope.TPO, Consent.Scope.SPECIFIC),
+    "payment": (Consent.Scope.TPO, Consent.Scope.PAYMENT),
+    "operations": (Consent.Scope.TPO,),
+    "research": (Consent.Scope.SPECIFIC,),
+}
 
 
 class ConsentState:
@@ -55,6 +71,13 @@ class Recipient:
     kind: str
     name: str
     member_id: int | None = None
+    # An organization (an API client's): named by a consent's organization
+    # or, where the consent names the entity itself, its recipient name.
+    organization: bool = False
+
+    @classmethod
+    def entity(cls, kind: str, organization: str) -> "Recipient":
+        return cls(kind=kind, name=organization, organization=True)
 
     @classmethod
     def family(cls, member: FamilyMember) -> "Recipient":
@@ -71,7 +94,11 @@ class Recipient:
     def named_by(self, consent: Consent) -> bool:
         if self.member_id is not None:
             return consent.recipient_member_id == self.member_id
-        return consent.recipient_kind == self.kind and _same_name(consent.recipient_name, self.name)
+        if consent.recipient_kind != self.kind:
+            return False
+        if self.organization and _same_name(consent.recipient_organization, self.name):
+            return True
+        return _same_name(consent.recipient_name, self.name)
 
 
 @dataclass(frozen=True)
@@ -92,6 +119,10 @@ class Entry:
     reference: str = ""
     at: datetime | None = None
     consent: Consent | None = None  # only this consent may allow it
+    use: str | None = None  # the recipient's stated purpose (USES)
+    # Who the client is, with no category of their treatment information (a
+    # FHIR Patient resource alone): any consent in force for the recipient.
+    identity: bool = False
 
 
 def _same_name(left: str, right: str) -> bool:
@@ -148,6 +179,32 @@ def consent_refusal(consent: Consent, state: str) -> str:
     ) % {"signed": signed, "recorded": recorded}
 
 
+def consents_in_force(
+    *, recipient: Recipient, category: str | None, use: str, at: datetime | None = None
+) -> Q:
+    """The consents (a Q on Consent) that would let `category` (None: any
+    category) go to `recipient` for `use` at `at`: the same rules as
+    disclosure_decision, as SQL, so a list can be narrowed to the clients
+    it may name before a page is cut. The decision itself still decides
+    each row; this only keeps the refused out of the count and the page."""
+    at = at or timezone.now()
+    day = timezone.localdate(at)
+    name = " ".join(recipient.name.split())
+    named = Q(recipient_name__iexact=name)
+    if recipient.organization:
+        named |= Q(recipient_organization__iexact=name)
+    in_force = (
+        Q(recipient_kind=recipient.kind)
+        & named
+        & Q(scope__in=SCOPES_COVERING.get(use, ()))
+        & (Q(revoked_at__isnull=True) | Q(revoked_at__gt=at))
+        & (Q(event_occurred_at__isnull=True) | Q(event_occurred_at__gt=at))
+        & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        & Q(signed_on__lte=day, recorded_at__lte=at)
+    )
+    return in_force & Q(categories__contains=[category]) if category else in_force
+
+
 def _candidates(client: Client, recipient: Recipient, consents) -> list[Consent]:
     if consents is None:
         consents = Consent.objects.filter(client=client)
@@ -161,11 +218,12 @@ def _candidates(client: Client, recipient: Recipient, consents) -> list[Consent]
 def disclosure_decision(
     *,
     client: Client,
-    category: str,
+    category: str | None,
     recipient: Recipient | FamilyMember,
     at: datetime | None = None,
     consent: Consent | None = None,
     consents: Iterable[Consent] | None = None,
+    use: str | None = None,
 ) -> Decision:
     """May `category` of `client`'s information go to `recipient` at `at`?
 
@@ -173,12 +231,15 @@ def disclosure_decision(
     category and is in effect; the newest such consent is returned. `consent`
     restricts the answer to that one consent (a release of information made
     under it); `consents` passes the client's consents already read, so a page
-    deciding for many family members makes one query, not one each.
+    deciding for many family members makes one query, not one each. `use`
+    (a recipient that states its purpose: USES) counts only the consents
+    whose scope covers that use (SCOPES_COVERING). `category` None asks
+    about the client's identity alone: any consent naming the recipient.
     """
     at = at or timezone.now()
     if isinstance(recipient, FamilyMember):
         recipient = Recipient.family(recipient)
-    if category not in DisclosureCategory.values:
+    if category is not None and category not in DisclosureCategory.values:
         return Decision(
             False,
             None,
@@ -187,7 +248,16 @@ def disclosure_decision(
         )
     candidates = [consent] if consent is not None else _candidates(client, recipient, consents)
     candidates = [c for c in candidates if c.client_id == client.pk and recipient.named_by(c)]
-    label = _category_label(category)
+    label = _category_label(category) if category else _("who the client is")
+    if use is not None:
+        candidates = [c for c in candidates if c.scope in SCOPES_COVERING.get(use, ())]
+        if not candidates:
+            return Decision(
+                False,
+                None,
+                _("No consent of the client lets %(recipient)s use it for %(use)s.")
+                % {"recipient": recipient.name, "use": use},
+            )
     if not candidates:
         return Decision(
             False,
@@ -196,7 +266,7 @@ def disclosure_decision(
             % {"recipient": recipient.name},
         )
     covering = sorted(
-        (c for c in candidates if category in c.categories),
+        (c for c in candidates if category is None or category in c.categories),
         key=lambda c: (c.signed_on, c.pk),
         reverse=True,
     )
@@ -231,10 +301,10 @@ def disclosures_record(
     for entry in entries:
         at = entry.at or timezone.now()
         allowed_by = None
-        if not entry.categories:
+        if not entry.categories and not entry.identity:
             refusals.append(_("Say what is disclosed."))
             continue
-        for category in entry.categories:
+        for category in entry.categories or [None]:
             decision = disclosure_decision(
                 client=entry.client,
                 category=category,
@@ -242,6 +312,7 @@ def disclosures_record(
                 at=at,
                 consent=entry.consent,
                 consents=consents,
+                use=entry.use,
             )
             if not decision.allowed:
                 refusals.append(decision.reason)

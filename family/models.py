@@ -260,6 +260,7 @@ class Disclosure(models.Model):
         EXPORT = "export", _("Release of information")
         REMINDER = "reminder", _("Family reminder")
         REVIEW = "review", _("Utilization review with a payer")
+        API = "api", _("FHIR API")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")

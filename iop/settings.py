@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "aftercare",
     "billing",
     "outcomes",
+    "interop",
     # Login throttling by username and address (DOMAIN.md section 10).
     "axes",
 ]
@@ -459,6 +460,13 @@ SELFREPORT_LINK_HOURS = env.int("SELFREPORT_LINK_HOURS", default=72)
 SELFREPORT_RATE_PER_ADDRESS = env.int("SELFREPORT_RATE_PER_ADDRESS", default=60)
 SELFREPORT_RATE_PER_LINK = env.int("SELFREPORT_RATE_PER_LINK", default=30)
 SELFREPORT_RATE_WINDOW = env.int("SELFREPORT_RATE_WINDOW", default=600)
+# The FHIR API (interop): requests each registered client may make per
+# minute (counted in Redis; over it, 429), token requests per address per
+# minute, and how long a bulk export's files are kept for download.
+FHIR_RATE_PER_MINUTE = env.int("FHIR_RATE_PER_MINUTE", default=600)
+FHIR_TOKEN_RATE_PER_MINUTE = env.int("FHIR_TOKEN_RATE_PER_MINUTE", default=60)
+FHIR_EXPORT_RETENTION_HOURS = env.int("FHIR_EXPORT_RETENTION_HOURS", default=24)
+FHIR_EXPORT_DIR = env("FHIR_EXPORT_DIR", default=str(BASE_DIR / "var" / "fhir-export"))
 REMINDER_PROVIDER_TIMEOUT = env.float("REMINDER_PROVIDER_TIMEOUT", default=10.0)
 REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="reminders.invalid")
 REMINDER_SMS_FILE = env("REMINDER_SMS_FILE", default=str(BASE_DIR / "var" / "outbox" / "sms.jsonl"))

@@ -33,6 +33,8 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     # Self-report links sent to clients: short, and public (no sign-in).
     path("r/", include("outcomes.public_urls")),
+    # The FHIR API: bearer tokens, not sessions (interop/views.py).
+    path("fhir/", include("interop.urls")),
     path("admin/", admin.site.urls),
     path("health", dashboard_views.health, name="health"),
     # Browsers ask for it at the root whatever the page links.

@@ -1,0 +1,64 @@
+"""The FHIR API's read and search endpoints, its CapabilityStatement and its
+SMART configuration. Bearer tokens only; every refusal an OperationOutcome."""
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_safe
+
+from interop import scopes as scope_rules
+from interop.api.capability import capability_statement
+from interop.api.endpoint import Call, api_endpoint
+from interop.api.errors import ApiError, fhir_response
+from interop.api.registry import REGISTRY
+from interop.api.search import bundle, read, resource_type_or_400, search
+from interop.tokens import ALGORITHMS, token_url
+
+
+def _safe_only(request) -> None:
+    if request.method not in ("GET", "HEAD"):
+        raise ApiError(405, "not-supported", "This API is read-only.")
+
+
+@require_safe
+def metadata(request):
+    """The CapabilityStatement: public, as FHIR servers publish it."""
+    return fhir_response(capability_statement(token_url()))
+
+
+@require_safe
+def smart_configuration(request):
+    """SMART App Launch 2.0 discovery (/.well-known/smart-configuration),
+    what a backend-services client reads to find the token endpoint."""
+    scopes = ["system/*.rs"] + [f"system/{name}.rs" for name in sorted(REGISTRY)]
+    return JsonResponse(
+        {
+            "issuer": token_url().rsplit("/", 1)[0],
+            "token_endpoint": token_url(),
+            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            "token_endpoint_auth_signing_alg_values_supported": ALGORITHMS,
+            "grant_types_supported": ["client_credentials"],
+            "scopes_supported": [s for s in scopes if scope_rules.parse(s)],
+            "capabilities": ["client-confidential-asymmetric", "permission-v2", "permission-v1"],
+        }
+    )
+
+
+@api_endpoint
+def type_search(request, call: Call, resource_type: str):
+    _safe_only(request)
+    kind = resource_type_or_400(resource_type)
+    call.require(kind.name, "s")
+    page = search(kind, request.GET, call.gate)
+    call.returning([f.resource for f in page.found])
+    return fhir_response(bundle(page, request.GET, f"/{kind.name}"))
+
+
+@api_endpoint
+def instance_read(request, call: Call, resource_type: str, resource_id: str):
+    _safe_only(request)
+    kind = resource_type_or_400(resource_type)
+    call.require(kind.name, "r")
+    if request.GET:
+        raise ApiError(400, "not-supported", "A read takes no parameters.")
+    resource = read(kind, resource_id, call.gate)
+    call.returning([resource])
+    return fhir_response(resource)
