@@ -43,7 +43,7 @@ def _resource(resource_type) -> dict:
         "versioning": "no-version",
         "readHistory": False,
         "searchInclude": [f"{resource_type.name}:{i.param}" for i in resource_type.includes],
-        "searchRevInclude": list(resource_type.revincludes),
+        "searchRevInclude": resource_type.revinclude_names(),
         "searchParam": params,
     }
     if resource_type.name == "Group":

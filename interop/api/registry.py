@@ -44,7 +44,10 @@ class Source:
         (None when the id cannot be one of this source's);
     updated_field: the row's last-change field (_lastUpdated, _since);
     order: the stable order of a page;
-    to_fhir: row -> resource dict (meta and labels are added by the engine).
+    to_fhir: row -> resource dict (meta and labels are added by the engine);
+    recipient_narrow: for a client outside the program, (queryset,
+        Recipient) -> only the rows about that recipient (a Consent
+        resource: only the consents naming the recipient).
     """
 
     queryset: Callable[[], QuerySet]
@@ -56,6 +59,7 @@ class Source:
     updated_field: str
     order: tuple[str, ...] = ("-id",)
     filters: dict[str, Callable[[QuerySet, str], QuerySet]] = field(default_factory=dict)
+    recipient_narrow: Callable[[QuerySet, object], QuerySet] | None = None
 
 
 @dataclass
@@ -86,6 +90,18 @@ class ResourceType:
 
     def include(self, name: str) -> Include | None:
         return next((i for i in self.includes if f"{self.name}:{i.param}" == name), None)
+
+    def revinclude_names(self) -> list[str]:
+        """A Patient takes `_revinclude=<Type>:patient` for every type of
+        client data with a `patient` parameter (a Patient's whole record in
+        one search); others take what they declare."""
+        if self.name != "Patient":
+            return list(self.revincludes)
+        return list(self.revincludes) + sorted(
+            f"{other.name}:patient"
+            for other in REGISTRY.values()
+            if other.param("patient") and any(s.client_path for s in other.sources)
+        )
 
 
 REGISTRY: dict[str, ResourceType] = {}

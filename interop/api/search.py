@@ -93,6 +93,8 @@ def _filtered(
         else:
             return None
     queryset = gate.narrow(queryset, source)
+    if source.recipient_narrow is not None and not gate.client.is_internal:
+        queryset = source.recipient_narrow(queryset, gate.recipient)
     if source.client_path:
         queryset = queryset.annotate(_api_client_id=F(source.client_path))
     return queryset.order_by(*source.order)
@@ -182,7 +184,7 @@ def _include_of(resource_type: ResourceType, name: str):
 
 
 def _revinclude_of(resource_type: ResourceType, name: str) -> tuple[ResourceType, str]:
-    if name not in resource_type.revincludes:
+    if name not in resource_type.revinclude_names():
         raise ApiError(400, "not-supported", f"_revinclude={name[:80]} is not supported.")
     other, param = name.split(":", 1)
     return REGISTRY[other], param
