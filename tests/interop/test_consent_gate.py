@@ -176,7 +176,7 @@ def test_paging_counts_only_what_the_recipient_may_receive(client, staff):
     assert bundle["total"] == 3
     assert len(ids) == 2
     following = next(link["url"] for link in bundle["link"] if link["relation"] == "next")
-    more, response = client.get(following.removeprefix("http://localhost:8000"), **headers), None
+    more = client.get(following.removeprefix("http://localhost:8000"), **headers)
     rest = {e["resource"]["id"] for e in more.json()["entry"]}
     assert ids | rest == {str(p.public_id) for p in allowed}
 
