@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("iop", "screening", "groups", "family", "aftercare", "billing", "outcomes", "devdata")
+PACKAGES = (
+    "iop",
+    "screening",
+    "groups",
+    "family",
+    "aftercare",
+    "billing",
+    "outcomes",
+    "interop",
+    "devdata",
+)
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -54,6 +64,8 @@ def tree(tmp_path):
         ("iop/reminders/_planted.py", "import iop.dashboard.measures\n", "The core"),
         ("screening/_planted.py", "import family.models\n", "Feature apps import each other"),
         ("groups/_planted.py", "import aftercare.models\n", "Feature apps import each other"),
+        ("family/_planted.py", "import interop.models\n", "Feature apps import each other"),
+        ("iop/clients/_planted.py", "import interop.api.gate\n", "The core"),
     ],
     ids=[
         "product-to-devdata",
@@ -61,6 +73,8 @@ def tree(tmp_path):
         "core-to-dashboard",
         "feature-arrow-not-listed",
         "reverse-of-a-listed-arrow",
+        "feature-to-the-api",
+        "core-to-the-api",
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(tree, module, planted, contract):
