@@ -15,6 +15,9 @@ os.environ.setdefault("DEVDATA", "1")
 # (tests/outcomes/test_pages.py); route checks and fuzzing must not hit them.
 os.environ.setdefault("SELFREPORT_RATE_PER_ADDRESS", "1000000")
 os.environ.setdefault("SELFREPORT_RATE_PER_LINK", "1000000")
+# So are the FHIR API's (tests/interop/test_search.py, test_tokens.py).
+os.environ.setdefault("FHIR_RATE_PER_MINUTE", "1000000")
+os.environ.setdefault("FHIR_TOKEN_RATE_PER_MINUTE", "1000000")
 
 from iop.settings import *  # noqa: E402, F403
 

@@ -94,7 +94,7 @@ def api_endpoint(view):
         try:
             client, token = _authenticated(request)
             record.client = client
-            limit = [(f"fhir:client:{client.pk}", settings.FHIR_RATE_PER_MINUTE)]
+            limit = [(f"fhir:client:{client.public_id}", settings.FHIR_RATE_PER_MINUTE)]
             if not within_windows(limit, window=60, what="FHIR API"):
                 raise ApiError(429, "throttled", "Too many requests; try again in a minute.")
             call = Call(client=client, token=token, gate=Gate(client))

@@ -115,3 +115,11 @@ def resources_of(bundle: dict, resource_type: str | None = None) -> list[dict]:
         for e in bundle.get("entry", [])
         if resource_type is None or e["resource"]["resourceType"] == resource_type
     ]
+
+
+def fresh_rate_window(margin: float = 5.0) -> None:
+    """Wait for a new minute if this one ends within `margin` seconds, so a
+    test's requests fall in one fixed window of the rate limit."""
+    left = 60 - time.time() % 60
+    if left < margin:
+        time.sleep(left + 0.05)

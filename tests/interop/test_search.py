@@ -8,7 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from interop.api.search import MAX_COUNT
 from interop.models import ApiRequest
 from tests.factories import EpisodeFactory
-from tests.interop.support import bearer, fhir_get, register_client, resources_of, validated
+from tests.interop.support import (
+    bearer,
+    fhir_get,
+    fresh_rate_window,
+    register_client,
+    resources_of,
+    validated,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +130,18 @@ def test_a_page_makes_the_same_queries_whatever_it_returns(client, headers):
     for _ in range(10):
         EpisodeFactory()
     assert _queries(client, headers, "Patient") == few
+
+
+def test_each_client_has_its_own_rate_limit(client, settings):
+    """Counted in the real Redis: over the limit, 429 and an OperationOutcome
+    for that client only; audited like every other answer."""
+    settings.FHIR_RATE_PER_MINUTE = 3
+    busy, quiet = register_client(), register_client(organization="Quiet")
+    busy_headers, quiet_headers = bearer(client, busy), bearer(client, quiet)
+    fresh_rate_window()
+    statuses = [fhir_get(client, "Patient", busy_headers)[1].status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    issue = _outcome(client, "Patient", busy_headers, 429)
+    assert issue["code"] == "throttled"
+    assert fhir_get(client, "Patient", quiet_headers)[1].status_code == 200
+    assert ApiRequest.objects.filter(client=busy.client, status=429).exists()

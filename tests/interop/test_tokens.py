@@ -2,6 +2,7 @@
 the test with generated RSA and EC keys, and every way one is refused."""
 
 import time
+import uuid
 
 import jwt
 import pytest
@@ -14,6 +15,7 @@ from tests.interop.support import (
     bearer,
     ec_key,
     fhir_get,
+    fresh_rate_window,
     register_client,
     rsa_key,
     token_post,
@@ -204,3 +206,29 @@ def test_keys_of_both_kinds_in_one_set(client):
     registered.client.save()
     registered.key, registered.kid = key, "second"
     assert token_post(client, registered).status_code == 200
+
+
+def test_token_requests_are_limited_per_address(client, settings):
+    settings.FHIR_TOKEN_RATE_PER_MINUTE = 2
+    registered = register_client()
+    # An address of this test's own, so no earlier run's count is in Redis.
+    address = {"REMOTE_ADDR": f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.9"}
+
+    def ask():
+        return client.post(
+            reverse("interop:token"),
+            {
+                "grant_type": "client_credentials",
+                "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": registered.assertion(),
+                "scope": "system/*.rs",
+            },
+            **address,
+        )
+
+    fresh_rate_window()
+    responses = [ask() for _ in range(3)]
+    assert [r.status_code for r in responses[:2]] == [200, 200]
+    assert responses[2].status_code == 429
+    assert responses[2].json()["error"] == "slow_down"
+    assert ApiRequest.objects.filter(status=429).exists()
