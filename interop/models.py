@@ -136,3 +136,54 @@ class ApiRequest(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} {self.status}"
+
+
+class ExportJob(models.Model):
+    """A bulk export (FHIR Bulk Data Access 2.0, `$export`): what a client
+    asked for, and the NDJSON files the worker wrote for it (interop/export).
+    The files live under FHIR_EXPORT_DIR/<public_id>/ until the job expires."""
+
+    class Kind(models.TextChoices):
+        SYSTEM = "system", _("System")
+        GROUP = "group", _("Group")
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        RUNNING = "running", _("Running")
+        COMPLETE = "complete", _("Complete")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="exports")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    # The RecurringGroup's public id (the FHIR Group id) of a group export.
+    group_public_id = models.UUIDField(null=True, blank=True)
+    types = ArrayField(models.CharField(max_length=60))
+    since = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    # The manifest's transactionTime: rows changed after it wait for the next export.
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    request_url = models.TextField()
+    # One item per file written: {"type", "file", "count"}.
+    output = models.JSONField(default=list, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    progress = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            # The retention sweep reads jobs by expiry.
+            models.Index(fields=["status", "expires_at"], name="exportjob_status_expiry_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} export {self.public_id} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.ACCEPTED, self.Status.RUNNING)

@@ -93,4 +93,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/30"),
         "options": {"expires": 1500},
     },
+    "expire-fhir-exports": {
+        "task": "interop.tasks.expire_exports",
+        # Bulk exports' files deleted after FHIR_EXPORT_RETENTION_HOURS;
+        # used token assertions forgotten once past their expiry.
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000},
+    },
 }

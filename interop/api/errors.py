@@ -14,11 +14,13 @@ class ApiError(Exception):
     `code` is from the IssueType value set (invalid, not-found, security,
     login, forbidden, throttled, not-supported, too-costly, exception)."""
 
-    def __init__(self, status: int, code: str, diagnostics: str):
+    def __init__(self, status: int, code: str, diagnostics: str, headers: dict | None = None):
         super().__init__(diagnostics)
         self.status = status
         self.code = code
         self.diagnostics = diagnostics
+        # Headers the answer carries (a 429's Retry-After).
+        self.headers = headers or {}
 
 
 def operation_outcome(code: str, diagnostics: str, severity: str = "error") -> dict:
@@ -39,7 +41,7 @@ def fhir_response(body: dict, status: int = 200, headers: dict | None = None) ->
 
 
 def error_response(error: ApiError) -> HttpResponse:
-    headers = {}
+    headers = dict(error.headers)
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     return fhir_response(operation_outcome(error.code, error.diagnostics), error.status, headers)
