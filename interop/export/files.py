@@ -13,10 +13,10 @@ FILE_NAME = re.compile(r"^[A-Z][A-Za-z]{0,59}(-\d{1,4})?\.ndjson$")
 NDJSON = "application/fhir+ndjson"
 
 
-def absolute(name: str, **kwargs) -> str:
+def absolute(route: str, **kwargs) -> str:
     """The absolute URL of a route: the manifest and Content-Location name
     this server as its configured public address, not the request's Host."""
-    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+    return settings.SITE_URL + reverse(route, kwargs=kwargs)
 
 
 def job_dir(job_public_id) -> Path:
