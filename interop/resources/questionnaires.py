@@ -3,7 +3,7 @@ of one instrument administration, from which its survey Observations are
 derived (Observation.derivedFrom).
 
 The questionnaire is a canonical of this server's per instrument and
-version (<SITE_URL>/fhir/Questionnaire/<code>|<version>), whose linkIds are
+version (<SITE_URL>/fhir/Questionnaire/<code>|<version, URL-quoted>), whose linkIds are
 the instrument's item keys ("1", "2", ... as screening.instruments defines
 them). LOINC's panels (PHQ-9 44249-1, GAD-7 69737-5, AUDIT 72110-0, AUDIT-C
 72109-2, DAST-10 82666-9, PHQ-2 55757-9, at http://loinc.org/q/<panel>)
@@ -17,6 +17,7 @@ public ids.
 """
 
 import contextlib
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -32,7 +33,8 @@ SELF_REPORTED = (InstrumentAdministration.Source.LINK, InstrumentAdministration.
 
 
 def questionnaire_url(code: str, version: str) -> str:
-    return f"{settings.SITE_URL}/fhir/Questionnaire/{code.lower()}|{version}"
+    # A canonical is a URI: the version ("PHQ-9 (Kroenke 2001)") is quoted.
+    return f"{settings.SITE_URL}/fhir/Questionnaire/{code.lower()}|{quote(version, safe='')}"
 
 
 def _answer(item, value) -> dict:
