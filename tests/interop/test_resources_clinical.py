@@ -13,6 +13,7 @@ from django.utils import timezone
 from interop.api.labels import is_part2_labelled
 from interop.resources import careplans, medications, questionnaires
 from iop.clients.models import Medication, Objective
+from iop.clients.services.plans import plan_start_draft
 from tests.factories import EpisodeFactory, UserFactory
 from tests.interop.clinical_data import administer, prescribe, signed_plan
 from tests.interop.support import bearer, fhir_get, register_client, resources_of, validated
@@ -201,8 +202,6 @@ def test_care_plan_and_goal_search_parameters_match_and_miss(client, headers, pa
 
 
 def test_a_draft_plan_is_not_published(client, headers, patient, staff):
-    from iop.clients.services.plans import plan_start_draft
-
     plan_start_draft(actor=staff, episode=patient.episodes.get())
 
     assert search(client, headers, "CarePlan", patient=str(patient.public_id))[0] == []

@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from family.models import Consent, Disclosure
 from interop.api.labels import is_part2_labelled
+from interop.models import ApiClient
 from interop.resources import observations_lab, observations_survey
 from interop.resources.clinical import (
     LOINC,
@@ -16,6 +18,7 @@ from interop.resources.clinical import (
     local_system,
 )
 from tests.factories import EpisodeFactory, UserFactory
+from tests.family.factories import consent_for
 from tests.interop.clinical_data import administer, drug_test, prescribe
 from tests.interop.support import bearer, fhir_get, register_client, resources_of, validated
 
@@ -249,3 +252,26 @@ def test_search_page_query_count_does_not_grow_with_resources(client, headers, s
 
     assert large_found == 10 * small_found
     assert large == small
+
+
+def test_an_outside_recipient_gets_what_its_consent_covers_and_the_ledger_says_so(
+    client, patient, staff
+):
+    administer(patient, "PHQ-9", actor=staff)
+    prescribe(patient, actor=staff)
+    drug_test(patient, actor=staff)
+    consent_for(patient, actor=staff, categories=["screening"])
+    probation = bearer(
+        client,
+        register_client(
+            purpose=ApiClient.Purpose.TREATMENT,
+            organization="County Probation",
+            recipient_kind=Consent.RecipientKind.PROBATION,
+        ),
+    )
+
+    found = observations(client, probation, patient=str(patient.public_id))
+
+    assert [r["code"]["coding"][0]["code"] for r in found] == ["44261-6"]
+    [row] = Disclosure.objects.filter(client=patient)
+    assert row.categories == ["screening"]
