@@ -15,7 +15,8 @@ from interop.resources import careplans, medications, questionnaires
 from iop.clients.models import Medication, Objective
 from iop.clients.services.plans import plan_start_draft
 from tests.factories import EpisodeFactory, UserFactory
-from tests.interop.clinical_data import administer, prescribe, signed_plan
+from tests.family.factories import consent_for
+from tests.interop.clinical_data import administer, drug_test, prescribe, signed_plan
 from tests.interop.support import bearer, fhir_get, register_client, resources_of, validated
 
 
@@ -284,3 +285,46 @@ def test_search_page_query_count_does_not_grow_with_resources(
 
     assert large_found == 10 * small_found
     assert large == small
+
+
+# A Patient's whole record in one search
+
+
+REVINCLUDES = [
+    "Observation:patient",
+    "QuestionnaireResponse:patient",
+    "CarePlan:patient",
+    "Goal:patient",
+    "MedicationStatement:patient",
+    "Consent:patient",
+]
+
+
+def test_a_patient_search_takes_every_clinical_type_as_revinclude(client, headers, patient, staff):
+    administer(patient, "PHQ-9", actor=staff)
+    drug_test(patient, actor=staff)
+    signed_plan(patient, actor=staff)
+    prescribe(patient, actor=staff)
+    consent_for(patient, actor=staff)
+
+    bundle, response = fhir_get(
+        client, "Patient", headers, _id=str(patient.public_id), _revinclude=REVINCLUDES
+    )
+
+    assert response.status_code == 200, bundle
+    found = resources_of(bundle)
+    for resource in found:
+        validated(resource)
+    kinds = sorted({r["resourceType"] for r in found})
+    assert kinds == sorted(["Patient", *(name.split(":")[0] for name in REVINCLUDES)])
+    assert len([r for r in found if r["resourceType"] == "Observation"]) == 5
+
+
+def test_last_updated_reads_the_row_or_its_parent(client, headers, patient, staff):
+    drug_test(patient, actor=staff)
+    signed_plan(patient, actor=staff)
+    today = timezone.localdate().isoformat()
+
+    for resource_type in ("Observation", "Goal", "CarePlan"):
+        assert search(client, headers, resource_type, _lastUpdated=f"ge{today}")[0]
+        assert not search(client, headers, resource_type, _lastUpdated=f"lt{today}")[0]
