@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from groups.models import Attendance, GroupSession
 from interop.api.labels import is_part2_labelled
+from interop.models import ApiClient
 from interop.resources.encounters import CPT, HCPCS
 from interop.resources.episodes import level_of_care_system
 from interop.resources.local import program_id
 from iop.clients.models import Appointment, Episode, ServiceCode
 from tests.billing.factories import CoverageFactory
 from tests.factories import EpisodeFactory
+from tests.family.factories import consent_for
 from tests.groups.factories import AttendanceFactory, GroupSessionFactory, RecurringGroupFactory
 from tests.interop.core_data import (
     appointment,
@@ -28,7 +30,7 @@ from tests.interop.core_data import (
     queries_of,
     search,
 )
-from tests.interop.support import fhir_get
+from tests.interop.support import bearer, fhir_get, register_client
 
 pytestmark = pytest.mark.django_db
 
@@ -317,3 +319,40 @@ def test_a_patient_search_revincludes_its_episodes_encounters_conditions_and_cov
         "EpisodeOfCare",
         "Patient",
     ]
+
+
+def test_a_recipient_outside_the_program_gets_only_what_a_consent_covers(client):
+    staff = counselor()
+    consented, other = EpisodeFactory(primary_counselor=staff), EpisodeFactory()
+    for episode in (consented, other):
+        appointment(episode, staff=staff)
+        diagnosis(episode, made_by=staff)
+        CoverageFactory(client=episode.client)
+    consent_for(
+        consented.client,
+        actor=staff,
+        recipient_kind="other",
+        recipient_name="Records desk",
+        recipient_organization="Partner Clinic",
+        categories=["attendance"],
+        scope="tpo",
+    )
+    registered = register_client(
+        purpose=ApiClient.Purpose.TREATMENT, organization="Partner Clinic", recipient_kind="other"
+    )
+    headers = bearer(client, registered)
+    patient = str(consented.client.public_id)
+    for kind, expected in (
+        ("Encounter", {patient}),
+        ("EpisodeOfCare", {patient}),
+        ("Coverage", {patient}),  # who insures the client: identity
+        ("Condition", set()),  # a treatment-plan category the consent leaves out
+    ):
+        found = search(client, headers, kind, kind)
+        subjects = {
+            (r.get("subject") or r.get("patient") or r.get("beneficiary"))["reference"]
+            for r in found
+        }
+        assert subjects == {f"Patient/{p}" for p in expected}, kind
+        assert all(is_part2_labelled(r) for r in found)
+    assert ids(search(client, headers, "Practitioner", "Practitioner")) == {str(staff.public_id)}
