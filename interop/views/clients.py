@@ -3,6 +3,7 @@ their use and the disclosures they caused, registering one, and revoking
 one at once. Staff pages (sessions, roles), not API endpoints."""
 
 from django.conf import settings
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,11 @@ from iop.formtools import form_saved, message_outcome, require_confirmation
 @require_safe
 def client_list(request):
     """Every client, active first; two queries whatever their number and traffic."""
-    clients = list(selectors.api_clients_with_use().order_by("revoked_at", "name", "id"))
+    clients = list(
+        selectors.api_clients_with_use().order_by(
+            F("revoked_at").asc(nulls_first=True), "name", "id"
+        )
+    )
     disclosures = selectors.disclosure_counts([client.pk for client in clients])
     for client in clients:
         client.disclosures = disclosures.get(client.pk, 0)
