@@ -86,7 +86,7 @@ def jwks_parse(jwks) -> dict:
     if isinstance(jwks, str):
         try:
             jwks = json.loads(jwks)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: nested too deep
             raise ValidationError({"jwks": _("This is not JSON.")}) from error
     keys = jwks.get("keys") if isinstance(jwks, dict) else None
     if not isinstance(keys, list) or not keys:
