@@ -93,7 +93,9 @@ def world(client):
     outside = bearer(
         client,
         register_client(
-            purpose=ApiClient.Purpose.TREATMENT, organization="Nobody's Clinic", recipient_kind="other"
+            purpose=ApiClient.Purpose.TREATMENT,
+            organization="Nobody's Clinic",
+            recipient_kind="other",
         ),
     )
     yield {"inside": inside, "outside": outside, "errors": errors}
