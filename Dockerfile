@@ -21,7 +21,10 @@ COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --no-input
 
-RUN useradd --system --uid 1000 --home /app openiop && chown -R openiop /app
+# /app/var/fhir-export: the FHIR bulk export's files, a volume the web and
+# the worker share (docker-compose.yml); made here so it belongs to the user.
+RUN useradd --system --uid 1000 --home /app openiop \
+    && mkdir -p /app/var/fhir-export && chown -R openiop /app
 USER openiop
 
 EXPOSE 8000

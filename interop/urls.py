@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interop.views import api, export, token
+from interop.views import api, clients, export, token
 
 app_name = "interop"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("metadata", api.metadata, name="metadata"),
     path(".well-known/smart-configuration", api.smart_configuration, name="smart-configuration"),
     path("auth/token", token.token, name="token"),
+    # The administrator's pages, before the resource patterns: lowercase
+    # "admin" can never be a FHIR resource type (they start with a capital).
+    path("admin/clients/", clients.client_list, name="client-list"),
+    path("admin/clients/new", clients.client_register, name="client-register"),
+    path("admin/clients/<uuid:api_client_id>", clients.client_detail, name="client-detail"),
+    path("admin/clients/<uuid:api_client_id>/revoke", clients.client_revoke, name="client-revoke"),
     # Bulk export (Bulk Data Access 2.0), before the resource type patterns
     # that "$export" and "$export-status/<id>" would otherwise match.
     path("$export", export.system_export, name="export"),

@@ -8,13 +8,17 @@ box, an address to unlock), the audit trail and the sign-in throttle storing
 the User-Agent, the session middleware reading the cookie. A NUL in a header
 answered 500 and, on the sign-in page, left no failed-login row and no
 lockout count behind, a way around the throttle. No browser sends a NUL, so
-the plain 400 page is the whole answer.
+the plain 400 page is the whole answer, except under a path prefix named in
+settings.REQUEST_GUARD_REFUSALS: there the named view answers (the FHIR API
+answers an OperationOutcome, audited, as it answers every bad request).
 
 Checked: every HTTP_* header (the cookie header among them), the content
 type and length, the path, the raw query string, the parsed cookies (an
 octal escape inside a quoted cookie value decodes to NUL), the query
 parameters and, on a POST, the form parameters."""
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.views.defaults import bad_request
 
 NUL = "\x00"
@@ -35,8 +39,15 @@ class RejectNulCharactersMiddleware:
             or _holds_nul(request.GET)
             or (request.method == "POST" and _holds_nul(request.POST))
         ):
-            return bad_request(request, exception=None)
+            return _refusal(request)
         return self.get_response(request)
+
+
+def _refusal(request):
+    for prefix, view in getattr(settings, "REQUEST_GUARD_REFUSALS", {}).items():
+        if request.path_info.startswith(prefix):
+            return import_string(view)(request)
+    return bad_request(request, exception=None)
 
 
 def _meta_holds_nul(meta) -> bool:

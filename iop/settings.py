@@ -460,6 +460,9 @@ SELFREPORT_LINK_HOURS = env.int("SELFREPORT_LINK_HOURS", default=72)
 SELFREPORT_RATE_PER_ADDRESS = env.int("SELFREPORT_RATE_PER_ADDRESS", default=60)
 SELFREPORT_RATE_PER_LINK = env.int("SELFREPORT_RATE_PER_LINK", default=30)
 SELFREPORT_RATE_WINDOW = env.int("SELFREPORT_RATE_WINDOW", default=600)
+# A request holding a NUL is refused before any middleware reads it
+# (iop/request_guard.py); under these prefixes by the named view instead.
+REQUEST_GUARD_REFUSALS = {"/fhir/": "interop.views.api.refused_unreadable"}
 # The FHIR API (interop): requests each registered client may make per
 # minute (counted in Redis; over it, 429), token requests per address per
 # minute, and how long a bulk export's files are kept for download.

@@ -2,6 +2,7 @@
 values supplied through the same environment variables, plus fast hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -18,6 +19,11 @@ os.environ.setdefault("SELFREPORT_RATE_PER_LINK", "1000000")
 # So are the FHIR API's (tests/interop/test_search.py, test_tokens.py).
 os.environ.setdefault("FHIR_RATE_PER_MINUTE", "1000000")
 os.environ.setdefault("FHIR_TOKEN_RATE_PER_MINUTE", "1000000")
+# seed_demo writes the demo FHIR clients' private keys here, not into the
+# checkout's var/demo-fhir/ the quick start's curl example reads.
+os.environ.setdefault(
+    "DEMO_FHIR_DIR", os.path.join(tempfile.gettempdir(), f"openiop-demo-fhir-{os.getpid()}")
+)
 
 from iop.settings import *  # noqa: E402, F403
 

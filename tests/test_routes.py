@@ -40,6 +40,21 @@ PUBLIC_ROUTES = {
     # handed to a client), reachable only from the kiosk session a counselor
     # started on that device (outcomes.middleware); otherwise the lock screen.
     "outcomes:kiosk",
+    # The FHIR API's discovery documents, public as FHIR servers publish
+    # them (the CapabilityStatement, the SMART configuration), and its token
+    # endpoint, which authenticates each caller by its signed client
+    # assertion instead of a session (POST only).
+    "interop:metadata",
+    "interop:smart-configuration",
+    "interop:token",
+}
+
+# The FHIR API's resource routes: a bearer token or nothing. A session is
+# not a token: anonymous or signed in, a request without one is a 401
+# OperationOutcome, never the sign-in page (a machine client cannot follow it).
+BEARER_ROUTES = {
+    "interop:search",
+    "interop:read",
 }
 
 _FILL = {"uuid": None, "int": "1", "str": "x", "slug": "x"}
@@ -109,7 +124,8 @@ def _all_routes():
 
 ROUTES, SKIPPED = _all_routes()
 CLIENT_ROUTES = [route for route in ROUTES if "client_id" in route.kwargs]
-PRIVATE_ROUTES = [route for route in ROUTES if route.name not in PUBLIC_ROUTES]
+PRIVATE_ROUTES = [route for route in ROUTES if route.name not in PUBLIC_ROUTES | BEARER_ROUTES]
+API_ROUTES = [route for route in ROUTES if route.name in BEARER_ROUTES]
 
 
 def _ids(routes):
@@ -196,6 +212,20 @@ def test_anonymous_get_redirects_to_login(client, db, route):
     login_path = ADMIN_LOGIN_PATH if route.is_admin else LOGIN_PATH
     assert response.status_code == 302, f"{url} answered {response.status_code}"
     assert response.url.startswith(f"{login_path}?next=")
+
+
+def test_every_bearer_route_exists():
+    assert sorted(BEARER_ROUTES - {route.name for route in ROUTES}) == []
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=_ids(API_ROUTES))
+def test_anonymous_api_request_is_a_401_operation_outcome(client, db, route):
+    response = client.get(route.url())
+
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/fhir+json")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["resourceType"] == "OperationOutcome"
 
 
 def test_anonymous_may_open_login_page(client, db):

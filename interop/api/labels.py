@@ -11,7 +11,10 @@ from iop.exports import PART2_NOTICE
 
 CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
-# Codes and displays from the v3 value sets (terminology.hl7.org).
+# Codes and displays as HL7 Terminology (terminology.hl7.org) defines them:
+# CodeSystem v3-Confidentiality (R, "restricted") and v3-ActCode (42CFRPart2,
+# "42 CFR Part2", in the ActPrivacyPolicy value set; NORDSCLCD, "no
+# redisclosure without consent directive", an obligation policy).
 PART2_SECURITY = [
     {"system": CONFIDENTIALITY, "code": "R", "display": "restricted"},
     {"system": ACT_CODE, "code": "42CFRPart2", "display": "42 CFR Part2"},

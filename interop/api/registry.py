@@ -47,7 +47,9 @@ class Source:
     to_fhir: row -> resource dict (meta and labels are added by the engine);
     recipient_narrow: for a client outside the program, (queryset,
         Recipient) -> only the rows about that recipient (a Consent
-        resource: only the consents naming the recipient).
+        resource: only the consents naming the recipient);
+    profiles: the profiles this source's resources claim, where a type's
+        sources differ (Observation: survey or laboratory); else the type's.
     """
 
     queryset: Callable[[], QuerySet]
@@ -60,6 +62,7 @@ class Source:
     order: tuple[str, ...] = ("-id",)
     filters: dict[str, Callable[[QuerySet, str], QuerySet]] = field(default_factory=dict)
     recipient_narrow: Callable[[QuerySet, object], QuerySet] | None = None
+    profiles: list[str] | None = None
 
 
 @dataclass

@@ -65,7 +65,7 @@ def _int(name: str, value: str, low: int, high: int) -> int:
 def rendered(row, source: Source, resource_type: ResourceType) -> dict:
     body = source.to_fhir(row)
     updated = getattr(row, source.updated_field, None)
-    meta = {"profile": list(resource_type.profiles)}
+    meta = {"profile": list(source.profiles or resource_type.profiles)}
     if updated is not None:
         meta = {"lastUpdated": updated.isoformat(), **meta}
     if source.category is not NOT_CLIENT_DATA:

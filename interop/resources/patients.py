@@ -1,11 +1,12 @@
 """Patient (US Core Patient 6.1.0): who the client is. A recipient outside
 the program receives it for a client with any consent in force naming it."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from interop.api import params
 from interop.api.registry import IDENTITY, ResourceType, SearchParam, Source, register
-from iop.clients.models import Client
+from interop.resources.race_ethnicity import extensions
+from iop.clients.models import Client, Episode
 
 PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"
 # The record number's identifier system: a URI of this server's (README).
@@ -71,6 +72,8 @@ def to_fhir(client: Client) -> dict:
             }
         ],
     }
+    if us_core_extensions := extensions(client):
+        resource = {"extension": us_core_extensions, **resource}
     if telecom:
         resource["telecom"] = telecom
     if address:
@@ -113,13 +116,21 @@ def _gender(queryset, value):
     return queryset.filter(sex__in=sexes)
 
 
+def patients():
+    # Race and ethnicity are asked per episode (TEDS): the latest answers.
+    latest_first = Episode.objects.select_related("demographics").order_by("-referral_date", "-id")
+    return Client.objects.prefetch_related(
+        Prefetch("episodes", queryset=latest_first, to_attr="episodes_latest_first")
+    )
+
+
 PATIENT = register(
     ResourceType(
         name="Patient",
         profiles=[PROFILE],
         sources=[
             Source(
-                queryset=lambda: Client.objects.all(),
+                queryset=patients,
                 client_path="id",
                 category=IDENTITY,
                 id_of=lambda client: str(client.public_id),

@@ -7,15 +7,30 @@ from django.views.decorators.http import require_safe
 from interop import scopes as scope_rules
 from interop.api.capability import capability_statement
 from interop.api.endpoint import Call, api_endpoint
-from interop.api.errors import ApiError, fhir_response
+from interop.api.errors import ApiError, error_response, fhir_response
 from interop.api.registry import REGISTRY
 from interop.api.search import bundle, read, resource_type_or_400, search
+from interop.models import ApiRequest
 from interop.tokens import ALGORITHMS, token_url
+from iop.accounts.client_ip import client_ip
 
 
 def _safe_only(request) -> None:
     if request.method not in ("GET", "HEAD"):
         raise ApiError(405, "not-supported", "This API is read-only.")
+
+
+def refused_unreadable(request):
+    """A request holding a NUL character (iop/request_guard.py): 400 and an
+    OperationOutcome, recorded with what of it can be stored."""
+    ApiRequest.objects.create(
+        method=request.method[:8],
+        path=request.path.replace("\x00", "")[:500],
+        status=400,
+        outcome="a NUL character in the request",
+        ip_address=client_ip(request),
+    )
+    return error_response(ApiError(400, "invalid", "The request holds a NUL character."))
 
 
 @require_safe

@@ -87,6 +87,8 @@ def _nav_entries(user, *, may_break_glass: bool) -> list[tuple[str, str, str]]:
         entries.append((PROGRAM, _("Measurement plan"), reverse("outcomes:plan")))
         entries.append((PROGRAM, _("Not-on-track rules"), reverse("outcomes:rules")))
         entries.append((PROGRAM, _("Audit trail"), reverse("audit:event-list")))
+        # URL name, not an import: the core does not import interop.
+        entries.append((PROGRAM, _("API clients"), reverse("interop:client-list")))
         entries.append((PROGRAM, _("System status"), reverse("dashboard:system-status")))
         entries.append((PROGRAM, _("Staff"), reverse("admin:accounts_user_changelist")))
         entries.append((PROGRAM, _("Lockouts"), reverse("accounts:lockout-list")))

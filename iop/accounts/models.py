@@ -1,3 +1,4 @@
+import uuid
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
@@ -21,6 +22,9 @@ class DegreeLevel(models.TextChoices):
 class User(AbstractUser):
     """A staff member. Clients and family members are not users."""
 
+    # The opaque id other systems know a staff member by (the FHIR API's
+    # Practitioner id): never the sequential primary key.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     credentials = models.CharField(
         _("credentials"), max_length=60, blank=True, help_text=_("e.g. LCDC, LPC-A, CADC")
     )

@@ -45,7 +45,8 @@ def test_administrator_marks_a_counselor_licensed_and_it_is_audited(login, admin
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.licensed_to_diagnose
-    event = AuditEvent.objects.get(object_type="accounts.user", object_id=str(user.pk))
+    # The trail names a staff member by the public id, as it does clients.
+    event = AuditEvent.objects.get(object_type="accounts.user", object_id=str(user.public_id))
     assert event.details == {"licensed_to_diagnose": True}
     assert event.actor == administrator
 

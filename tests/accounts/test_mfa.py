@@ -483,7 +483,7 @@ def test_an_administrator_resets_a_staff_members_mfa_from_the_staff_admin(
     assert TOTPDevice.objects.filter(user=administrator).exists()
     [event] = _events(AuditEvent.Action.MFA_CHANGE)
     assert event.actor == administrator
-    assert event.object_id == str(counselor1.pk)
+    assert event.object_id == str(counselor1.public_id)
     assert event.details == {"change": "reset_by_administrator"}
 
 

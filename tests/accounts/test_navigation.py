@@ -73,6 +73,7 @@ def test_an_administrator_has_a_program_menu(login, administrator):
             "Measurement plan",
             "Not-on-track rules",
             "Audit trail",
+            "API clients",
             "System status",
             "Staff",
             "Lockouts",

@@ -203,7 +203,7 @@ def test_changing_email_saves_it_and_audits_an_update_of_the_user(login, counsel
     assert (event.actor, event.object_type, event.object_id) == (
         counselor1,
         "accounts.user",
-        str(counselor1.pk),
+        str(counselor1.public_id),
     )
     assert event.details == {"fields": ["email"]}
 

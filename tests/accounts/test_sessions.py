@@ -307,7 +307,7 @@ def test_deactivating_a_user_ends_their_sessions(dana, administrator):
 
     assert not Session.objects.filter(session_key=browser.session.session_key).exists()
     assert browser.get(HOME_URL).status_code == 302
-    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(dana.pk))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(dana.public_id))
     assert event.details == {"fields": ["is_active"], "sessions_ended": 1}
 
 
@@ -342,7 +342,7 @@ def test_deactivating_a_user_in_the_staff_admin_ends_their_sessions(dana, admini
     assert browser.get(HOME_URL).status_code == 302
     assert not UserSession.objects.filter(user=dana).exists()
     # Audited like any deactivation, by the administrator who made it.
-    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(dana.pk))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(dana.public_id))
     assert event.actor == administrator
     assert event.details == {"fields": ["is_active"], "sessions_ended": 1}
 

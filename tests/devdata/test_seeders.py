@@ -19,6 +19,7 @@ from devdata.demo import (
     diagnoses,
     family,
     groups,
+    interop,
     iop_days,
     outcomes,
     screening,
@@ -47,6 +48,7 @@ def test_seed_demo_runs_the_devdata_seeders_in_order_with_summary_and_chain_last
         billing_episodes.seed_episode_authorizations,
         billing_claims.seed_claim_cycle,
         outcomes.seed_outcomes,
+        interop.seed_interop,
         dashboard.seed_program_summary,
         audit.seed_chain_verification,
     )

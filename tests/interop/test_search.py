@@ -145,3 +145,12 @@ def test_each_client_has_its_own_rate_limit(client, settings):
     assert issue["code"] == "throttled"
     assert fhir_get(client, "Patient", quiet_headers)[1].status_code == 200
     assert ApiRequest.objects.filter(client=busy.client, status=429).exists()
+
+
+def test_a_nul_character_is_a_400_operation_outcome_and_audited(client, headers):
+    issue = _outcome(client, "Patient", headers, identifier="a\x00b")
+    assert issue["code"] == "invalid"
+    assert ApiRequest.objects.filter(path="/fhir/Patient", status=400).exists()
+    response = client.get("/clients/", {"q": "\x00"})
+    assert response.status_code == 400
+    assert not response["Content-Type"].startswith("application/fhir+json")

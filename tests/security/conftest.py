@@ -36,6 +36,7 @@ from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 from tests.family.factories import consent_for, family_member
 from tests.groups.factories import EnrollmentFactory, GroupSessionFactory, RecurringGroupFactory
 from tests.groups.factories import track as track_of
+from tests.interop.support import register_client
 from tests.outcomes.support import due_by_link, issued_link
 from tests.screening.helpers import phq9
 
@@ -193,7 +194,13 @@ def _build() -> World:
         instrument="GAD-7", moment="aftercare", aftercare_month=9, method="link"
     )
 
+    # A registered FHIR API client, for the administrator's pages.
+    api_client = register_client(
+        name="Security warehouse", created_by=users["administrator"]
+    ).client
+
     values = {
+        "api_client_id": api_client.public_id,
         "due_id": due.public_id,
         "token": token,
         "client_id": main.public_id,

@@ -4,6 +4,7 @@ changes (POSTS); and the routes that take a POST but change no client
 record, with the reason (EXEMPT)."""
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from billing.models import Payer
 from family.models import Consent
 from iop.audit.models import EmergencyAccess
 from tests.aftercare.factories import PLAN_TEXT
+from tests.interop.support import ec_key, jwks_of
 from tests.outcomes.helpers import install_default_rules
 from tests.screening.helpers import RATINGS_2_1, phq9
 from tests.security import post_setups as setups
@@ -676,6 +678,29 @@ POSTS.update(
     }
 )
 
+# The FHIR API's clients: registered and revoked by an administrator,
+# program data audited without a client.
+POSTS.update(
+    {
+        "interop:client-register": Post(
+            "administrator",
+            data=lambda w, s: {
+                "name": "Lakeside EHR",
+                "organization": "Lakeside Primary Care",
+                "recipient_kind": "prescriber",
+                "purpose": "treatment",
+                "scopes": ["system/*.rs"],
+                "jwks": json.dumps(jwks_of(ec_key(), "lakeside-1", "ES384")),
+                "contact": "it@lakeside.example.org",
+            },
+            client=None,
+        ),
+        "interop:client-revoke": Post(
+            "administrator", data=lambda w, s: {"confirm": "yes"}, client=None
+        ),
+    }
+)
+
 # Routes that take a POST and change no client record.
 MFA = "one's own second factor, no client record; audited and tested in tests/accounts/"
 PAGE = "a page: its view answers a POST as it answers a GET, and changes nothing"
@@ -701,4 +726,10 @@ EXEMPT = {
     "screening:screening-detail": PAGE,
     "screening:referral-letter": PAGE,
     "reminders:notification-list": PAGE,
+    "interop:token": (
+        "issues an access token to an API client (its own trail, ApiRequest rows); "
+        "changes no client record; tested in tests/interop/"
+    ),
+    "interop:search": "the FHIR API is read-only: a POST is refused (401 without a token)",
+    "interop:read": "the FHIR API is read-only: a POST is refused (401 without a token)",
 }

@@ -196,6 +196,8 @@ FORM_ROUTES = {
     "billing:claim-payment-match": ("claim",),
     "billing:denial-resolve": ("action_taken", "resolution"),
     "outcomes:rules": ("rule", "label", "weeks", "points", "percent", "count", "active"),
+    "interop:client-register": (),
+    "interop:client-revoke": ("confirm",),
 }
 
 # POSTs that may write rows and still answer with a page (200 or 400).

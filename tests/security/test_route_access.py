@@ -15,7 +15,7 @@ import pytest
 from groups.selectors import groups_visible_to
 from iop.audit.policy import clients_visible_to, holds_record
 from tests.security.conftest import ROLES
-from tests.test_routes import ADMIN_LOGIN_PATH, LOGIN_PATH, PUBLIC_ROUTES, ROUTES
+from tests.test_routes import ADMIN_LOGIN_PATH, BEARER_ROUTES, LOGIN_PATH, PUBLIC_ROUTES, ROUTES
 
 # Every test here needs the test database, even one that reads only the world.
 pytestmark = pytest.mark.django_db
@@ -287,6 +287,12 @@ ACCESS = {
     "outcomes:plan-deactivate": Access((ADMINISTRATOR,), POST_ONLY),
     "outcomes:measure-request": client_route(CLINICIANS, POST_ONLY),
     "outcomes:kiosk-start": client_route(CLINICIANS, POST_ONLY),
+    # interop: the administrator's pages of the FHIR API (program data; the
+    # detail page names the clients the API disclosed, audited as a list)
+    "interop:client-list": Access((ADMINISTRATOR,)),
+    "interop:client-register": Access((ADMINISTRATOR,)),
+    "interop:client-detail": Access((ADMINISTRATOR,)),
+    "interop:client-revoke": Access((ADMINISTRATOR,), POST_ONLY),
 }
 
 # Public routes: what every visitor gets, signed in or not (by role, where it differs).
@@ -309,6 +315,12 @@ PUBLIC = {
     # a counselor started on that device; anyone else gets the lock screen
     # (the sign-in page, which sends a signed-in user on to the home page).
     "outcomes:kiosk": dict.fromkeys((None, *EVERYONE), 302),
+    # The FHIR API's CapabilityStatement and SMART configuration, public as
+    # FHIR servers publish them; its token endpoint takes only a POST (a
+    # signed client assertion, whoever the browser is signed in as).
+    "interop:metadata": dict.fromkeys((None, *EVERYONE), 200),
+    "interop:smart-configuration": dict.fromkeys((None, *EVERYONE), 200),
+    "interop:token": dict.fromkeys((None, *EVERYONE), 405),
     # The admin's own sign-in and sign-out pages.
     "admin:login": {
         None: 200,
@@ -372,7 +384,12 @@ def _expected(world, route, user) -> int:
     return access.allowed_get.get(role, access.get)
 
 
-APP_ROUTES = [route for route in ROUTES if not route.is_admin and route.name not in PUBLIC]
+APP_ROUTES = [
+    route
+    for route in ROUTES
+    if not route.is_admin and route.name not in PUBLIC and route.name not in BEARER_ROUTES
+]
+API_ROUTES = [route for route in ROUTES if route.name in BEARER_ROUTES]
 ADMIN_ROUTES = [route for route in ROUTES if route.is_admin and route.name not in PUBLIC]
 
 
@@ -488,6 +505,19 @@ def test_admin_site_is_for_administrators_only(world, client, db, route):
         else:
             assert response.status_code == 302, (role, url, response.status_code)
             assert response.url.startswith(f"{ADMIN_LOGIN_PATH}?next=")
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda route: route.name)
+def test_api_routes_answer_every_visitor_without_a_token_401(world, client, db, route):
+    """The FHIR API reads a bearer token and nothing else: a staff session,
+    whatever its role, opens none of it."""
+    url = _url(world, route)
+    assert client.get(url).status_code == 401
+    for role in ROLES:
+        client.force_login(world.users[role])
+        response = client.get(url)
+        assert response.status_code == 401, role
+        assert response.json()["resourceType"] == "OperationOutcome"
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))

@@ -43,6 +43,7 @@ from devdata.demo.demographics import seed_demographics
 from devdata.demo.diagnoses import seed_diagnoses
 from devdata.demo.family import seed_family
 from devdata.demo.groups import seed_groups
+from devdata.demo.interop import seed_interop
 from devdata.demo.iop_days import seed_iop_days
 from devdata.demo.outcomes import seed_outcomes
 from devdata.demo.screening import seed_screenings
@@ -94,6 +95,8 @@ EXTRA_SEEDERS = (
     seed_claim_cycle,
     # Measurement-based care: after the clinical history it measures.
     seed_outcomes,
+    # The FHIR API's demo clients, Lakeside's consents and their use.
+    seed_interop,
     # Last: they read what the seeders above wrote.
     seed_program_summary,
     seed_chain_verification,
