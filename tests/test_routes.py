@@ -55,6 +55,11 @@ PUBLIC_ROUTES = {
 BEARER_ROUTES = {
     "interop:search",
     "interop:read",
+    # Bulk export (Bulk Data Access 2.0): the kick-offs, the status URL, the files.
+    "interop:export",
+    "interop:group-export",
+    "interop:export-status",
+    "interop:export-file",
 }
 
 _FILL = {"uuid": None, "int": "1", "str": "x", "slug": "x"}
