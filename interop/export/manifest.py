@@ -7,26 +7,30 @@ from django.utils.http import http_date
 
 from interop.api.errors import ApiError, fhir_response, operation_outcome
 from interop.export import files
+from interop.export.writer import OPERATION_OUTCOME
 from interop.models import ExportJob
 
 # Seconds a client is asked to wait between polls while the job runs.
 RETRY_AFTER_SECONDS = 5
 
 
+def _item(job: ExportJob, item: dict) -> dict:
+    return {
+        "type": item["type"],
+        "url": files.file_url(job.public_id, item["file"]),
+        "count": item["count"],
+    }
+
+
 def manifest(job: ExportJob) -> dict:
+    """The complete status: the files per type, and the OperationOutcomes of
+    the types that could not be exported in "error"."""
     return {
         "transactionTime": job.started_at.isoformat(),
         "request": job.request_url,
         "requiresAccessToken": True,
-        "output": [
-            {
-                "type": item["type"],
-                "url": files.file_url(job.public_id, item["file"]),
-                "count": item["count"],
-            }
-            for item in job.output
-        ],
-        "error": [],
+        "output": [_item(job, i) for i in job.output if i["type"] != OPERATION_OUTCOME],
+        "error": [_item(job, i) for i in job.output if i["type"] == OPERATION_OUTCOME],
     }
 
 

@@ -15,12 +15,14 @@ import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from interop.api.errors import operation_outcome
 from interop.api.gate import Gate
 from interop.api.registry import REGISTRY, ResourceType, Source
 from interop.api.search import rendered
@@ -36,10 +38,17 @@ CHUNK = 2_000
 # the list of consents it is given, so the list is kept to one slice's.
 LEDGER_CHUNK = 500
 FAILED = "The export failed on the server; start it again."
+OPERATION_OUTCOME = "OperationOutcome"
+ERRORS_FILE = f"{OPERATION_OUTCOME}.ndjson"
 
 
 class Cancelled(Exception):
     """The job was cancelled (DELETE) while it ran."""
+
+
+# What ends the whole job rather than one type: a cancel, the time limit,
+# the database gone.
+ABANDON = (Cancelled, SoftTimeLimitExceeded, OperationalError, InterfaceError)
 
 
 def export_run(job_public_id: str) -> str:
@@ -80,16 +89,25 @@ def _write_all(job: ExportJob) -> tuple[list[dict], Gate]:
     members = members_now(job.group_public_id) if job.kind == ExportJob.Kind.GROUP else None
     directory = files.job_dir(job.public_id)
     directory.mkdir(parents=True, exist_ok=True)
-    output = []
+    output, failed = [], []
     for done, name in enumerate(job.types, start=1):
         resource_type = REGISTRY.get(name)
         if resource_type is None:  # no longer served since the kick-off
             continue
         path = directory / f"{name}.ndjson"
-        count = 0
-        with path.open("w", encoding="utf-8") as out:
-            for source in resource_type.sources:
-                count += _write_source(out, job, gate, resource_type, source, members)
+        disclosed_before = {client_id: set(c) for client_id, c in gate.disclosed.items()}
+        try:
+            count = _write_type(path, job, gate, resource_type, members)
+        except ABANDON:
+            raise
+        except Exception:  # one type's failure is reported, the others delivered
+            logger.exception("FHIR export %s: %s failed", job.public_id, name)
+            path.unlink(missing_ok=True)
+            # Nothing of the type is handed out: nothing of it in the ledger.
+            gate.disclosed.clear()
+            gate.disclosed.update(disclosed_before)
+            failed.append(name)
+            continue
         # Bulk Data 2.0: no output item for a type without data.
         if count:
             output.append({"type": name, "file": path.name, "count": count})
@@ -98,7 +116,30 @@ def _write_all(job: ExportJob) -> tuple[list[dict], Gate]:
         ExportJob.objects.filter(pk=job.pk).update(
             progress=f"{done} of {len(job.types)} resource types written"
         )
+    if failed:
+        output.append(_errors_file(directory, failed))
     return output, gate
+
+
+def _write_type(path, job, gate, resource_type: ResourceType, members) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for source in resource_type.sources:
+            count += _write_source(out, job, gate, resource_type, source, members)
+    return count
+
+
+def _errors_file(directory, failed: list[str]) -> dict:
+    """Bulk Data 2.0 "error": an NDJSON file of OperationOutcomes, one per
+    type that could not be exported (the export as a whole completes)."""
+    path = directory / ERRORS_FILE
+    with path.open("w", encoding="utf-8") as out:
+        for name in failed:
+            outcome = operation_outcome(
+                "exception", f"{name} could not be exported; export it again (_type={name})."
+            )
+            out.write(json.dumps(outcome, separators=(",", ":")) + "\n")
+    return {"type": OPERATION_OUTCOME, "file": path.name, "count": len(failed)}
 
 
 def _rows(job: ExportJob, gate: Gate, source: Source, members) -> QuerySet | None:
@@ -176,7 +217,9 @@ def _complete(job: ExportJob, output: list[dict], gate: Gate) -> str:
 
 
 def _record(job: ExportJob, gate: Gate, output: list[dict]) -> None:
-    counts = ", ".join(f"{item['type']} {item['count']}" for item in output)
+    counts = ", ".join(
+        f"{item['type']} {item['count']}" for item in output if item["type"] != OPERATION_OUTCOME
+    )
     description = f"FHIR bulk export {job.public_id}: {counts}"[:300]
     disclosed = list(gate.disclosed.items())
     for start in range(0, len(disclosed), LEDGER_CHUNK):

@@ -15,6 +15,7 @@ from interop.export import files
 from interop.export.kickoff import export_request, export_start, status_url
 from interop.export.manifest import status_response
 from interop.export.retention import export_cancel
+from interop.export.writer import OPERATION_OUTCOME
 from interop.models import ExportJob
 from interop.resources.groups import GROUP
 
@@ -88,8 +89,10 @@ def export_file(request, call: Call, job_id, name: str):
     path = files.file_path(job.public_id, name)
     if job.status != ExportJob.Status.COMPLETE or item is None or path is None:
         raise ApiError(404, "not-found", "No such file.")
-    # Bulk Data 2.0: a file is fetched with a token whose scopes cover its type.
-    call.require(item["type"], "s")
+    # Bulk Data 2.0: a file is fetched with a token whose scopes cover its
+    # type (an error file holds OperationOutcomes, no one's record).
+    if item["type"] != OPERATION_OUTCOME:
+        call.require(item["type"], "s")
     try:
         handle = path.open("rb")
     except FileNotFoundError:

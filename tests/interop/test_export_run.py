@@ -6,7 +6,7 @@ queries it makes, cancelling, failing and expiring."""
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,13 +14,23 @@ from family.models import Consent, Disclosure
 from interop.api.labels import part2_meta
 from interop.export import writer
 from interop.export.retention import exports_expire
-from interop.models import ApiClient, ExportJob, UsedAssertion
+from interop.models import ApiClient, ApiRequest, ExportJob, UsedAssertion
+from interop.resources.patients import PATIENT
+from interop.tasks import expire_exports, run_export
 from iop.audit.models import AuditEvent
+from iop.celery import app
 from iop.clients.models import Client
 from tests.factories import EpisodeFactory, UserFactory
 from tests.family.factories import consent_for
 from tests.groups.factories import EnrollmentFactory, RecurringGroupFactory
-from tests.interop.export_support import downloaded, kickoff, poll, status_path
+from tests.interop.export_support import (
+    downloaded,
+    kickoff,
+    local_path,
+    ndjson,
+    poll,
+    status_path,
+)
 from tests.interop.support import bearer, register_client, validated
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +224,32 @@ def test_a_second_delivery_of_the_task_does_nothing(client):
     assert writer.export_run(job_id) == "not claimed"
 
 
+def test_a_type_that_fails_is_reported_in_the_error_list_and_the_others_delivered(
+    client, monkeypatch
+):
+    patient = EpisodeFactory().client
+    RecurringGroupFactory()
+    registered = register_client()
+    headers = bearer(client, registered)
+
+    def broken(row):
+        raise ValueError("a bug in one resource module")
+
+    monkeypatch.setattr(PATIENT.sources[0], "to_fhir", broken)
+    manifest, files = exported(client, headers, _type="Patient,Group")
+
+    assert [item["type"] for item in manifest["output"]] == ["Group"]
+    [error] = manifest["error"]
+    assert error["type"] == "OperationOutcome" and error["count"] == 1
+    response = client.get(local_path(error["url"]), **headers)
+    [outcome] = ndjson(response)
+    validated(outcome)
+    assert "Patient" in outcome["issue"][0]["diagnostics"]
+    assert "bug" not in str(outcome)
+    # Nothing of the patient was handed out: nothing audited as returned.
+    assert not AuditEvent.objects.filter(client=patient).exists()
+
+
 def test_a_failure_marks_the_job_failed_and_the_status_answers_an_operation_outcome(
     client, monkeypatch, export_dir
 ):
@@ -223,7 +259,7 @@ def test_a_failure_marks_the_job_failed_and_the_status_answers_an_operation_outc
     job = ExportJob.objects.get()
 
     def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+        raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(writer, "rendered", broken)
     assert writer.export_run(str(job.public_id)) == ExportJob.Status.FAILED
@@ -233,7 +269,7 @@ def test_a_failure_marks_the_job_failed_and_the_status_answers_an_operation_outc
     outcome = response.json()
     validated(outcome)
     assert outcome["issue"][0]["code"] == "exception"
-    assert "disk full" not in response.content.decode()
+    assert "server closed" not in response.content.decode()
     assert not (export_dir / str(job.public_id)).exists()
     assert not Disclosure.objects.exists()
 
@@ -298,6 +334,10 @@ def test_files_are_fetched_only_by_their_client_with_a_scope_for_their_type(clie
     response = client.get(file_path, **headers)
     assert response.status_code == 200
     b"".join(response.streaming_content)
+    # The download's trail row names what it handed out: a count, not ids.
+    record = ApiRequest.objects.filter(path=file_path, status=200).get()
+    assert record.returned == [f"Patient x1 (export {job.public_id})"]
+    assert record.client == registered.client
 
 
 def test_retention_deletes_the_files_and_expires_the_job(client, export_dir, settings):
@@ -336,3 +376,10 @@ def test_retention_fails_a_job_whose_worker_was_lost(client, export_dir):
 
     assert exports_expire()["interrupted"] == 1
     assert ExportJob.objects.get().status == ExportJob.Status.FAILED
+
+
+def test_the_tasks_are_registered_and_the_retention_runs_hourly():
+    entry = app.conf.beat_schedule["expire-fhir-exports"]
+    assert entry["task"] == expire_exports.name == "interop.tasks.expire_exports"
+    assert entry["schedule"].minute == {5}
+    assert run_export.name in app.tasks and expire_exports.name in app.tasks
