@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from interop.export.retention import exports_expire
+from interop.export.retention import exports_expire, exports_waiting
 from interop.export.writer import export_run
 
 # A bulk export of the whole program reads every table: far longer than the
@@ -18,5 +18,10 @@ def run_export(job_id: str) -> str:
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def expire_exports() -> dict:
-    """Delete bulk exports' files past their retention; forget used assertions."""
-    return exports_expire()
+    """Delete bulk exports' files past their retention; forget used
+    assertions; enqueue again the exports that never started."""
+    counts = exports_expire()
+    waiting = exports_waiting()
+    for job_id in waiting:
+        run_export.delay(job_id)
+    return {**counts, "enqueued_again": len(waiting)}

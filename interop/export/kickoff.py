@@ -2,6 +2,7 @@
 Kick-off Request"): its headers and parameters checked, each refusal an
 OperationOutcome, then one ExportJob and its task enqueued after commit."""
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,8 @@ from iop.horizon import EARLIEST
 # Bulk Data 2.0: the server SHALL accept the full content type and its two
 # abbreviations; NDJSON is the only format written here.
 OUTPUT_FORMATS = ("application/fhir+ndjson", "application/ndjson", "ndjson")
+logger = logging.getLogger(__name__)
+
 # Kick-off parameters served (the rest, _typeFilter and _elements among
 # them, are refused: ignoring a filter would send more than was asked).
 PARAMETERS = ("_outputFormat", "_since", "_type")
@@ -147,8 +150,17 @@ def export_start(*, client, asked: ExportRequest, request_url: str) -> ExportJob
         request_url=request_url,
     )
     job_id = str(job.public_id)
-    transaction.on_commit(lambda: run_export.delay(job_id))
+    transaction.on_commit(lambda: _enqueue(run_export, job_id))
     return job
+
+
+def _enqueue(task, job_id: str) -> None:
+    """Enqueue after commit; with the broker down the job waits, accepted,
+    for the hourly sweep to enqueue it again (interop.tasks.expire_exports)."""
+    try:
+        task.delay(job_id)
+    except Exception:  # the broker's errors vary by transport
+        logger.warning("FHIR export %s: not enqueued; the hourly sweep retries", job_id)
 
 
 def status_url(job: ExportJob) -> str:

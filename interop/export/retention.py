@@ -13,6 +13,9 @@ from interop.tokens import assertions_forget
 # A job still "running" this long after it started lost its worker (killed
 # past the task's hard time limit): it is failed, its files deleted.
 STALE_RUNNING = timedelta(hours=2)
+# A job still "accepted" this long after its kick-off was never enqueued
+# (the broker was down) or its message was lost: it is enqueued again.
+STALE_ACCEPTED = timedelta(minutes=10)
 LIVE = (
     ExportJob.Status.ACCEPTED,
     ExportJob.Status.RUNNING,
@@ -60,3 +63,17 @@ def exports_expire(*, now=None) -> dict:
         "interrupted": interrupted,
         "assertions_forgotten": assertions_forget(),
     }
+
+
+def exports_waiting(*, now=None) -> list[str]:
+    """The jobs accepted long ago and not started: to enqueue again (the
+    writer claims a job once, so a second message is harmless)."""
+    now = now or timezone.now()
+    return [
+        str(public_id)
+        for public_id in ExportJob.objects.filter(
+            status=ExportJob.Status.ACCEPTED,
+            requested_at__lt=now - STALE_ACCEPTED,
+            expires_at__gte=now,
+        ).values_list("public_id", flat=True)
+    ]

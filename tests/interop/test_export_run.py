@@ -383,3 +383,17 @@ def test_the_tasks_are_registered_and_the_retention_runs_hourly():
     assert entry["task"] == expire_exports.name == "interop.tasks.expire_exports"
     assert entry["schedule"].minute == {5}
     assert run_export.name in app.tasks and expire_exports.name in app.tasks
+
+
+def test_an_export_never_started_is_enqueued_again_by_the_hourly_task(client, monkeypatch):
+    headers = bearer(client, register_client())
+    status_path(kickoff(client, headers, _type="Patient"))
+    job = ExportJob.objects.get()
+    enqueued = []
+    monkeypatch.setattr(run_export, "delay", enqueued.append)
+
+    assert expire_exports()["enqueued_again"] == 0
+    ExportJob.objects.update(requested_at=timezone.now() - datetime.timedelta(minutes=11))
+    assert expire_exports()["enqueued_again"] == 1
+
+    assert enqueued == [str(job.public_id)]

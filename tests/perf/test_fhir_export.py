@@ -43,12 +43,14 @@ class Bearer:
         return {"Authorization": f"Bearer {self.token}"}
 
     def _draw(self) -> str:
+        # The audience is the token endpoint as the server names it (SITE_URL).
+        config = requests.get(f"{self.base}/fhir/.well-known/smart-configuration", timeout=30)
         now = int(time.time())
         assertion = jwt.encode(
             {
                 "iss": self.registered["client_id"],
                 "sub": self.registered["client_id"],
-                "aud": f"{self.base}/fhir/auth/token",
+                "aud": config.json()["token_endpoint"],
                 "exp": now + 240,
                 "jti": uuid.uuid4().hex,
             },
