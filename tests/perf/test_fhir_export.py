@@ -7,6 +7,7 @@ minutes (the issue), asserted here; the time from kick-off to manifest, the
 resources per type and the bytes written are reported in
 var/bench/fhir_export.json."""
 
+import shutil
 import signal
 import subprocess
 import time
@@ -113,6 +114,8 @@ def _stop(process: subprocess.Popen) -> None:
 def test_bulk_export_of_the_whole_clinic(bench):
     running = bench["server"]
     bearer = Bearer(running.url, _registered(bench))
+    # Other work on the same cores stretches the figure: recorded with it.
+    host = server.host_state()
     worker = _worker(running.database_url)
     try:
         time.sleep(5)  # the worker connects to the broker
@@ -150,7 +153,10 @@ def test_bulk_export_of_the_whole_clinic(bench):
         "resources_per_type": counts,
         "bytes_written": written,
         "resources_per_second": round(sum(counts.values()) / seconds, 1),
+        "host_before": host,
     }
+    # Over a gigabyte on the large clinic: not kept after the measurement.
+    shutil.rmtree(EXPORT_DIR, ignore_errors=True)
     server.write_json(
         RESULT, {"clients": bench["clients"], "database": bench["database"], "export": row}
     )
