@@ -732,4 +732,10 @@ EXEMPT = {
     ),
     "interop:search": "the FHIR API is read-only: a POST is refused (401 without a token)",
     "interop:read": "the FHIR API is read-only: a POST is refused (401 without a token)",
+    # Bulk export: started with GET, cancelled with DELETE (no client record
+    # changes); a POST is refused (401 without a token, 405 with one).
+    "interop:export": "a bulk export starts with GET: a POST is refused",
+    "interop:group-export": "a bulk export starts with GET: a POST is refused",
+    "interop:export-status": "polled with GET, cancelled with DELETE: a POST is refused",
+    "interop:export-file": "downloaded with GET: a POST is refused",
 }
