@@ -44,24 +44,36 @@ def api_clients_with_use(queryset=None):
     )
 
 
-def disclosure_counts(client_ids: list[int]) -> dict[int, int]:
-    """Ledger rows caused by each API client's requests, in one query.
+# What an API ledger row's reference names ("<public id>:<client pk>"), each
+# with the API client it belongs to: a request (interop.api.endpoint writes
+# the ApiRequest's public id). The bulk export names its ExportJob instead
+# (interop/export/writer.py): add ExportJob here where it exists.
+REFERENCE_OWNERS = (ApiRequest,)
 
-    The ledger names the request, not the client: a join on the reference's
-    request id. A hash join of the clients' requests with the API's ledger
-    rows (compared as text, so no reference is ever cast) costs one pass
-    over the ledger whatever the number of clients on the page."""
+
+def disclosure_counts(client_ids: list[int]) -> dict[int, int]:
+    """Ledger rows caused by each API client, in one query.
+
+    The ledger names the request (or export), not the client: a join on the
+    reference's public id. A hash join of the clients' requests with the
+    API's ledger rows (compared as text, so no reference is ever cast)
+    costs one pass over the ledger whatever the number of clients."""
     if not client_ids:
         return {}
-    disclosure = connection.ops.quote_name(Disclosure._meta.db_table)
-    request = connection.ops.quote_name(ApiRequest._meta.db_table)
+    quote = connection.ops.quote_name
+    owners = " UNION ALL ".join(
+        f"SELECT public_id, client_id FROM {quote(model._meta.db_table)} "  # noqa: S608
+        "WHERE client_id = ANY(%s)"
+        for model in REFERENCE_OWNERS
+    )
     sql = (
-        f"SELECT r.client_id, count(*) FROM {disclosure} d "  # noqa: S608 -- table names only
-        f"JOIN {request} r ON r.public_id::text = split_part(d.reference, ':', 1) "
-        "WHERE d.path = %s AND r.client_id = ANY(%s) GROUP BY r.client_id"
+        "SELECT r.client_id, count(*) "  # noqa: S608 -- table names only
+        f"FROM {quote(Disclosure._meta.db_table)} d JOIN ({owners}) r "
+        "ON r.public_id::text = split_part(d.reference, ':', 1) "
+        "WHERE d.path = %s GROUP BY r.client_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Disclosure.Path.API, list(client_ids)])
+        cursor.execute(sql, [list(client_ids)] * len(REFERENCE_OWNERS) + [Disclosure.Path.API])
         return dict(cursor.fetchall())
 
 
@@ -83,12 +95,20 @@ def recent_tokens(client: ApiClient, limit: int = 10):
 
 
 def recent_disclosures(client: ApiClient, limit: int = 20) -> list[Disclosure]:
-    """The latest ledger rows this client's requests caused, with their client."""
-    requests = ApiRequest.objects.filter(client=client).annotate(key=Cast("public_id", CharField()))
+    """The latest ledger rows this client caused, with their clients."""
+    keys = None
+    for model in REFERENCE_OWNERS:
+        owned = (
+            model.objects.filter(client=client)
+            .order_by()
+            .annotate(key=Cast("public_id", CharField()))
+            .values("key")
+        )
+        keys = owned if keys is None else keys.union(owned, all=True)
     return list(
         Disclosure.objects.filter(path=Disclosure.Path.API)
         .annotate(request_key=_request_key("reference"))
-        .filter(request_key__in=requests.values("key"))
+        .filter(request_key__in=keys)
         .select_related("client", "consent")
         .order_by("-disclosed_at", "-id")[:limit]
     )

@@ -2,7 +2,9 @@
 SMART configuration. Bearer tokens only; every refusal an OperationOutcome."""
 
 from django.http import JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request
 
 from interop import scopes as scope_rules
 from interop.api.capability import capability_statement
@@ -22,7 +24,11 @@ def _safe_only(request) -> None:
 
 def refused_unreadable(request):
     """A request holding a NUL character (iop/request_guard.py): 400 and an
-    OperationOutcome, recorded with what of it can be stored."""
+    OperationOutcome, recorded with what of it can be stored. The
+    administrator's API client pages live under /fhir/ too: staff pages,
+    they get the plain 400 page every staff page gets, and no API trail."""
+    if request.path_info.startswith(reverse("interop:client-list")):
+        return bad_request(request, exception=None)
     ApiRequest.objects.create(
         method=request.method[:8],
         path=request.path.replace("\x00", "")[:500],

@@ -322,6 +322,14 @@ def test_register_with_a_private_key_shows_the_form_again_and_saves_nothing(logi
     assert not ApiClient.objects.exists()
 
 
+def test_a_nul_in_the_form_is_the_plain_400_page_not_an_api_request(login, administrator):
+    response = login(administrator).post(REGISTER_URL, _form(name="Lake\x00side"))
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert not ApiRequest.objects.exists() and not ApiClient.objects.exists()
+
+
 def test_register_with_missing_fields_is_a_400(login, administrator):
     response = login(administrator).post(REGISTER_URL, {"name": "x"})
 
