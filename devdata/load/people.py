@@ -81,6 +81,8 @@ def seed_staff(ctx: Ctx) -> None:
     password = make_password(LOAD_PASSWORD)
     users, memberships = [], []
     degrees = ctx.rng("degrees")
+    # Their own stream, so the staff's other draws stay as they were.
+    public_ids = ctx.rng("staff-public-ids")
     for role, prefix, count, ids in plan:
         for number in range(1, count + 1):
             user_id, next_id = next_id, next_id + 1
@@ -96,6 +98,7 @@ def seed_staff(ctx: Ctx) -> None:
             users.append(
                 (
                     user_id,
+                    new_uuid(public_ids),
                     password,
                     username,
                     first,
@@ -119,6 +122,7 @@ def seed_staff(ctx: Ctx) -> None:
         User,
         (
             "id",
+            "public_id",
             "password",
             "username",
             "first_name",
