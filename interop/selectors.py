@@ -10,7 +10,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from family.models import Disclosure
-from interop.models import AccessToken, ApiClient, ApiRequest
+from interop.models import AccessToken, ApiClient, ApiRequest, ExportJob
 
 RECENT_DAYS = 30
 
@@ -48,7 +48,7 @@ def api_clients_with_use(queryset=None):
 # with the API client it belongs to: a request (interop.api.endpoint writes
 # the ApiRequest's public id). The bulk export names its ExportJob instead
 # (interop/export/writer.py): add ExportJob here where it exists.
-REFERENCE_OWNERS = (ApiRequest,)
+REFERENCE_OWNERS = (ApiRequest, ExportJob)
 
 
 def disclosure_counts(client_ids: list[int]) -> dict[int, int]:

@@ -155,6 +155,39 @@ def test_list_shows_each_client_with_its_use_and_disclosures(client, login, admi
     assert revoked.client.name in page and warehouse.client.name in page
 
 
+def test_disclosures_made_by_a_bulk_export_count_for_its_client(client, login, administrator):
+    """The export's ledger rows name the export job: counted for its client too."""
+    from family.consents import Entry, Recipient, disclosures_record
+    from interop.models import ExportJob
+
+    [patient] = _patients_with_consent(1, administrator)
+    lakeside = _treatment_client(name="Lakeside EHR")
+    job = ExportJob.objects.create(
+        client=lakeside.client,
+        kind=ExportJob.Kind.SYSTEM,
+        types=["Patient"],
+        request_url="x",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    disclosures_record(
+        entries=[
+            Entry(
+                client=patient,
+                recipient=Recipient.entity(Consent.RecipientKind.PRESCRIBER, LAKESIDE),
+                categories=[],
+                identity=True,
+                description="FHIR bulk export",
+                reference=f"{job.public_id}:{patient.pk}",
+                use="treatment",
+            )
+        ],
+        path=Disclosure.Path.API,
+    )
+    response = login(administrator).get(LIST_URL)
+    rows = {row.name: row for row in response.context["clients"]}
+    assert rows["Lakeside EHR"].disclosures == 1
+
+
 def test_list_query_count_does_not_grow_with_clients_and_traffic(
     client, login, administrator, django_assert_num_queries
 ):
