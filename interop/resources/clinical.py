@@ -4,9 +4,9 @@ every Observation source needs (category, status, code)."""
 
 from html import escape
 
-from django.conf import settings
-
 from interop.api import params
+from interop.resources import local
+from interop.resources.local import practitioner_reference  # noqa: F401 - shared by the modules
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -19,22 +19,15 @@ SCORE_UNIT = {"unit": "{score}", "system": UCUM, "code": "{score}"}
 
 def local_system(name: str) -> str:
     """A code system of this server's (documented in the README's API section)."""
-    return f"{settings.SITE_URL}/fhir/CodeSystem/{name}"
+    return local.local_system(f"CodeSystem/{name}")
 
 
 def local_extension(name: str) -> str:
-    return f"{settings.SITE_URL}/fhir/StructureDefinition/{name}"
+    return local.local_system(f"StructureDefinition/{name}")
 
 
 def patient_reference(client) -> dict:
     return {"reference": f"Patient/{client.public_id}"}
-
-
-def practitioner_reference(user) -> dict | None:
-    """A staff member as a Practitioner, once staff have a public id
-    (until then no performer is named: a pk must not leave the program)."""
-    public_id = getattr(user, "public_id", None) if user is not None else None
-    return {"reference": f"Practitioner/{public_id}"} if public_id else None
 
 
 def wanted_codes(value: str) -> set[tuple[str | None, str]]:
