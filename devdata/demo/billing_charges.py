@@ -152,13 +152,17 @@ def _story(number, coverage, episode, actor, today, users) -> None:
             ends=today + timedelta(days=30),
         )
     elif number == EXPIRED:
+        # Its story is the expiry (days after it held for no authorization),
+        # not running out: sized with room for the days it covered.
+        starts, ends = today - timedelta(days=60), today - timedelta(days=10)
+        used = _units_charged(coverage, max(starts, coverage.effective_from), ends, codes)
         authorization = _authorization(
             coverage,
             actor,
             number=number,
-            units=20,
-            starts=today - timedelta(days=60),
-            ends=today - timedelta(days=10),
+            units=max(20, math.ceil(used / 0.6)),
+            starts=starts,
+            ends=ends,
         )
     elif number == REVIEW_DUE:
         authorization = _authorization(
