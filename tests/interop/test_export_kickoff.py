@@ -18,11 +18,6 @@ from tests.interop.support import bearer, register_client, validated
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def headers(client):
-    return bearer(client, register_client())
-
-
 def refused(response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/fhir+json")

@@ -14,25 +14,10 @@ from interop.api.labels import is_part2_labelled
 from interop.resources import careplans, medications, questionnaires
 from iop.clients.models import Medication, Objective
 from iop.clients.services.plans import plan_start_draft
-from tests.factories import EpisodeFactory, UserFactory
+from tests.factories import EpisodeFactory
 from tests.family.factories import consent_for
 from tests.interop.clinical_data import administer, drug_test, prescribe, signed_plan
-from tests.interop.support import bearer, fhir_get, register_client, resources_of, validated
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def patient(db):
-    return EpisodeFactory().client
-
-
-@pytest.fixture
-def headers(client, db):
-    return bearer(client, register_client())
+from tests.interop.support import fhir_get, resources_of, validated
 
 
 def search(http, headers, resource_type, **params):

@@ -15,7 +15,7 @@ from family.services import consent_revoke
 from interop.api.labels import is_part2_labelled
 from interop.models import ApiClient
 from interop.resources import consents
-from tests.factories import EpisodeFactory, UserFactory
+from tests.factories import EpisodeFactory
 from tests.family.factories import consent_for
 from tests.interop.support import bearer, fhir_get, register_client, resources_of, validated
 
@@ -24,21 +24,6 @@ ELSEWHERE = {
     "recipient_name": "Pat Doe",
     "recipient_organization": "Acme EAP",
 }
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def patient(db):
-    return EpisodeFactory().client
-
-
-@pytest.fixture
-def internal(client, db):
-    return bearer(client, register_client())
 
 
 @pytest.fixture
@@ -64,10 +49,10 @@ def consents_of(http, headers, **params):
     return found
 
 
-def test_consent_has_scope_category_policy_and_provision(client, internal, patient, staff):
+def test_consent_has_scope_category_policy_and_provision(client, headers, patient, staff):
     consent = consent_for(patient, actor=staff, scope=Consent.Scope.TPO)
 
-    [resource] = consents_of(client, internal, patient=f"Patient/{patient.public_id}")
+    [resource] = consents_of(client, headers, patient=f"Patient/{patient.public_id}")
 
     assert resource["id"] == str(consent.public_id)
     assert resource["meta"]["profile"] == [consents.PROFILE]
@@ -93,30 +78,30 @@ def test_consent_has_scope_category_policy_and_provision(client, internal, patie
     assert [c["coding"][0]["code"] for c in provision["code"]] == ["attendance", "progress"]
 
 
-def test_purposes_follow_the_uses_the_scope_covers(client, internal, patient, staff):
+def test_purposes_follow_the_uses_the_scope_covers(client, headers, patient, staff):
     consent_for(patient, actor=staff, scope=Consent.Scope.PAYMENT)
     consent_for(patient, actor=staff, scope=Consent.Scope.SPECIFIC)
 
-    found = consents_of(client, internal, patient=str(patient.public_id))
+    found = consents_of(client, headers, patient=str(patient.public_id))
 
     purposes = sorted([p["code"] for p in r["provision"]["purpose"]] for r in found)
     assert purposes == [["HPAYMT"], ["TREAT", "HRESCH"]]
 
 
-def test_revoked_consent_is_inactive_and_ends_when_revoked(client, internal, patient, staff):
+def test_revoked_consent_is_inactive_and_ends_when_revoked(client, headers, patient, staff):
     consent = consent_for(patient, actor=staff)
     consent_revoke(actor=staff, consent=consent, note="Said so at the visit")
     pid = str(patient.public_id)
 
-    [resource] = consents_of(client, internal, patient=pid)
+    [resource] = consents_of(client, headers, patient=pid)
 
     assert resource["status"] == "inactive"
     assert resource["provision"]["period"]["end"] == timezone.localdate().isoformat()
-    assert consents_of(client, internal, patient=pid, status="inactive")
-    assert not consents_of(client, internal, patient=pid, status="active")
+    assert consents_of(client, headers, patient=pid, status="inactive")
+    assert not consents_of(client, headers, patient=pid, status="active")
 
 
-def test_status_parameter_matches_each_state(client, internal, patient, staff):
+def test_status_parameter_matches_each_state(client, headers, patient, staff):
     today = timezone.localdate()
     active = consent_for(patient, actor=staff)
     expired = consent_for(
@@ -128,12 +113,12 @@ def test_status_parameter_matches_each_state(client, internal, patient, staff):
     pid = str(patient.public_id)
 
     def with_status(value):
-        return [r["id"] for r in consents_of(client, internal, patient=pid, status=value)]
+        return [r["id"] for r in consents_of(client, headers, patient=pid, status=value)]
 
     assert with_status("active") == [str(active.public_id)]
     assert with_status("inactive") == [str(expired.public_id)]
     assert with_status("proposed") == []
-    assert [r["id"] for r in consents_of(client, internal, _id=str(expired.public_id))] == [
+    assert [r["id"] for r in consents_of(client, headers, _id=str(expired.public_id))] == [
         str(expired.public_id)
     ]
 
@@ -168,8 +153,8 @@ def test_an_outside_recipient_sees_nothing_of_a_client_who_never_named_it(
     assert consents_of(client, probation, patient=str(patient.public_id)) == []
 
 
-def test_bad_consent_search_values_are_a_400(client, internal):
-    body, response = fhir_get(client, "Consent", internal, patient="Observation/1")
+def test_bad_consent_search_values_are_a_400(client, headers):
+    body, response = fhir_get(client, "Consent", headers, patient="Observation/1")
     assert response.status_code == 400
     assert body["resourceType"] == "OperationOutcome"
 
@@ -180,7 +165,7 @@ def _queries(http, headers) -> tuple[int, int]:
     return len(queries), len(found)
 
 
-def test_consent_search_query_count_does_not_grow_with_consents(client, internal, staff):
+def test_consent_search_query_count_does_not_grow_with_consents(client, headers, staff):
     def add(n):
         for _ in range(n):
             patient = EpisodeFactory().client
@@ -188,9 +173,9 @@ def test_consent_search_query_count_does_not_grow_with_consents(client, internal
             consent_for(patient, actor=staff, **ELSEWHERE)
 
     add(1)
-    small, small_found = _queries(client, internal)
+    small, small_found = _queries(client, headers)
     add(9)
-    large, large_found = _queries(client, internal)
+    large, large_found = _queries(client, headers)
 
     assert large_found == 10 * small_found
     assert large == small

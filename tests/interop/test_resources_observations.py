@@ -17,7 +17,7 @@ from interop.resources.clinical import (
     local_extension,
     local_system,
 )
-from tests.factories import EpisodeFactory, UserFactory
+from tests.factories import EpisodeFactory
 from tests.family.factories import consent_for
 from tests.interop.clinical_data import administer, drug_test, prescribe
 from tests.interop.support import bearer, fhir_get, register_client, resources_of, validated
@@ -33,21 +33,6 @@ LOINC_TOTALS = {
 }
 LOCAL = {"CIWA-Ar": "ciwa-ar-total", "COWS": "cows-total", "C-SSRS": "c-ssrs-risk"}
 SURVEY = f"{OBSERVATION_CATEGORY}|survey"
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def patient(db):
-    return EpisodeFactory().client
-
-
-@pytest.fixture
-def headers(client, db):
-    return bearer(client, register_client())
 
 
 def observations(http, headers, **params):

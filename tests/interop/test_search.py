@@ -20,11 +20,6 @@ from tests.interop.support import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def headers(client):
-    return bearer(client, register_client())
-
-
 def _outcome(http, path, headers, status=400, **params):
     outcome, response = fhir_get(http, path, headers, **params)
     assert response.status_code == status, outcome
