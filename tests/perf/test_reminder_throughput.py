@@ -28,6 +28,7 @@ pytestmark = pytest.mark.perf
 
 WORKER_ROWS = 10_000
 QUERY_ROWS = 1_000
+TARGET_PER_SECOND = 500
 RESULT = django_settings.BASE_DIR / "var" / "bench" / "reminders.json"
 
 
@@ -95,6 +96,8 @@ def test_reminder_throughput(worker, file_backend):
     RESULT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(f"\nreminders: {json.dumps(figures, indent=2)}\nwritten to {RESULT}")
 
-    # A guard against an N+1 creeping into the hot path, not a target.
-    assert len(queries) / QUERY_ROWS < 4
+    # The target: 500 reminders a second with one worker and the file
+    # backend; the SQL of a batch does not grow with its rows.
+    assert figures["worker"]["reminders_per_second"] >= TARGET_PER_SECOND
+    assert len(queries) / QUERY_ROWS < 0.1
     assert datetime.timedelta(seconds=worker_seconds) < datetime.timedelta(minutes=10)

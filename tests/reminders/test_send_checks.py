@@ -20,6 +20,7 @@ from iop.reminders.models import Reminder
 from iop.reminders.services import reminders_dispatch_due
 from iop.reminders.services.dispatch import (
     STALE_SENDING,
+    BATCH_SIZE,
     reminder_send,
     reminders_claim,
     reminders_reconcile,
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 MINUTE = datetime.timedelta(minutes=1)
 # Measured on the dispatcher before send-time checks existed, then pinned:
 # the row with its client 1, the address and body recorded before the
-# provider is called 1, the row marked sent 1.
+# provider is called 1, the row marked sent 1 (for a batch as for one row).
 CLIENT_REMINDER_SEND_QUERIES = 3
 
 
@@ -56,9 +57,7 @@ def test_sending_a_client_reminder_costs_no_query_more_with_the_checks_registere
         assert reminder_send(row.pk, now=now) == Reminder.Status.SENT
 
 
-def test_a_sweep_costs_the_same_queries_per_client_reminder_at_any_size(
-    sms_file, consenting_client, now
-):
+def test_a_sweep_costs_the_same_queries_per_batch_at_any_size(sms_file, consenting_client, now):
     def sweep(count: int) -> int:
         due_rows(count, now=now, client=consenting_client)
         with CaptureQueriesContext(connection) as context:
@@ -66,9 +65,13 @@ def test_a_sweep_costs_the_same_queries_per_client_reminder_at_any_size(
         assert counts["sent"] == count
         return len(context.captured_queries)
 
-    few, many = sweep(2), sweep(20)
+    few, many = sweep(2), sweep(BATCH_SIZE)
+    two_batches = sweep(BATCH_SIZE + 1)
 
-    assert many - few == 18 * CLIENT_REMINDER_SEND_QUERIES
+    # Claim, load, record and mark: the same statements for 2 rows or 100,
+    # and one more claim, load, record and mark for the second batch.
+    assert many == few
+    assert two_batches - many == CLIENT_REMINDER_SEND_QUERIES + 1
 
 
 # --- a check of this test's own -----------------------------------------------------------
