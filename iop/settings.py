@@ -152,6 +152,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a change, the user's pages read the primary until the replica
+    # has replayed it (iop/replica.py; nothing without a replica).
+    "iop.replica.ReadYourWritesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A clinic device in kiosk mode reaches its questionnaire and the lock
@@ -196,6 +199,23 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # (measured in tests/perf: a 36 ms query took 973 ms with it). Off by default.
 if not env.bool("POSTGRES_JIT", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# An optional streaming replica (a hot standby of the primary) for the
+# dashboards, drill-downs, exports and the FHIR bulk export (iop/replica.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+    }
+    # A replica that is down must not hold a page for long.
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": 2,
+    }
+DATABASE_ROUTERS = ["iop.replica.PrimaryReplicaRouter"]
+# Skipped when further behind than this; its state is checked this often.
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=60)
+REPLICA_CHECK_SECONDS = env.int("REPLICA_CHECK_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

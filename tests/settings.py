@@ -37,3 +37,7 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 - worker and live-server threads must not hold the test database open
+
+# The suite runs without a read replica (everything on the primary);
+# tests/test_replica.py connects to the one DATABASE_REPLICA_URL names itself.
+DATABASES.pop("replica", None)  # noqa: F405

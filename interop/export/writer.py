@@ -29,6 +29,7 @@ from interop.api.search import rendered
 from interop.export import files
 from interop.models import ExportJob
 from interop.resources.groups import members_now
+from iop.replica import reading_from_replica
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,10 @@ def export_run(job_public_id: str) -> str:
         return "not claimed"
     job = ExportJob.objects.select_related("client").get(public_id=job_public_id)
     try:
-        output, gate = _write_all(job)
+        # The resources are read from the read replica when one is usable;
+        # consents, the ledger and the job itself stay on the primary.
+        with reading_from_replica():
+            output, gate = _write_all(job)
         return _complete(job, output, gate)
     except Cancelled:
         files.files_delete(job.public_id)

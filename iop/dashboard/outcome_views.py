@@ -25,6 +25,7 @@ from iop.audit.services import audit_list_view, audit_record
 from iop.dashboard import outcomes
 from iop.dashboard.program import clean_period, default_period
 from iop.exports import export_response
+from iop.replica import replica_reads
 
 ROLES = (roles.ADMINISTRATOR, roles.SUPERVISOR, roles.COUNSELOR)
 
@@ -88,6 +89,7 @@ def _is_export(request) -> bool:
 @role_required(*ROLES)
 @reauth_required(only_if=_is_export)
 @require_GET
+@replica_reads
 def outcome_dashboard(request):
     form, start, end, period = _period(request)
     cohort = _outcomes(request, start, end)
@@ -185,6 +187,7 @@ def _export(request, tables, trend, start, end) -> HttpResponse:
 
 @role_required(*ROLES)
 @require_GET
+@replica_reads
 def outcome_clients(request):
     """The clients behind one cell of the outcome dashboard, within the
     access policy, audited as a list."""

@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
@@ -29,6 +30,7 @@ from iop.extensions import role_pages_for
 from iop.formtools import plain_text_400
 from iop.reminders.models import Reminder
 from iop.reminders.services import heartbeat_last, oldest_due_pending_age
+from iop.replica import replica_reads, replica_state
 from outcomes import selectors as outcome_selectors
 from outcomes.selectors import not_on_track
 
@@ -57,6 +59,7 @@ def _heartbeat_status() -> dict:
 
 
 @role_required(*roles.ALL_ROLES)
+@replica_reads
 def home(request):
     if not request.user.has_role(*roles.RECORD_ROLES):
         # A role that does not read the record (billing) has its own home.
@@ -108,7 +111,13 @@ def _outbox_status() -> dict:
 
 @role_required(roles.ADMINISTRATOR)
 def system_status(request):
-    context = {"heartbeat": _heartbeat_status(), "outbox": _outbox_status()}
+    context = {
+        "heartbeat": _heartbeat_status(),
+        "outbox": _outbox_status(),
+        # Measured now, not the state cached for routing.
+        "replica": replica_state(fresh=True),
+        "replica_max_lag": settings.REPLICA_MAX_LAG_SECONDS,
+    }
     return render(request, "dashboard/system_status.html", context)
 
 
@@ -275,6 +284,7 @@ CSV_TABLES = {
 @role_required(roles.ADMINISTRATOR, roles.SUPERVISOR)
 @reauth_required(only_if=lambda request: request.GET.get("export") in {*TEDS_EXPORTS, *CSV_TABLES})
 @require_GET
+@replica_reads
 def program_dashboard(request):
     """The program's measures, filterable by period, counselor, track and
     level of care; invalid filters are reported and ignored."""
@@ -352,6 +362,7 @@ def _teds_response(request, export: str, clients, start, end) -> HttpResponse:
 
 @role_required(roles.ADMINISTRATOR, roles.SUPERVISOR)
 @require_GET
+@replica_reads
 def program_clients(request):
     """The clients behind one figure of the program dashboard, with the same
     filters, within the access policy."""
