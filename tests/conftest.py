@@ -67,3 +67,7 @@ def login(client):
         return client
 
     return _login
+
+
+# The "replica" and "replica_down" fixtures: a real streaming replica.
+from tests.replica_support import replica, replica_down  # noqa: E402, F401
