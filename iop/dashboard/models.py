@@ -1,6 +1,6 @@
 """The program dashboard's summary: daily totals of group attendance and of
-drug tests, rebuilt from the clinical tables by a periodic task
-(iop.dashboard.summary). They are derived figures, never a record: a
+drug tests, and each admitted episode's quality measures, rebuilt from the
+clinical tables by a periodic task (iop.dashboard.summary). They are derived figures, never a record: a
 rebuild replaces them all, and the dashboard says how old they are."""
 
 from django.conf import settings
@@ -47,6 +47,33 @@ class DrugTestDay(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.negative} negative of {self.total}"
+
+
+class EpisodeQuality(models.Model):
+    """An admitted episode's quality measures as of the last rebuild:
+    initiation and engagement (iop.dashboard.quality) and its TEDS-required
+    items, so the program-wide figures of a period are a sum, not a replay
+    of every admission's services."""
+
+    # Not a constraint: a rebuild may briefly trail a deleted episode.
+    episode = models.OneToOneField(
+        "clients.Episode",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    admission_date = models.DateField()
+    initiated = models.BooleanField()
+    engaged = models.BooleanField()
+    teds_required = models.PositiveSmallIntegerField()
+    teds_missing = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["admission_date"], name="episodequality_admitted_idx")]
+
+    def __str__(self):
+        return f"episode {self.episode_id} admitted {self.admission_date}"
 
 
 class SummaryRefresh(models.Model):

@@ -104,8 +104,9 @@ def program_measures(
 ) -> dict:
     """Every figure of the dashboard for the filters given. With
     `whole_program` (the clients are the whole program) and no filter on the
-    episode, attendance and drug tests come from the summary when it has been
-    built; "as_of" then says when (None: every figure is live)."""
+    episode, attendance, drug tests, initiation and engagement and the TEDS
+    items missing come from the summary when it has been built; "as_of"
+    then says when (None: every figure is live)."""
     today = timezone.localdate()
     # The summary is program-wide and per track: an episode filter is live.
     use_summary = whole_program and counselor is None and not level
@@ -140,6 +141,8 @@ def program_measures(
             start=start, end=end, by="facilitator", track=track
         )
         drug_tests = summary.drug_test_negative_share(start=start, end=end)
+        iet = summary.initiation_and_engagement(start=start, end=end)
+        teds_missing = summary.teds_missing_by_month(start=start, end=end)
     else:
         attendance_by_track = measures.attendance_rate(attendance, by="session__group__track__name")
         attendance_by_counselor = measures.attendance_rate(
@@ -151,6 +154,8 @@ def program_measures(
             ),
         )
         drug_tests = measures.drug_test_negative_share(tests)
+        iet = quality.initiation_and_engagement(in_period)
+        teds_missing = quality.teds_missing_by_month(in_period)
     return {
         "as_of": state.refreshed_at if state is not None else None,
         "phase_counts": open_episodes_by_phase(clients),
@@ -175,9 +180,9 @@ def program_measures(
         "check_ins": measures.aftercare_check_ins(check_ins, today=today),
         "aftercare_retention": measures.aftercare_retention(plans, today=today),
         "referral_wait": measures.referral_to_admission(in_period),
-        "iet": quality.initiation_and_engagement(in_period),
+        "iet": iet,
         "diagnoses": quality.diagnoses_by_class(in_period),
-        "teds_missing": quality.teds_missing_by_month(in_period),
+        "teds_missing": teds_missing,
         "unsigned": measures.unsigned_notes_older_than(
             SessionNote.objects.filter(appointment__client__in=clients),
             GroupSession.objects.all(),

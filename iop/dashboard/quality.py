@@ -77,16 +77,13 @@ def _medication_starts(episodes: QuerySet[Episode]) -> dict[int, list[date]]:
     return starts
 
 
-def initiation_and_engagement(admitted: QuerySet[Episode]) -> dict:
-    """Of the episodes admitted (new admissions in the period): how many
-    initiated treatment and, of those, how many engaged; with the episodes
-    behind each (for the drill-downs). Four queries."""
+def iet_by_episode(admitted: QuerySet[Episode]) -> dict[int, tuple[bool, bool]]:
+    """Each admitted episode's (initiated, engaged). Three queries."""
     cohort = list(admitted.values_list("id", "client_id", "referral_date"))
-    ids = [row[0] for row in cohort]
-    episodes = Episode.objects.filter(pk__in=ids)
+    episodes = Episode.objects.filter(pk__in=[row[0] for row in cohort])
     services = _service_dates(episodes)
     medications = _medication_starts(episodes)
-    initiated, engaged = [], []
+    outcomes = {}
     for episode_id, client_id, referral_date in cohort:
         first = next(
             (
@@ -97,22 +94,40 @@ def initiation_and_engagement(admitted: QuerySet[Episode]) -> dict:
             None,
         )
         if first is None:
+            outcomes[episode_id] = (False, False)
             continue
-        initiated.append(episode_id)
         window = (first, first + timedelta(days=ENGAGEMENT_DAYS))
         further = [day for day in services.get(episode_id, ()) if window[0] < day <= window[1]]
         on_medication = any(
             window[0] <= start <= window[1] for start in medications.get(client_id, ())
         )
-        if len(further) >= ENGAGEMENT_SERVICES or on_medication:
-            engaged.append(episode_id)
+        outcomes[episode_id] = (True, len(further) >= ENGAGEMENT_SERVICES or on_medication)
+    return outcomes
+
+
+def iet_figures(cohort: int, initiated: int, engaged: int) -> dict:
+    """The measure's figures from its three counts (live or summarised)."""
     return {
-        "cohort": len(cohort),
-        "initiated": len(initiated),
-        "initiation_rate": rate(len(initiated), len(cohort)),
-        "engaged": len(engaged),
-        "engagement_rate": rate(len(engaged), len(initiated)),
-        "not_initiated_ids": sorted(set(ids) - set(initiated)),
+        "cohort": cohort,
+        "initiated": initiated,
+        "initiation_rate": rate(initiated, cohort),
+        "engaged": engaged,
+        "engagement_rate": rate(engaged, initiated),
+        "not_initiated": cohort - initiated,
+        "not_engaged": initiated - engaged,
+    }
+
+
+def initiation_and_engagement(admitted: QuerySet[Episode]) -> dict:
+    """Of the episodes admitted (new admissions in the period): how many
+    initiated treatment and, of those, how many engaged; with the episodes
+    behind each (for the drill-downs). Three queries."""
+    outcomes = iet_by_episode(admitted)
+    initiated = sorted(pk for pk, (started, _) in outcomes.items() if started)
+    engaged = [pk for pk, (_, kept) in outcomes.items() if kept]
+    return {
+        **iet_figures(len(outcomes), len(initiated), len(engaged)),
+        "not_initiated_ids": sorted(set(outcomes) - set(initiated)),
         "not_engaged_ids": sorted(set(initiated) - set(engaged)),
     }
 
@@ -152,34 +167,48 @@ def missing_items(episode: Episode) -> list[str]:
     return missing
 
 
-def _admitted_with_items(admitted: QuerySet[Episode]):
+def admitted_with_items(admitted: QuerySet[Episode]):
     return admitted.select_related("client", "demographics", "referral").annotate(
         month=TruncMonth("admission_date")
     )
 
 
+def teds_item_counts(episode: Episode) -> tuple[int, int]:
+    """An admitted episode's TEDS-required items: how many, how many missing
+    (the episode read by admitted_with_items)."""
+    referral = getattr(episode, "referral", None)
+    required = len(
+        Demographics.required_fields(
+            sex=episode.client.sex, employment=referral.employment if referral else ""
+        )
+    ) + len(REFERRAL_ITEMS)
+    return required, len(missing_items(episode))
+
+
+def teds_missing_row(month: date, admissions: int, incomplete: int, required: int, missing: int):
+    return {
+        "month": month,
+        "admissions": admissions,
+        "incomplete": incomplete,
+        "required": required,
+        "missing": missing,
+        "share": rate(missing, required),
+    }
+
+
 def teds_missing_by_month(admitted: QuerySet[Episode]) -> list[dict]:
     """Per admission month: admissions, those with an item missing, and the
     share of all their required items that are missing. One query."""
-    months: dict[date, dict] = {}
-    for episode in _admitted_with_items(admitted).order_by("admission_date", "pk"):
-        month = months.setdefault(
-            episode.month,
-            {"month": episode.month, "admissions": 0, "incomplete": 0, "required": 0, "missing": 0},
-        )
-        missing = missing_items(episode)
-        referral = getattr(episode, "referral", None)
-        required = len(
-            Demographics.required_fields(
-                sex=episode.client.sex, employment=referral.employment if referral else ""
-            )
-        ) + len(REFERRAL_ITEMS)
-        month["admissions"] += 1
-        month["incomplete"] += bool(missing)
-        month["required"] += required
-        month["missing"] += len(missing)
-    return [{**row, "share": rate(row["missing"], row["required"])} for row in months.values()]
+    months: dict[date, list[int]] = {}
+    for episode in admitted_with_items(admitted).order_by("admission_date", "pk"):
+        required, missing = teds_item_counts(episode)
+        counts = months.setdefault(episode.month, [0, 0, 0, 0])
+        counts[0] += 1
+        counts[1] += bool(missing)
+        counts[2] += required
+        counts[3] += missing
+    return [teds_missing_row(month, *counts) for month, counts in months.items()]
 
 
 def incomplete_episode_ids(admitted: QuerySet[Episode]) -> list[int]:
-    return [episode.pk for episode in _admitted_with_items(admitted) if missing_items(episode)]
+    return [episode.pk for episode in admitted_with_items(admitted) if missing_items(episode)]

@@ -1,6 +1,7 @@
 """The program dashboard's summary tables (iop.dashboard.models): rebuilt
 from the clinical tables, read instead of scanning a year of attendance and
-drug tests on every view of the dashboard.
+drug tests, and replaying every admission's services (initiation and
+engagement) and TEDS items, on every view of the dashboard.
 
 The figures read here are exactly the live measures' (iop.dashboard.measures)
 as of the last rebuild: the dashboard shows that time. They serve the
@@ -13,13 +14,15 @@ import time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from groups.models import Attendance, GroupSession, RecurringGroup
 from iop.clients.models import DrugTest, DrugTestResult, Episode
+from iop.dashboard import quality
 from iop.dashboard.measures import rate
-from iop.dashboard.models import AttendanceDay, DrugTestDay, SummaryRefresh
+from iop.dashboard.models import AttendanceDay, DrugTestDay, EpisodeQuality, SummaryRefresh
 
 # Serialises rebuilds: two at once would each delete the other's rows.
 LOCK_KEY = 0x10D0_5A11
@@ -88,10 +91,42 @@ def summary_refresh() -> SummaryRefresh:
             GROUP BY t.collected_on
             """,  # noqa: S608 -- table names and fixed values from the models
         )
+        _refresh_episode_quality()
         SummaryRefresh.objects.all().delete()
         return SummaryRefresh.objects.create(
             refreshed_at=refreshed_at, seconds=round(time.monotonic() - started, 3)
         )
+
+
+# Admitted episodes measured at a time: the services of a few thousand
+# episodes in memory, whatever the size of the organization.
+QUALITY_CHUNK = 2000
+
+
+def _refresh_episode_quality() -> None:
+    """Every admitted episode's initiation, engagement and TEDS item counts,
+    measured as the live figures are (iop.dashboard.quality)."""
+    EpisodeQuality.objects.all().delete()
+    admitted = Episode.objects.filter(admission_date__isnull=False).order_by("pk")
+    ids = list(admitted.values_list("pk", flat=True))
+    for offset in range(0, len(ids), QUALITY_CHUNK):
+        chunk = admitted.filter(pk__in=ids[offset : offset + QUALITY_CHUNK])
+        outcomes = quality.iet_by_episode(chunk)
+        rows = []
+        for episode in quality.admitted_with_items(chunk):
+            required, missing = quality.teds_item_counts(episode)
+            initiated, engaged = outcomes[episode.pk]
+            rows.append(
+                EpisodeQuality(
+                    episode_id=episode.pk,
+                    admission_date=episode.admission_date,
+                    initiated=initiated,
+                    engaged=engaged,
+                    teds_required=required,
+                    teds_missing=missing,
+                )
+            )
+        EpisodeQuality.objects.bulk_create(rows, batch_size=QUALITY_CHUNK)
 
 
 def summary_state() -> SummaryRefresh | None:
@@ -133,3 +168,37 @@ def drug_test_negative_share(*, start, end) -> dict:
         total=Sum("total", default=0), negative=Sum("negative", default=0)
     )
     return {**result, "rate": rate(result["negative"], result["total"])}
+
+
+def initiation_and_engagement(*, start, end) -> dict:
+    """As quality.initiation_and_engagement over the program's admissions
+    in [start, end], without the episodes' ids; one query."""
+    counts = EpisodeQuality.objects.filter(admission_date__range=(start, end)).aggregate(
+        cohort=Count("pk"),
+        initiated=Count("pk", filter=Q(initiated=True)),
+        engaged=Count("pk", filter=Q(engaged=True)),
+    )
+    return quality.iet_figures(counts["cohort"], counts["initiated"], counts["engaged"])
+
+
+def teds_missing_by_month(*, start, end) -> list[dict]:
+    """As quality.teds_missing_by_month over the program's admissions in
+    [start, end]; one query."""
+    rows = (
+        EpisodeQuality.objects.filter(admission_date__range=(start, end))
+        .annotate(month=TruncMonth("admission_date"))
+        .values("month")
+        .annotate(
+            admissions=Count("pk"),
+            incomplete=Count("pk", filter=Q(teds_missing__gt=0)),
+            required=Sum("teds_required"),
+            missing=Sum("teds_missing"),
+        )
+        .order_by("month")
+    )
+    return [
+        quality.teds_missing_row(
+            row["month"], row["admissions"], row["incomplete"], row["required"], row["missing"]
+        )
+        for row in rows
+    ]

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from iop.clients.models import Appointment, Diagnosis, Episode, Medication
-from iop.dashboard import quality
+from iop.clients.models import Appointment, Client, Diagnosis, Episode, Medication
+from iop.dashboard import program, quality
+from iop.dashboard.summary import summary_refresh
 from tests.exports import only_file
 from tests.factories import EpisodeFactory, answered_demographics
 from tests.groups.factories import AttendanceFactory, GroupSessionFactory
@@ -307,3 +308,29 @@ def test_a_supervisor_sees_the_whole_program_in_the_drill_down(login, supervisor
     response = login(supervisor).get(CLIENTS_URL, {"figure": "not_initiated"})
 
     assert len(response.context["page"]) == 1
+
+
+def test_the_summary_gives_the_live_figures_of_a_period_after_a_rebuild(counselor1):
+    engaged, one_late, not_started = (_admitted(counselor1) for _ in range(3))
+    for day in (2, 10, 20):
+        _service(engaged, day)
+    for day in (2, 10, 2 + 35):
+        _service(one_late, day)
+    _service(not_started, 15)
+    answered_demographics(engaged)
+    summary_refresh()
+    start, end = program.default_period(TODAY)
+
+    summarised = program.program_measures(
+        clients=Client.objects.all(), start=start, end=end, whole_program=True
+    )
+    live = program.program_measures(clients=Client.objects.all(), start=start, end=end)
+
+    assert summarised["as_of"] is not None and live["as_of"] is None
+    assert (summarised["iet"]["cohort"], summarised["iet"]["initiated"]) == (3, 2)
+    assert (summarised["iet"]["engaged"], summarised["iet"]["not_engaged"]) == (1, 1)
+    assert {k: live["iet"][k] for k in summarised["iet"]} == summarised["iet"]
+    [month] = summarised["teds_missing"]
+    # One admission's demographics answered, none of their referral items.
+    assert month["admissions"] == 3 and 0 < month["missing"] < month["required"]
+    assert summarised["teds_missing"] == live["teds_missing"]
