@@ -1,7 +1,8 @@
 """The program dashboard's summary: daily totals of group attendance and of
 drug tests, and each admitted episode's quality measures, rebuilt from the
-clinical tables by a periodic task (iop.dashboard.summary). They are derived figures, never a record: a
-rebuild replaces them all, and the dashboard says how old they are."""
+clinical tables by a periodic task (iop.dashboard.summary). They are derived
+figures, never a record: a rebuild replaces them all, and the dashboard says
+how old they are."""
 
 from django.conf import settings
 from django.db import models

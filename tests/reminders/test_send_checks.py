@@ -19,8 +19,8 @@ from iop.reminders.channels import FileSmsBackend
 from iop.reminders.models import Reminder
 from iop.reminders.services import reminders_dispatch_due
 from iop.reminders.services.dispatch import (
-    STALE_SENDING,
     BATCH_SIZE,
+    STALE_SENDING,
     reminder_send,
     reminders_claim,
     reminders_reconcile,
