@@ -1,5 +1,5 @@
 """Percentiles, the issue's targets, and var/bench/REPORT.md made from
-pages.json and load.json (whichever exist)."""
+pages.json, load.json and reminders.json (whichever exist)."""
 
 import json
 import math
@@ -9,6 +9,7 @@ from tests.perf.server import RESULTS
 
 PAGES_JSON = RESULTS / "pages.json"
 LOAD_JSON = RESULTS / "load.json"
+REMINDERS_JSON = RESULTS / "reminders.json"
 REPORT_MD = RESULTS / "REPORT.md"
 
 # The dashboards issue, for N = 5,000 clients on this 2-core machine.
@@ -16,7 +17,13 @@ ADMIN_P95_MS = 150
 COUNSELOR_P95_MS = 75
 # The billing issue: the billing worklist on the same clinic.
 BILLING_P95_MS = 75
-MAX_FLOOR_RATIO = 10
+# The scale issue: the chart in 50 ms; the administrator dashboard within 8
+# times the framework floor, every other page within 5 times (p95).
+CHART_P95_MS = 50
+ADMIN_MAX_RATIO = 8
+PAGE_MAX_RATIO = 5
+# One worker, the file backend.
+REMINDERS_PER_SECOND = 500
 LOAD_P95_MS = 300
 LOAD_ERRORS = 0
 
@@ -97,7 +104,8 @@ def _pages_section(pages: dict) -> list[str]:
         )
         lines.append(
             f"| {page['label']} | {page['median_ms']} | {page['p95_ms']} | "
-            f"{page.get('queries', '')} | {page['target_p95_ms']} | {page['ratio_p95']} | "
+            f"{page.get('queries', '')} | {page['target_p95_ms']} | "
+            f"{page['ratio_p95']} (max {page.get('max_ratio', '')}) | "
             f"{verdict} |"
         )
     return lines
@@ -158,6 +166,22 @@ def _load_section(load: dict) -> list[str]:
     return lines
 
 
+def _reminders_section(reminders: dict) -> list[str]:
+    worker, in_process = reminders["worker"], reminders["in_process"]
+    rate = worker["reminders_per_second"]
+    return [
+        "## Reminder sender",
+        "",
+        f"Measured {reminders['measured_at']}: {worker['reminders']:,} due reminders sent "
+        f"by one Celery worker through the {reminders['backend']} backend in "
+        f"{worker['seconds']} s ({worker['sweeps']} sweeps): **{rate} reminders/s** "
+        f"(target {REMINDERS_PER_SECOND}) {_mark(rate >= REMINDERS_PER_SECOND)}. "
+        f"In process, {in_process['reminders']:,} reminders in batches of "
+        f"{in_process['batch_size']}: {in_process['sql_queries']} SQL statements "
+        f"({in_process['sql_queries_per_reminder']} per reminder).",
+    ]
+
+
 def _section(build, figures: dict | None, name: str) -> list[str]:
     if not figures:
         return []
@@ -174,6 +198,7 @@ def write_report() -> str:
     lines = ["# OpenIOP benchmarks", "", "Written by `make bench` (tests/perf).", ""]
     lines += _section(_pages_section, _load(PAGES_JSON), "pages.json")
     lines += _section(_load_section, _load(LOAD_JSON), "load.json")
+    lines += _section(_reminders_section, _load(REMINDERS_JSON), "reminders.json")
     text = "\n".join(lines)
     REPORT_MD.write_text(text, encoding="utf-8")
     return text

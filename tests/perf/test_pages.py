@@ -51,6 +51,8 @@ class Page:
     target_p95_ms: float | None
     users: list[str]
     paths: dict[str, list[str]]  # username -> the paths it cycles through
+    # Its p95 at most this many times the framework floor's.
+    max_ratio: float = report.PAGE_MAX_RATIO
 
     def request(self, round_: int) -> tuple[str, str]:
         username = self.users[round_ % len(self.users)]
@@ -101,10 +103,11 @@ def _pages(plan: dict) -> tuple[Page, list[Page]]:
             admin,
             admins,
             same("/program/", admins),
+            max_ratio=report.ADMIN_MAX_RATIO,
         ),
         Page("counselor_dashboard", "Counselor dashboard", "/", counselor, names, same("/", names)),
         Page("my_day", "My day", "/my-day/", counselor, names, same("/my-day/", names)),
-        Page("client_chart", "Client chart", "/clients/<id>/", counselor, names, charts),
+        Page("client_chart", "Client chart", "/clients/<id>/", report.CHART_P95_MS, names, charts),
         Page(
             "group_session", "Group session", "/groups/sessions/<id>/", counselor, names, sessions
         ),
@@ -206,7 +209,8 @@ def test_page_server_times(bench):
             p95_times_target=round(row["p95_ms"] / page.target_p95_ms, 2),
             ratio_median=round(row["median_ms"] / floor_figures["median_ms"], 1),
             ratio_p95=round(ratio_p95, 1),
-            ratio_met=ratio_p95 <= report.MAX_FLOOR_RATIO,
+            max_ratio=page.max_ratio,
+            ratio_met=ratio_p95 <= page.max_ratio,
         )
         results[page.key] = row
 
@@ -233,8 +237,10 @@ def test_page_server_times(bench):
         "targets": {
             "admin_dashboard_p95_ms": report.ADMIN_P95_MS,
             "counselor_pages_p95_ms": report.COUNSELOR_P95_MS,
+            "client_chart_p95_ms": report.CHART_P95_MS,
             "billing_worklist_p95_ms": report.BILLING_P95_MS,
-            "max_ratio_to_floor_p95": report.MAX_FLOOR_RATIO,
+            "admin_max_ratio_to_floor_p95": report.ADMIN_MAX_RATIO,
+            "max_ratio_to_floor_p95": report.PAGE_MAX_RATIO,
         },
         "floor": floor_figures,
         "pages": results,
