@@ -35,7 +35,9 @@ WORK = RESULTS / "work"
 PYTHON = sys.executable
 
 DEFAULT_CLIENTS = 5000
-WORKERS = int(os.environ.get("OPENIOP_BENCH_WORKERS", "3"))
+# As many sync workers as the machine supports: gunicorn's rule of thumb,
+# two per core and one.
+WORKERS = int(os.environ.get("OPENIOP_BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 # Two headers the benchmarks send: a request id and the page's name. The log
 # line is "<id> <page> <status> <microseconds> <method> <path>".
 ACCESS_LOG_FORMAT = "%({x-bench-id}i)s %({x-bench-page}i)s %(s)s %(D)s %(m)s %(U)s"
