@@ -41,3 +41,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 - worker and live-server 
 # The suite runs without a read replica (everything on the primary);
 # tests/test_replica.py connects to the one DATABASE_REPLICA_URL names itself.
 DATABASES.pop("replica", None)  # noqa: F405
+
+# Every request of a person records their activity (one session write each),
+# as the query counts pinned throughout the suite were measured; the minute's
+# resolution of production is tested in tests/accounts/test_sessions.py.
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 0

@@ -2,7 +2,9 @@
 logoff): a session ends after SESSION_IDLE_SECONDS without activity and
 SESSION_ABSOLUTE_SECONDS after sign-in, whatever the activity.
 
-Activity is a request the person made. Background requests (polling, the
+Activity is a request the person made, recorded at most every
+SESSION_ACTIVITY_RESOLUTION_SECONDS (one write of the session a minute, not
+one per page). Background requests (polling, the
 session-timeout script's status check) say so with the header
 ``X-Background-Request: 1``: they neither count as activity nor renew the
 session, so a page left open does not keep a session alive.
@@ -74,10 +76,14 @@ class SessionLimitsMiddleware:
         reason = _expired_reason(session)
         if reason is not None:
             return self._end(request, reason)
-        if not is_background(request):
+        now = _now()
+        resolution = settings.SESSION_ACTIVITY_RESOLUTION_SECONDS
+        if not is_background(request) and now - session[LAST_ACTIVITY_AT] >= resolution:
             # Marks the session modified: SessionMiddleware saves it and pushes
-            # its stored expiry SESSION_COOKIE_AGE ahead.
-            session[LAST_ACTIVITY_AT] = _now()
+            # its stored expiry SESSION_COOKIE_AGE ahead. Within the resolution
+            # of the last record nothing is written (the idle clock then runs
+            # from that record: a little early, never late).
+            session[LAST_ACTIVITY_AT] = now
         return self.get_response(request)
 
     def _end(self, request: HttpRequest, reason: str) -> HttpResponse:

@@ -4,7 +4,9 @@ section 10)."""
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from iop.accounts import roles, sessions
@@ -166,6 +168,60 @@ def test_a_real_request_saves_the_session_and_its_expiry(client, dana, clock):
     client.get(HOME_URL)
 
     assert Session.objects.get(pk=row.pk).expire_date > row.expire_date
+
+
+# --- activity recorded once a minute (production's resolution) ---------------------------
+
+
+@pytest.fixture
+def a_minute(settings):
+    settings.SESSION_ACTIVITY_RESOLUTION_SECONDS = MINUTE
+
+
+def test_pages_within_a_minute_of_the_last_record_do_not_write_the_session(
+    client, dana, clock, a_minute
+):
+    _sign_in(client)
+    clock.advance(MINUTE)
+    client.get(HOME_URL)  # recorded: a minute after the sign-in
+    row = Session.objects.get(session_key=client.session.session_key)
+    clock.advance(MINUTE - 1)
+
+    response = client.get(HOME_URL)
+
+    assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert Session.objects.get(pk=row.pk).expire_date == row.expire_date
+    clock.advance(1)
+    assert "sessionid" in client.get(HOME_URL).cookies  # a minute on: recorded again
+
+
+def test_with_the_resolution_the_idle_limit_runs_from_the_last_record(
+    client, dana, clock, a_minute
+):
+    _sign_in(client)
+    clock.advance(30)
+    assert client.get(HOME_URL).status_code == 200  # not recorded: within the minute
+    clock.advance(15 * MINUTE - 30)
+
+    # Fifteen minutes after the last record, thirty seconds early: never late.
+    response = client.get(HOME_URL)
+
+    assert response.status_code == 302 and response.url.startswith(LOGIN_URL)
+
+
+def test_a_page_costs_no_session_write_within_the_resolution(
+    client, dana, clock, a_minute, settings
+):
+    _sign_in(client)
+    with CaptureQueriesContext(connection) as recorded:
+        client.get(HOME_URL)
+    settings.SESSION_ACTIVITY_RESOLUTION_SECONDS = 0
+    with CaptureQueriesContext(connection) as every_request:
+        client.get(HOME_URL)
+
+    writes = [q for q in recorded.captured_queries if q["sql"].startswith("UPDATE")]
+    assert writes == []
+    assert len(every_request.captured_queries) - len(recorded.captured_queries) == 3
 
 
 def test_status_reports_the_seconds_left(client, dana, clock):
