@@ -196,6 +196,8 @@ def test_without_a_replica_everything_reads_the_primary(login, administrator):
 
     page = login(administrator).get(STATUS_URL).content.decode()
     assert "No read replica is configured" in page
+    # The section is in the page's content, not its title.
+    assert "<title>System status · " in page and page.count('id="replica-heading"') == 1
 
 
 def test_without_a_replica_a_post_sets_no_cookie(login, administrator):

@@ -307,20 +307,6 @@ def _retry_or_fail(reminder: Reminder, error: str, now: datetime) -> str:
     return Reminder.Status.PENDING
 
 
-def _retry_or_fail(reminder: Reminder, error: str, now: datetime) -> str:
-    attempts = Reminder.objects.values_list("attempts", flat=True).get(pk=reminder.pk)
-    if attempts >= settings.REMINDER_MAX_ATTEMPTS:
-        finish(reminder.pk, status=Reminder.Status.FAILED, failed_at=now, last_error=error[:300])
-        return Reminder.Status.FAILED
-    finish(
-        reminder.pk,
-        status=Reminder.Status.PENDING,
-        send_at=now + _backoff(attempts),
-        last_error=error[:300],
-    )
-    return Reminder.Status.PENDING
-
-
 def reminders_dispatch_due(
     *, now: datetime | None = None, max_batches: int = 500, max_seconds: float = 40.0
 ) -> dict:
