@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,26 +57,26 @@ def episode_histories(
     histories = {episode.pk: rules.History() for episode in admitted}
     if not admitted:
         return histories
-    by_client: dict[int, list[Episode]] = defaultdict(list)
+    # Each client's episodes with their windows, worked out once, not per score.
+    by_client: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
     for episode in admitted:
-        by_client[episode.client_id].append(episode)
-    earliest = min(_window(episode, today)[0] for episode in admitted)
+        by_client[episode.client_id].append((episode.pk, *_window(episode, today)))
+    earliest = min(start for windows in by_client.values() for _pk, start, _end in windows)
     rows = (
         InstrumentAdministration.objects.filter(
             client_id__in=list(by_client),
             code__in=rules.INSTRUMENTS,
             administered_at__gte=timezone.make_aware(datetime.combine(earliest, time.min)),
         )
+        .annotate(on=TruncDate("administered_at", tzinfo=timezone.get_current_timezone()))
         .order_by("administered_at", "pk")
-        .values_list("client_id", "code", "administered_at", "total", "subscales")
+        .values_list("client_id", "code", "on", "total", "subscales")
     )
-    for client_id, code, administered_at, total, subscales in rows:
-        on = timezone.localdate(administered_at)
+    for client_id, code, on, total, subscales in rows:
         score = rules.Score(on=on, total=total, subscales=subscales or {})
-        for episode in by_client[client_id]:
-            start, end = _window(episode, today)
+        for episode_pk, start, end in by_client[client_id]:
             if start <= on <= end:
-                histories[episode.pk].scores.setdefault(code, []).append(score)
+                histories[episode_pk].scores.setdefault(code, []).append(score)
     if due:
         measures = (
             DueMeasure.objects.filter(episode_id__in=list(histories))
